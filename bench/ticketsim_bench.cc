@@ -1,0 +1,268 @@
+// ticketsim's benchmarks: each figure the README states, measured against its baseline in
+// the same run, then printed as ratios. Run with `make bench`.
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "bench/baseline_loops.h"
+#include "simulator/clock.h"
+#include "simulator/experiment.h"
+#include "simulator/trial_workspace.h"
+
+extern char** environ;
+
+namespace {
+
+using ticketsim::bench::BaselineLock;
+
+constexpr int kForkCustomers = 1000;
+constexpr int kLoopProcesses = 8;
+constexpr int kLoopPurchases = 20000;
+
+std::string scratch_directory() { return ticketsim::default_workdir(); }
+
+// One trial of `mode`; returns the trial's wall time (first fork to last reap) and sets
+// the whole call's time (directory, lock objects, table, analysis included) in *call_ns.
+ticketsim::TrialResult one_trial(ticketsim::Mode mode, int procs, int attempts,
+                                 std::int64_t* call_ns) {
+  ticketsim::ExperimentConfig config;
+  config.mode = mode;
+  config.procs = procs;
+  config.attempts = attempts;
+  config.tickets = static_cast<std::int64_t>(procs) * attempts;  // nobody runs out
+  config.latency = {};
+  config.keep_history = false;
+  std::int64_t start = ticketsim::monotonic_ns();
+  auto result = ticketsim::run_experiment(config);
+  *call_ns = ticketsim::monotonic_ns() - start;
+  return result.trials.at(0);
+}
+
+// Each repetition measures the bare baseline and ticketsim back to back, so both see the
+// same machine state; the ratio of the pair is the figure (its median over repetitions).
+void BM_FlockCustomersVsBareFork(benchmark::State& state) {
+  for (auto _ : state) {
+    std::int64_t bare_ns = ticketsim::bench::fork_exit_reap_ns(kForkCustomers);
+    std::int64_t call_ns = 0;
+    auto trial = one_trial(ticketsim::Mode::kFlock, kForkCustomers, 1, &call_ns);
+    if (trial.sold != kForkCustomers) state.SkipWithError("not every customer bought");
+    state.SetIterationTime(call_ns / 1e9);
+    state.counters["bare_ms"] = bare_ns / 1e6;
+    state.counters["trial_wall_ms"] = trial.wall_ns / 1e6;
+    state.counters["ratio"] = static_cast<double>(call_ns) / static_cast<double>(bare_ns);
+  }
+}
+
+void BM_HandWrittenLoop(benchmark::State& state) {
+  auto lock = static_cast<BaselineLock>(state.range(0));
+  for (auto _ : state) {
+    std::int64_t ns = ticketsim::bench::hand_written_purchases_ns(
+        lock, kLoopProcesses, kLoopPurchases, scratch_directory());
+    state.SetIterationTime(ns / 1e9);
+    state.counters["purchases_per_s"] = kLoopProcesses * kLoopPurchases / (ns / 1e9);
+  }
+}
+
+void BM_TicketsimPurchases(benchmark::State& state) {
+  auto mode = static_cast<ticketsim::Mode>(state.range(0));
+  for (auto _ : state) {
+    std::int64_t call_ns = 0;
+    auto trial = one_trial(mode, kLoopProcesses, kLoopPurchases, &call_ns);
+    if (trial.unsafe() || trial.sold != kLoopProcesses * kLoopPurchases) {
+      state.SkipWithError("lost purchases");
+    }
+    state.SetIterationTime(trial.wall_ns / 1e9);
+    state.counters["purchases_per_s"] = trial.purchases_per_s;
+  }
+}
+
+// Runs a whole program to completion with output discarded; returns its wall time.
+std::int64_t run_program_ns(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  std::int64_t start = ticketsim::monotonic_ns();
+  pid_t pid;
+  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return -1;
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return -1;
+  return ticketsim::monotonic_ns() - start;
+}
+
+void BM_LessonPython(benchmark::State& state) {
+  std::string store = scratch_directory() + "/lesson-bench-db.txt";
+  for (auto _ : state) {
+    std::int64_t ns = run_program_ns({"python3", TICKETSIM_SOURCE_DIR "/bench/lesson_ticket.py",
+                                      std::to_string(kForkCustomers), store});
+    if (ns < 0) {
+      state.SkipWithError("python3 bench/lesson_ticket.py failed (is python3 installed?)");
+      break;
+    }
+    state.SetIterationTime(ns / 1e9);
+  }
+  std::remove(store.c_str());
+}
+
+void BM_TicketsimCli(benchmark::State& state) {
+  for (auto _ : state) {
+    std::int64_t ns =
+        run_program_ns({TICKETSIM_BINARY, "run", "--mode", "flock", "--procs",
+                        std::to_string(kForkCustomers), "--tickets", "1", "--latency", "0"});
+    if (ns < 0) {
+      state.SkipWithError("ticketsim failed");
+      break;
+    }
+    state.SetIterationTime(ns / 1e9);
+  }
+}
+
+constexpr int kRepetitions = 7;
+
+BENCHMARK(BM_FlockCustomersVsBareFork)
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Repetitions(15)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_HandWrittenLoop)
+    ->Arg(static_cast<int>(BaselineLock::kFlock))
+    ->Arg(static_cast<int>(BaselineLock::kNamedMutex))
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Repetitions(kRepetitions)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_TicketsimPurchases)
+    ->Arg(static_cast<int>(ticketsim::Mode::kFlock))
+    ->Arg(static_cast<int>(ticketsim::Mode::kNamedMutex))
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Repetitions(kRepetitions)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_LessonPython)
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Repetitions(3)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_TicketsimCli)
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Repetitions(kRepetitions)
+    ->Unit(benchmark::kMillisecond);
+
+// Console output as usual, plus the medians kept for the ratio table.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& run : runs) {
+      if (run.run_type == Run::RT_Aggregate && run.aggregate_name == "median" &&
+          !run.error_occurred) {
+        medians_[run.run_name.function_name + "/" + run.run_name.args] = run;
+      }
+    }
+  }
+
+  // Median real time in ms, or -1 when missing.
+  double ms(const std::string& name) const {
+    auto it = medians_.find(name);
+    return it == medians_.end() ? -1 : it->second.GetAdjustedRealTime();
+  }
+  double counter(const std::string& name, const std::string& key) const {
+    auto it = medians_.find(name);
+    if (it == medians_.end()) return -1;
+    auto c = it->second.counters.find(key);
+    return c == it->second.counters.end() ? -1 : static_cast<double>(c->second.value);
+  }
+
+ private:
+  std::map<std::string, Run> medians_;
+};
+
+std::string machine_description() {
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line, model = "unknown CPU";
+  while (std::getline(cpuinfo, line)) {
+    if (line.rfind("model name", 0) == 0) {
+      model = line.substr(line.find(':') + 2);
+      break;
+    }
+  }
+  return fmt::format("{} cores, {}", ::sysconf(_SC_NPROCESSORS_ONLN), model);
+}
+
+void print_ratio(const char* what, double ratio, const char* target, bool met) {
+  if (ratio < 0) {
+    std::printf("  %-62s  (not measured)\n", what);
+    return;
+  }
+  std::printf("  %-62s  %6.2fx   target %-8s %s\n", what, ratio, target, met ? "met" : "MISSED");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+
+  const std::string flock_arg = std::to_string(static_cast<int>(ticketsim::Mode::kFlock));
+  const std::string mutex_arg = std::to_string(static_cast<int>(ticketsim::Mode::kNamedMutex));
+  const std::string hand_flock = std::to_string(static_cast<int>(BaselineLock::kFlock));
+  const std::string hand_mutex = std::to_string(static_cast<int>(BaselineLock::kNamedMutex));
+
+  double fork_ms = reporter.counter("BM_FlockCustomersVsBareFork/", "bare_ms");
+  double customers_ms = reporter.ms("BM_FlockCustomersVsBareFork/");
+  double customers_trial_ms = reporter.counter("BM_FlockCustomersVsBareFork/", "trial_wall_ms");
+  double customers_ratio = reporter.counter("BM_FlockCustomersVsBareFork/", "ratio");
+  double hand_flock_rate = reporter.counter("BM_HandWrittenLoop/" + hand_flock, "purchases_per_s");
+  double hand_mutex_rate = reporter.counter("BM_HandWrittenLoop/" + hand_mutex, "purchases_per_s");
+  double sim_flock_rate = reporter.counter("BM_TicketsimPurchases/" + flock_arg, "purchases_per_s");
+  double sim_mutex_rate = reporter.counter("BM_TicketsimPurchases/" + mutex_arg, "purchases_per_s");
+  double python_ms = reporter.ms("BM_LessonPython/");
+  double cli_ms = reporter.ms("BM_TicketsimCli/");
+
+  auto ratio = [](double a, double b) { return (a < 0 || b <= 0) ? -1.0 : a / b; };
+  std::printf("\nticketsim ratios (medians; %s)\n", machine_description().c_str());
+  std::printf("  bare fork+_exit+waitpid of %d children: %.1f ms\n", kForkCustomers, fork_ms);
+  std::printf(
+      "  flock, %d customers x 1 purchase: %.1f ms whole run_experiment call, %.1f ms "
+      "first fork to last reap\n",
+      kForkCustomers, customers_ms, customers_trial_ms);
+  std::printf(
+      "  hand-written loop, %d processes x %d purchases: flock %.0f/s, named-mutex %.0f/s\n",
+      kLoopProcesses, kLoopPurchases, hand_flock_rate, hand_mutex_rate);
+  std::printf("  ticketsim, same workload: flock %.0f/s, named-mutex %.0f/s\n", sim_flock_rate,
+              sim_mutex_rate);
+  std::printf(
+      "  lesson program (python3, multiprocessing.Lock, %d customers): %.0f ms; "
+      "ticketsim CLI, flock, same: %.0f ms\n\n",
+      kForkCustomers, python_ms, cli_ms);
+  double r1 = customers_ratio;
+  double r2 = ratio(sim_flock_rate, hand_flock_rate);
+  double r3 = ratio(sim_mutex_rate, hand_mutex_rate);
+  double r4 = ratio(python_ms, cli_ms);
+  print_ratio("1000 flock customers / bare fork+exit+reap (median of pairs)", r1, "<= 1.3",
+              r1 <= 1.3);
+  print_ratio("flock purchases/s / hand-written flock loop", r2, ">= 0.5", r2 >= 0.5);
+  print_ratio("named-mutex purchases/s / hand-written named-mutex loop", r3, ">= 0.5", r3 >= 0.5);
+  print_ratio("lesson's Python program / ticketsim CLI (wall time)", r4, "> 1", r4 > 1);
+  return 0;
+}

@@ -1,0 +1,56 @@
+// CustomerLock: one customer's handle on the purchase lock, and where lock objects live.
+#pragma once
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+namespace ticketsim {
+
+// A lock operation failed for a reason other than contention (a broken lock object).
+class LockError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// One process's handle on the lock that protects purchases. Each customer opens its own
+// handle after fork and never shares it: flock and OFD locks belong to the open file
+// description, so an inherited descriptor would share the parent's lock and exclude nothing.
+// Methods throw LockError when the mechanism fails; contention is not an error.
+class CustomerLock {
+ public:
+  virtual ~CustomerLock() = default;
+
+  // Blocks until this process holds the lock exclusively.
+  virtual void lock() = 0;
+  // Takes the lock exclusively if nobody holds it; never blocks. Returns whether it did.
+  virtual bool try_lock() = 0;
+  // Releases the exclusive lock held by this process.
+  virtual void unlock() = 0;
+
+  // Reader lock for search: excludes writers, admits other readers. Mechanisms without a
+  // reader mode take the exclusive lock instead, which is stricter and equally safe.
+  virtual void lock_shared() { lock(); }
+  virtual void unlock_shared() { unlock(); }
+};
+
+// Where one trial's lock objects live. Both are private to the trial, so runs side by side
+// never share them.
+struct LockSite {
+  std::string lock_file;  // a dedicated file beside the store copy; never renamed or rewritten
+  std::string
+      object_name;  // a name for kernel objects (e.g. /dev/shm/sem.<name>), unique per trial
+};
+
+// Creates one mode's shared lock objects in the parent, before fork, and removes them
+// when destroyed, after every customer has been reaped.
+class LockProvider {
+ public:
+  virtual ~LockProvider() = default;
+  // Opens this process's own handle. Called in each customer after fork. Throws LockError.
+  virtual std::unique_ptr<CustomerLock> open_for_customer() const = 0;
+  // True when CustomerLock::lock_shared() admits several readers at once.
+  virtual bool readers_share() const = 0;
+};
+
+}  // namespace ticketsim

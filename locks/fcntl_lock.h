@@ -1,0 +1,44 @@
+// FcntlLock: a POSIX record lock (fcntl F_SETLKW) through boost::interprocess::file_lock.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <boost/interprocess/sync/file_lock.hpp>
+
+#include "locks/customer_lock.h"
+
+namespace ticketsim {
+
+// POSIX record locks belong to the *process*: two handles in one process do not exclude
+// each other, and closing ANY descriptor of the lock file drops the lock silently (see
+// SQLite's os_unix.c). Customers therefore never open the lock file except through this
+// handle. The kernel drops the lock when the holder dies. Offers a shared mode (F_RDLCK).
+class FcntlLock : public CustomerLock {
+ public:
+  // Opens `lock_file`, which must exist. Throws LockError.
+  explicit FcntlLock(const std::string& lock_file);
+
+  void lock() override;
+  bool try_lock() override;
+  void unlock() override;
+  void lock_shared() override;
+  void unlock_shared() override;
+
+ private:
+  std::string lock_file_;
+  boost::interprocess::file_lock lock_;
+};
+
+// Creates the lock file in the parent; each customer opens its own FcntlLock on it.
+class FcntlProvider : public LockProvider {
+ public:
+  explicit FcntlProvider(const LockSite& site);
+  std::unique_ptr<CustomerLock> open_for_customer() const override;
+  bool readers_share() const override { return true; }
+
+ private:
+  std::string lock_file_;
+};
+
+}  // namespace ticketsim

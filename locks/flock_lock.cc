@@ -1,0 +1,45 @@
+#include "locks/flock_lock.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "locks/lock_file.h"
+#include "storage/posix_io.h"
+
+namespace ticketsim {
+
+FlockLock::FlockLock(const std::string& lock_file) : lock_file_(lock_file) {
+  try {
+    fd_ = open_or_throw(lock_file, O_RDWR);
+  } catch (const SystemError& e) {
+    throw LockError(e.what());
+  }
+}
+
+bool FlockLock::apply(int operation, const char* what) {
+  for (;;) {
+    if (::flock(fd_.get(), operation) == 0) return true;
+    if (errno == EINTR) continue;
+    if (errno == EWOULDBLOCK && (operation & LOCK_NB) != 0) return false;
+    throw LockError(std::string("flock ") + what + " " + lock_file_ + ": " + std::strerror(errno));
+  }
+}
+
+void FlockLock::lock() { apply(LOCK_EX, "exclusive"); }
+bool FlockLock::try_lock() { return apply(LOCK_EX | LOCK_NB, "exclusive"); }
+void FlockLock::unlock() { apply(LOCK_UN, "unlock"); }
+void FlockLock::lock_shared() { apply(LOCK_SH, "shared"); }
+void FlockLock::unlock_shared() { apply(LOCK_UN, "unlock"); }
+
+FlockProvider::FlockProvider(const LockSite& site) : lock_file_(site.lock_file) {
+  ensure_lock_file(lock_file_);
+}
+
+std::unique_ptr<CustomerLock> FlockProvider::open_for_customer() const {
+  return std::make_unique<FlockLock>(lock_file_);
+}
+
+}  // namespace ticketsim

@@ -1,0 +1,46 @@
+// FlockLock: BSD flock(2) on the trial's dedicated lock file.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "locks/customer_lock.h"
+#include "storage/unique_fd.h"
+
+namespace ticketsim {
+
+// flock(2) locks belong to the open file description: this handle opens the lock file
+// itself, so two handles (even in one process) exclude each other, and a descriptor
+// inherited across fork would not. The kernel drops the lock when the holder dies.
+// Offers a shared mode (LOCK_SH) for readers.
+class FlockLock : public CustomerLock {
+ public:
+  // Opens `lock_file`, which must exist. Throws LockError.
+  explicit FlockLock(const std::string& lock_file);
+
+  void lock() override;
+  bool try_lock() override;
+  void unlock() override;
+  void lock_shared() override;
+  void unlock_shared() override;
+
+ private:
+  // flock(fd_, operation), retried on EINTR. Returns false only for EWOULDBLOCK under LOCK_NB.
+  bool apply(int operation, const char* what);
+
+  std::string lock_file_;
+  UniqueFd fd_;
+};
+
+// Creates the lock file in the parent; each customer opens its own FlockLock on it.
+class FlockProvider : public LockProvider {
+ public:
+  explicit FlockProvider(const LockSite& site);
+  std::unique_ptr<CustomerLock> open_for_customer() const override;
+  bool readers_share() const override { return true; }
+
+ private:
+  std::string lock_file_;
+};
+
+}  // namespace ticketsim

@@ -1,0 +1,53 @@
+#include "locks/lock_mode.h"
+
+#include <array>
+
+namespace ticketsim {
+namespace {
+
+struct ModeName {
+  Mode mode;
+  std::string_view name;
+};
+
+constexpr std::array<ModeName, 5> kModeNames{{
+    {Mode::kNone, "none"},
+    {Mode::kFlock, "flock"},
+    {Mode::kFcntl, "fcntl"},
+    {Mode::kNamedMutex, "named-mutex"},
+    {Mode::kJoin, "join"},
+}};
+
+constexpr std::array<Mode, kModeNames.size()> kAllModes{Mode::kNone, Mode::kFlock, Mode::kFcntl,
+                                                        Mode::kNamedMutex, Mode::kJoin};
+
+}  // namespace
+
+std::string_view mode_name(Mode mode) {
+  for (const auto& entry : kModeNames) {
+    if (entry.mode == mode) return entry.name;
+  }
+  return "unknown";
+}
+
+std::optional<Mode> parse_mode(std::string_view name) {
+  for (const auto& entry : kModeNames) {
+    if (entry.name == name) return entry.mode;
+  }
+  return std::nullopt;
+}
+
+std::span<const Mode> all_modes() { return kAllModes; }
+
+std::string mode_names_for_humans() {
+  std::string names;
+  for (const auto& entry : kModeNames) {
+    if (!names.empty()) names += ", ";
+    names += entry.name;
+  }
+  return names;
+}
+
+bool mode_takes_lock(Mode mode) { return mode != Mode::kNone && mode != Mode::kJoin; }
+
+}  // namespace ticketsim

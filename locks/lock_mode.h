@@ -1,0 +1,35 @@
+// Mode: how purchases are protected, and the names users type for each mode.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace ticketsim {
+
+// The protection a trial applies to purchases. See README "Modes".
+enum class Mode {
+  kNone,        // nothing: the race is on
+  kFlock,       // BSD flock(2) on a dedicated lock file
+  kFcntl,       // POSIX record lock (boost::interprocess::file_lock) on the lock file
+  kNamedMutex,  // boost::interprocess::named_mutex (a POSIX named semaphore)
+  kJoin,        // no lock: the parent runs one customer at a time (start; join)
+};
+
+// The CLI/JSON name of `mode`, e.g. "named-mutex".
+std::string_view mode_name(Mode mode);
+
+// Parses a CLI name; nullopt when `name` is not a mode.
+std::optional<Mode> parse_mode(std::string_view name);
+
+// Every mode, in the order reports list them.
+std::span<const Mode> all_modes();
+
+// "none, flock, fcntl, named-mutex, join": for help texts and error messages.
+std::string mode_names_for_humans();
+
+// True for modes that take a lock around each purchase (not none, not join).
+bool mode_takes_lock(Mode mode);
+
+}  // namespace ticketsim

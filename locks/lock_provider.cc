@@ -1,0 +1,25 @@
+#include "locks/lock_provider.h"
+
+#include "locks/fcntl_lock.h"
+#include "locks/flock_lock.h"
+#include "locks/named_mutex_lock.h"
+#include "locks/no_lock.h"
+
+namespace ticketsim {
+
+std::unique_ptr<LockProvider> make_lock_provider(Mode mode, const LockSite& site) {
+  switch (mode) {
+    case Mode::kNone:
+    case Mode::kJoin:
+      return std::make_unique<NoLockProvider>();
+    case Mode::kFlock:
+      return std::make_unique<FlockProvider>(site);
+    case Mode::kFcntl:
+      return std::make_unique<FcntlProvider>(site);
+    case Mode::kNamedMutex:
+      return std::make_unique<NamedMutexProvider>(site);
+  }
+  throw LockError("unknown mode");
+}
+
+}  // namespace ticketsim

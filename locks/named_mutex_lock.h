@@ -1,0 +1,47 @@
+// NamedMutexLock: boost::interprocess::named_mutex, a POSIX named semaphore in /dev/shm.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <boost/interprocess/sync/named_mutex.hpp>
+
+#include "locks/customer_lock.h"
+
+namespace ticketsim {
+
+// On Linux, Boost 1.74's named_mutex is a POSIX named semaphore (/dev/shm/sem.<name>):
+// it has no owner and is not robust. A holder killed while holding it leaves it taken for
+// every later process until it is removed. It has no reader mode, so search takes it
+// exclusively.
+class NamedMutexLock : public CustomerLock {
+ public:
+  // Opens the existing mutex `name`. Throws LockError.
+  explicit NamedMutexLock(const std::string& name);
+
+  void lock() override;
+  bool try_lock() override;
+  void unlock() override;
+
+ private:
+  std::string name_;
+  boost::interprocess::named_mutex mutex_;
+};
+
+// Creates the named mutex (failing if the name exists: names are unique per trial) and
+// removes it from /dev/shm when destroyed.
+class NamedMutexProvider : public LockProvider {
+ public:
+  explicit NamedMutexProvider(const LockSite& site);
+  ~NamedMutexProvider() override;
+  NamedMutexProvider(const NamedMutexProvider&) = delete;
+  NamedMutexProvider& operator=(const NamedMutexProvider&) = delete;
+
+  std::unique_ptr<CustomerLock> open_for_customer() const override;
+  bool readers_share() const override { return false; }
+
+ private:
+  std::string name_;
+};
+
+}  // namespace ticketsim

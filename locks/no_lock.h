@@ -1,0 +1,30 @@
+// NoLock: the "lock" of modes none and join, which protects nothing.
+#pragma once
+
+#include <memory>
+
+#include "locks/customer_lock.h"
+
+namespace ticketsim {
+
+// Every operation succeeds at once. In mode none the race is therefore open; in mode join
+// the parent, not a lock, keeps customers apart.
+class NoLock : public CustomerLock {
+ public:
+  void lock() override {}
+  bool try_lock() override { return true; }
+  void unlock() override {}
+  void lock_shared() override {}
+  void unlock_shared() override {}
+};
+
+// Hands out NoLock; creates no kernel objects.
+class NoLockProvider : public LockProvider {
+ public:
+  std::unique_ptr<CustomerLock> open_for_customer() const override {
+    return std::make_unique<NoLock>();
+  }
+  bool readers_share() const override { return true; }
+};
+
+}  // namespace ticketsim

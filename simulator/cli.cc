@@ -1,0 +1,324 @@
+#include "simulator/cli.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include "locks/customer_lock.h"
+#include "simulator/experiment.h"
+#include "simulator/interrupt.h"
+#include "simulator/report_json.h"
+#include "simulator/report_text.h"
+#include "simulator/text_table.h"
+#include "storage/posix_io.h"
+#include "storage/store_file.h"
+
+namespace ticketsim {
+namespace {
+
+// A flag's value is unusable. what() is the message; flag() the flag as typed.
+class UsageError : public std::runtime_error {
+ public:
+  UsageError(const std::string& flag, const std::string& problem)
+      : std::runtime_error(flag + ": " + problem) {}
+};
+
+// Raw flag values, as CLI11 fills them; turned into an ExperimentConfig by make_config().
+struct Flags {
+  std::string mode = "none";
+  std::string modes = "all";
+  int procs = 15;
+  std::int64_t tickets = 0;
+  int attempts = 1;
+  std::string latency = "50ms";
+  std::string search_latency = "0";
+  std::string schedule = "free";
+  int trials = 1;
+  std::string store;
+  std::uint64_t seed = 1;
+  std::string trial_timeout;
+  std::string workdir;
+  bool json = false;
+  bool expect_safe = false;
+  bool customers = false;
+  bool in_place = false;
+};
+
+// Adds the flags `run` and `compare` share.
+void add_common_flags(CLI::App& command, Flags& flags, CLI::Option*& tickets_option) {
+  command.add_option("--procs", flags.procs, "Customers (child processes) per trial")
+      ->capture_default_str();
+  tickets_option =
+      command.add_option("--tickets", flags.tickets,
+                         "Tickets at the start of each trial (overrides the store's count)");
+  command.add_option("--attempts", flags.attempts, "Purchases per customer")->capture_default_str();
+  command
+      .add_option("--latency", flags.latency,
+                  "Think time inside each purchase, between read and write: 50ms, 200us, 0, "
+                  "or a range 10ms..50ms drawn per purchase from --seed")
+      ->capture_default_str();
+  command.add_option("--search-latency", flags.search_latency, "Think time after searching")
+      ->capture_default_str();
+  command
+      .add_option("--schedule", flags.schedule,
+                  "free (the OS decides) or lockstep (everyone reads before anyone writes)")
+      ->capture_default_str();
+  command.add_option("--trials", flags.trials, "Independent trials, each on a fresh store copy")
+      ->capture_default_str();
+  command.add_option("--store", flags.store,
+                     "JSON store such as data/tickets.json; read, never modified (default: a "
+                     "fresh {\"count\": N} store)");
+  command.add_option("--seed", flags.seed, "Seed for latency ranges")->capture_default_str();
+  command.add_option("--trial-timeout", flags.trial_timeout,
+                     "Kill a trial still running after this long and report it stalled "
+                     "(default: 30s + 3x the serial workload)");
+  command.add_option("--workdir", flags.workdir,
+                     "Where private trial directories are created (default: $TMPDIR or /tmp)");
+  command.add_flag("--json", flags.json, "Print one JSON document on stdout and nothing else");
+  command.add_flag("--expect-safe", flags.expect_safe,
+                   "Exit 3 when any trial raced (oversold, lost an update, tore a read, "
+                   "overlapped critical sections) or stalled");
+}
+
+Nanoseconds duration_flag(const std::string& flag, const std::string& text) {
+  try {
+    return parse_duration(text);
+  } catch (const DurationError& e) {
+    throw UsageError(flag, e.what());
+  }
+}
+
+Mode mode_flag(const std::string& flag, const std::string& text) {
+  if (auto mode = parse_mode(text)) return *mode;
+  throw UsageError(
+      flag, fmt::format("unknown mode '{}'; expected one of {}", text, mode_names_for_humans()));
+}
+
+ExperimentConfig make_config(const Flags& flags, const CLI::Option* tickets_option) {
+  ExperimentConfig config;
+  config.mode = mode_flag("--mode", flags.mode);
+  auto schedule = parse_schedule(flags.schedule);
+  if (!schedule) {
+    throw UsageError("--schedule", fmt::format("unknown schedule '{}'; expected free or lockstep",
+                                               flags.schedule));
+  }
+  config.schedule = *schedule;
+  config.procs = flags.procs;
+  if (tickets_option->count() > 0) config.tickets = flags.tickets;
+  config.attempts = flags.attempts;
+  try {
+    config.latency = parse_duration_range(flags.latency);
+  } catch (const DurationError& e) {
+    throw UsageError("--latency", e.what());
+  }
+  config.search_latency = duration_flag("--search-latency", flags.search_latency);
+  config.trials = flags.trials;
+  config.store_path = flags.store;
+  config.seed = flags.seed;
+  if (!flags.trial_timeout.empty()) {
+    config.trial_timeout = duration_flag("--trial-timeout", flags.trial_timeout);
+  }
+  config.workdir = flags.workdir;
+  config.in_place = flags.in_place;
+  // History is kept only where a report shows it; long experiments then stay small.
+  config.keep_history = flags.customers;
+  return config;
+}
+
+std::vector<Mode> modes_flag(const std::string& text, Schedule schedule,
+                             std::vector<SkippedMode>& skipped) {
+  if (text == "all") {
+    if (schedule == Schedule::kLockstep) {
+      skipped.push_back({Mode::kJoin,
+                         "lockstep has no meaning with join: join runs one customer at a time, "
+                         "so no customer can wait for another to read"});
+    }
+    return modes_for_schedule(schedule);
+  }
+  std::vector<Mode> modes;
+  std::stringstream list(text);
+  std::string name;
+  while (std::getline(list, name, ',')) {
+    if (name.empty()) throw UsageError("--modes", "empty mode name in '" + text + "'");
+    Mode mode = mode_flag("--modes", name);
+    for (Mode seen : modes) {
+      if (seen == mode) throw UsageError("--modes", "mode '" + name + "' is listed twice");
+    }
+    modes.push_back(mode);
+  }
+  if (modes.empty()) {
+    throw UsageError("--modes", "expected a comma list such as none,flock or 'all'");
+  }
+  return modes;
+}
+
+// Shows "trial 3/10 flock" on stderr while trials run, when stderr is a terminal.
+class Progress {
+ public:
+  explicit Progress(int total_trials) : total_(total_trials), enabled_(::isatty(STDERR_FILENO)) {}
+  ~Progress() { clear(); }
+  void operator()(const TrialResult& trial) {
+    if (!enabled_) return;
+    ++done_;
+    std::fprintf(stderr, "\r\x1b[K%d/%d trials done (last: %s, %s)", done_, total_,
+                 std::string(mode_name(trial.mode)).c_str(), std::string(trial.verdict()).c_str());
+    std::fflush(stderr);
+  }
+  void clear() {
+    if (enabled_ && done_ > 0) std::fprintf(stderr, "\r\x1b[K");
+  }
+
+ private:
+  int total_;
+  int done_ = 0;
+  bool enabled_;
+};
+
+int finish_status(bool interrupted_by_signal, int signal_number, bool raced, bool expect_safe,
+                  const std::vector<std::string>& failures) {
+  for (const std::string& failure : failures) std::cerr << "ticketsim: " << failure << "\n";
+  if (interrupted_by_signal) return 128 + signal_number;
+  if (!failures.empty()) return kExitRunFailed;
+  if (expect_safe && raced) return kExitRaceFound;
+  return kExitOk;
+}
+
+// Customer errors make the run a failure (exit 1); name the first one.
+void collect_failures(const ExperimentResult& result, std::vector<std::string>& failures) {
+  for (const TrialResult& trial : result.trials) {
+    if (trial.errors == 0) continue;
+    std::string first;
+    for (const CustomerHistory& customer : trial.customers) {
+      if (!customer.error.empty()) {
+        first = fmt::format(" (customer {}: {})", customer.index + 1, customer.error);
+        break;
+      }
+    }
+    failures.push_back(fmt::format("mode {} trial {}: {} failed{}", mode_name(trial.mode),
+                                   trial.index + 1, plural(trial.errors, "customer"), first));
+  }
+}
+
+int run_command(const Flags& flags, const CLI::Option* tickets_option) {
+  ExperimentConfig config = make_config(flags, tickets_option);
+  config.keep_history = true;  // one trial's customers back the explanation and --customers
+  if (config.trials > 1 && !flags.customers) config.keep_history = false;
+  Progress progress(config.trials);
+  ExperimentResult result = run_experiment(config, std::ref(progress));
+  progress.clear();
+  if (flags.json) {
+    std::cout << run_report_json(result).dump(2) << "\n";
+  } else {
+    TextReportOptions options{stdout_wants_color(), flags.customers};
+    std::cout << render_run_report(result, options);
+  }
+  std::cout.flush();
+  bool raced = false;
+  for (const TrialResult& trial : result.trials) raced = raced || trial.unsafe() || trial.stalled;
+  std::vector<std::string> failures;
+  collect_failures(result, failures);
+  return finish_status(result.interrupted_by != 0, result.interrupted_by, raced, flags.expect_safe,
+                       failures);
+}
+
+int compare_command(const Flags& flags, const CLI::Option* tickets_option) {
+  ExperimentConfig config = make_config(flags, tickets_option);
+  config.keep_history = false;
+  std::vector<SkippedMode> skipped;
+  std::vector<Mode> modes = modes_flag(flags.modes, config.schedule, skipped);
+  Progress progress(config.trials * static_cast<int>(modes.size()));
+  Comparison comparison = run_comparison(config, modes, std::ref(progress));
+  progress.clear();
+  if (flags.json) {
+    std::cout << compare_report_json(comparison, skipped).dump(2) << "\n";
+  } else {
+    std::cout << render_compare_report(comparison, skipped,
+                                       TextReportOptions{stdout_wants_color(), false});
+  }
+  std::cout.flush();
+  bool raced = false;
+  std::vector<std::string> failures;
+  for (const ExperimentResult& result : comparison.results) {
+    collect_failures(result, failures);
+    // Mode none is expected to race; --expect-safe judges the modes that promise safety.
+    if (result.config.mode == Mode::kNone) continue;
+    for (const TrialResult& trial : result.trials) raced = raced || trial.unsafe() || trial.stalled;
+  }
+  return finish_status(comparison.interrupted_by != 0, comparison.interrupted_by, raced,
+                       flags.expect_safe, failures);
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{
+      "ticketsim: N customer processes race to buy tickets from a JSON store.\n"
+      "Shows the races (oversold tickets, lost updates, torn reads) and what each lock costs."};
+  app.require_subcommand(1);
+  Flags run_flags;
+  Flags compare_flags;
+  compare_flags.trials = 3;  // a comparison states medians: more than one trial per mode
+  CLI::Option* run_tickets = nullptr;
+  CLI::Option* compare_tickets = nullptr;
+
+  CLI::App* run = app.add_subcommand("run", "Run one mode and report what happened");
+  run->add_option("--mode", run_flags.mode, "none, flock, fcntl, named-mutex or join")
+      ->capture_default_str();
+  add_common_flags(*run, run_flags, run_tickets);
+  run->add_flag("--customers", run_flags.customers,
+                "List every customer: pid, parent pid, what it saw, read and wrote");
+  run->add_flag("--in-place", run_flags.in_place,
+                "Write the trial's final store back to --store (atomically); otherwise the "
+                "store file is never modified");
+
+  CLI::App* compare =
+      app.add_subcommand("compare", "Run several modes on the same workload, side by side");
+  compare
+      ->add_option("--modes", compare_flags.modes,
+                   "Comma list of modes, or all (none,flock,fcntl,named-mutex,join)")
+      ->capture_default_str();
+  add_common_flags(*compare, compare_flags, compare_tickets);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "ticketsim: " << e.what() << "\nRun 'ticketsim --help' (or 'ticketsim "
+              << "run --help') for usage.\n";
+    return kExitUsage;
+  }
+
+  install_interrupt_handlers();
+  try {
+    if (run->parsed()) return run_command(run_flags, run_tickets);
+    return compare_command(compare_flags, compare_tickets);
+  } catch (const UsageError& e) {
+    std::cerr << "ticketsim: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const ConfigError& e) {
+    std::cerr << "ticketsim: --" << e.field() << ": " << e.problem() << "\n";
+    return kExitUsage;
+  } catch (const StoreError& e) {
+    std::cerr << "ticketsim: store " << e.path() << ": " << e.problem() << "\n";
+    return kExitUsage;
+  } catch (const RunError& e) {
+    std::cerr << "ticketsim: the run failed: " << e.what() << "\n";
+    return kExitRunFailed;
+  } catch (const std::exception& e) {
+    std::cerr << "ticketsim: the run failed: " << e.what() << "\n";
+    return kExitRunFailed;
+  }
+}
+
+}  // namespace ticketsim

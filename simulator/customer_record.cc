@@ -1,0 +1,23 @@
+#include "simulator/customer_record.h"
+
+namespace ticketsim {
+
+std::string_view outcome_name(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kNotRun:
+      return "not_run";
+    case Outcome::kBought:
+      return "bought";
+    case Outcome::kSoldOut:
+      return "sold_out";
+    case Outcome::kTornRead:
+      return "torn_read";
+    case Outcome::kError:
+      return "error";
+    case Outcome::kSeen:
+      return "seen";
+  }
+  return "unknown";
+}
+
+}  // namespace ticketsim

@@ -1,0 +1,149 @@
+#include "simulator/experiment.h"
+
+#include <algorithm>
+
+#include "simulator/interrupt.h"
+#include "storage/store_file.h"
+
+namespace ticketsim {
+namespace {
+
+// The bytes every trial starts from: the user's file unchanged, or with --tickets applied.
+struct PreparedStore {
+  std::string label;
+  std::string bytes;
+  std::int64_t tickets = 0;
+};
+
+PreparedStore prepare_store(const ExperimentConfig& config) {
+  PreparedStore prepared;
+  if (config.store_path.empty()) {
+    StoreDocument document = StoreDocument::parse("{\"count\": 1}");
+    document.set_count(config.tickets.value_or(1));
+    prepared = PreparedStore{"(fresh store)", document.serialize(), document.count()};
+    return prepared;
+  }
+  LoadedStore loaded = load_store(config.store_path);
+  prepared.label = config.store_path;
+  if (config.tickets) {
+    loaded.document.set_count(*config.tickets);
+    prepared.bytes = loaded.document.serialize();
+  } else {
+    prepared.bytes = std::move(loaded.bytes);
+  }
+  prepared.tickets = loaded.document.count();
+  return prepared;
+}
+
+double median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  std::size_t middle = values.size() / 2;
+  return values.size() % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+}
+
+}  // namespace
+
+ModeSummary summarize(const ExperimentResult& result) {
+  ModeSummary summary;
+  summary.mode = result.config.mode;
+  summary.trials = static_cast<int>(result.trials.size());
+  std::vector<double> walls, rates;
+  bool first = true;
+  for (const TrialResult& trial : result.trials) {
+    if (trial.oversold > 0) ++summary.oversold_trials;
+    summary.oversold_max = std::max(summary.oversold_max, trial.oversold);
+    summary.lost_updates_total += trial.lost_updates;
+    summary.torn_reads_total += trial.torn_reads;
+    summary.mutex_violations_total += trial.mutex_violations;
+    if (trial.unsafe()) ++summary.unsafe_trials;
+    if (trial.stalled) ++summary.stalled_trials;
+    if (trial.errors > 0 || trial.crashed > 0) ++summary.error_trials;
+    std::int64_t final_count = trial.final_count.value_or(-1);
+    summary.sold_min = first ? trial.sold : std::min(summary.sold_min, trial.sold);
+    summary.sold_max = first ? trial.sold : std::max(summary.sold_max, trial.sold);
+    summary.final_count_min = first ? final_count : std::min(summary.final_count_min, final_count);
+    summary.final_count_max = first ? final_count : std::max(summary.final_count_max, final_count);
+    first = false;
+    walls.push_back(trial.wall_ms());
+    rates.push_back(trial.purchases_per_s);
+  }
+  if (!walls.empty()) {
+    summary.wall_ms_median = median(walls);
+    summary.wall_ms_min = *std::min_element(walls.begin(), walls.end());
+    summary.wall_ms_max = *std::max_element(walls.begin(), walls.end());
+    summary.purchases_per_s_median = median(rates);
+    summary.purchases_per_s_min = *std::min_element(rates.begin(), rates.end());
+    summary.purchases_per_s_max = *std::max_element(rates.begin(), rates.end());
+  }
+  if (summary.unsafe_trials > 0) {
+    summary.verdict = "UNSAFE";
+  } else if (result.interrupted_by != 0) {
+    summary.verdict = "INTERRUPTED";
+  } else if (summary.stalled_trials > 0) {
+    summary.verdict = "STALLED";
+  } else if (summary.error_trials > 0) {
+    summary.verdict = "ERROR";
+  } else {
+    summary.verdict = "safe";
+  }
+  return summary;
+}
+
+ExperimentResult run_experiment(const ExperimentConfig& config, const TrialObserver& observer) {
+  config.validate();
+  PreparedStore store = prepare_store(config);
+  ExperimentResult result;
+  result.config = config;
+  result.store_label = store.label;
+  result.tickets = store.tickets;
+  for (int trial = 0; trial < config.trials; ++trial) {
+    if (interrupt_signal() != 0) break;
+    result.trials.push_back(run_trial(TrialInput{&config, store.bytes, store.tickets, trial}));
+    if (observer) observer(result.trials.back());
+  }
+  result.interrupted_by = interrupt_signal();
+  const TrialResult* last = result.trials.empty() ? nullptr : &result.trials.back();
+  if (config.in_place && last != nullptr && result.interrupted_by == 0 && !last->stalled &&
+      last->final_count) {
+    try {
+      write_file_atomically(config.store_path, last->final_store);
+    } catch (const std::exception& e) {
+      throw RunError(std::string("cannot write the store back: ") + e.what());
+    }
+    result.wrote_back = true;
+  }
+  return result;
+}
+
+Comparison run_comparison(const ExperimentConfig& config, const std::vector<Mode>& modes,
+                          const TrialObserver& observer) {
+  if (config.in_place) {
+    throw ConfigError("in-place", "compare runs several modes; write back with `run` instead");
+  }
+  for (Mode mode : modes) {
+    ExperimentConfig each = config;
+    each.mode = mode;
+    each.validate();
+  }
+  Comparison comparison;
+  for (Mode mode : modes) {
+    ExperimentConfig each = config;
+    each.mode = mode;
+    comparison.results.push_back(run_experiment(each, observer));
+    if (comparison.results.back().interrupted_by != 0) break;
+  }
+  comparison.interrupted_by = interrupt_signal();
+  return comparison;
+}
+
+std::vector<Mode> modes_for_schedule(Schedule schedule) {
+  std::vector<Mode> modes;
+  for (Mode mode : all_modes()) {
+    if (schedule == Schedule::kLockstep && mode == Mode::kJoin) continue;
+    modes.push_back(mode);
+  }
+  return modes;
+}
+
+}  // namespace ticketsim

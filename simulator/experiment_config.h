@@ -1,0 +1,82 @@
+// ExperimentConfig: everything that defines an experiment, and its validation.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "locks/lock_mode.h"
+#include "simulator/duration.h"
+
+namespace ticketsim {
+
+// How customers interleave.
+enum class Schedule {
+  kFree,      // the OS decides; latency widens the race window; outcomes are statistical
+  kLockstep,  // every customer has read the store before any customer may write
+};
+
+std::string_view schedule_name(Schedule schedule);
+std::optional<Schedule> parse_schedule(std::string_view name);
+
+// Limits enforced by validate(); each is far above what a demo or benchmark needs.
+inline constexpr int kMaxProcs = 10000;
+inline constexpr int kMaxAttempts = 1'000'000;
+inline constexpr std::int64_t kMaxPurchasesPerTrial = 4'000'000;
+inline constexpr int kMaxTrials = 100'000;
+
+// A configuration value is unusable. field() is the config member, which is also the CLI
+// flag without its dashes ("procs" for --procs); what() is "<field>: <problem>".
+class ConfigError : public std::invalid_argument {
+ public:
+  ConfigError(std::string field, const std::string& problem);
+  const std::string& field() const { return field_; }
+  const std::string& problem() const { return problem_; }
+
+ private:
+  std::string field_;
+  std::string problem_;
+};
+
+// One experiment: `trials` independent trials, each running `procs` customers against a
+// fresh copy of the store. Defaults reproduce the lesson: 15 customers race for 1 ticket
+// with 50 ms of simulated network time between reading and writing the store.
+struct ExperimentConfig {
+  Mode mode = Mode::kNone;
+  Schedule schedule = Schedule::kFree;
+  int procs = 15;
+  // Overrides the store's count; without a store file, the count of a fresh {"count": N}
+  // store (1 when unset).
+  std::optional<std::int64_t> tickets;
+  int attempts = 1;  // purchases per customer
+  // Think time inside each purchase, between reading and writing: the race window.
+  DurationRange latency{std::chrono::milliseconds(50), std::chrono::milliseconds(50)};
+  Nanoseconds search_latency{0};  // think time after each customer's search
+  int trials = 1;
+  std::string store_path;  // the user's store; never modified. Empty: a fresh store.
+  std::uint64_t seed = 1;  // seeds latency drawn from a range
+  std::string workdir;     // parent of trial directories; empty: $TMPDIR, else /tmp
+  // A trial still running after this long is killed and reported stalled. Unset: derived
+  // from the workload (see default_trial_timeout).
+  std::optional<Nanoseconds> trial_timeout;
+  // Keep every customer's step-by-step history in the result (TrialResult::customers).
+  // Counts are computed either way; turn off for long experiments to save memory.
+  bool keep_history = true;
+  // Write the last trial's final store back to store_path (atomically). Off by default:
+  // the user's store is read-only to ticketsim unless they ask.
+  bool in_place = false;
+
+  // Throws ConfigError for the first unusable value.
+  void validate() const;
+};
+
+// The time a trial may take before it counts as stalled: 30 s plus three times the time
+// the workload needs when run one purchase at a time.
+Nanoseconds default_trial_timeout(const ExperimentConfig& config);
+
+// The trial timeout in force: config.trial_timeout or default_trial_timeout().
+Nanoseconds effective_trial_timeout(const ExperimentConfig& config);
+
+}  // namespace ticketsim

@@ -1,0 +1,23 @@
+// Interrupt requests (SIGINT/SIGTERM) that running trials honour.
+#pragma once
+
+namespace ticketsim {
+
+// Installs SIGINT and SIGTERM handlers that record the signal for interrupt_signal().
+// The CLI calls this; a library user may instead call request_interrupt() themselves.
+// Forked customers inherit the handlers; in any process but the installer, the handler
+// restores the default action and re-raises, so a signal sent to a customer still kills it
+// (and no customer needs a system call after fork to undo the handlers).
+void install_interrupt_handlers();
+
+// Records that the run should stop (async-signal-safe). Running trials kill and reap their
+// customers, remove what they created, and report themselves interrupted.
+void request_interrupt(int signal_number) noexcept;
+
+// The signal that requested an interrupt, or 0 when none did.
+int interrupt_signal() noexcept;
+
+// Forgets an earlier request (tests run several interrupted experiments in one process).
+void clear_interrupt() noexcept;
+
+}  // namespace ticketsim

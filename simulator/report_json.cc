@@ -1,0 +1,153 @@
+#include "simulator/report_json.h"
+
+#include <cmath>
+
+namespace ticketsim {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// Milliseconds rounded to microseconds: enough precision, readable numbers.
+double round_ms(double ms) { return std::round(ms * 1000.0) / 1000.0; }
+double round_rate(double rate) { return std::round(rate * 10.0) / 10.0; }
+
+Json workload_json(const ExperimentConfig& config, const std::string& store_label,
+                   std::int64_t tickets) {
+  Json workload;
+  workload["schedule"] = schedule_name(config.schedule);
+  workload["procs"] = config.procs;
+  workload["tickets"] = tickets;
+  workload["attempts"] = config.attempts;
+  workload["latency"] = format_duration_range(config.latency);
+  workload["latency_ns"] = {{"min", config.latency.min.count()},
+                            {"max", config.latency.max.count()}};
+  workload["search_latency_ns"] = config.search_latency.count();
+  workload["trials"] = config.trials;
+  workload["seed"] = config.seed;
+  workload["store"] = store_label;
+  workload["trial_timeout_ms"] = static_cast<double>(effective_trial_timeout(config).count()) / 1e6;
+  return workload;
+}
+
+}  // namespace
+
+Json trial_json(const TrialResult& trial) {
+  Json json;
+  json["trial"] = trial.index + 1;
+  json["mode"] = mode_name(trial.mode);
+  json["schedule"] = schedule_name(trial.schedule);
+  json["procs"] = trial.procs;
+  json["tickets"] = trial.tickets;
+  json["attempts"] = trial.attempts;
+  json["sold"] = trial.sold;
+  json["oversold"] = trial.oversold;
+  json["lost_updates"] = trial.lost_updates;
+  json["torn_reads"] = trial.torn_reads;
+  json["final_count"] = trial.final_count ? Json(*trial.final_count) : Json(nullptr);
+  json["stalled"] = trial.stalled;
+  json["wall_ms"] = round_ms(trial.wall_ms());
+  json["purchases_per_s"] = round_rate(trial.purchases_per_s);
+  json["purchases"] = trial.purchases;
+  json["mutex_violations"] = trial.mutex_violations;
+  json["errors"] = trial.errors;
+  json["crashed"] = trial.crashed;
+  json["interrupted"] = trial.interrupted_by != 0;
+  json["verdict"] = trial.verdict();
+  return json;
+}
+
+Json summary_json(const ModeSummary& summary) {
+  Json json;
+  json["mode"] = mode_name(summary.mode);
+  json["trials"] = summary.trials;
+  json["oversold_trials"] = summary.oversold_trials;
+  json["oversold_max"] = summary.oversold_max;
+  json["lost_updates_total"] = summary.lost_updates_total;
+  json["torn_reads_total"] = summary.torn_reads_total;
+  json["stalled_trials"] = summary.stalled_trials;
+  json["wall_ms_median"] = round_ms(summary.wall_ms_median);
+  json["purchases_per_s_median"] = round_rate(summary.purchases_per_s_median);
+  json["wall_ms_min"] = round_ms(summary.wall_ms_min);
+  json["wall_ms_max"] = round_ms(summary.wall_ms_max);
+  json["purchases_per_s_min"] = round_rate(summary.purchases_per_s_min);
+  json["purchases_per_s_max"] = round_rate(summary.purchases_per_s_max);
+  json["mutex_violations_total"] = summary.mutex_violations_total;
+  json["unsafe_trials"] = summary.unsafe_trials;
+  json["error_trials"] = summary.error_trials;
+  json["verdict"] = summary.verdict;
+  return json;
+}
+
+Json run_report_json(const ExperimentResult& result) {
+  Json json;
+  json["command"] = "run";
+  json["mode"] = mode_name(result.config.mode);
+  json["schedule"] = schedule_name(result.config.schedule);
+  json["procs"] = result.config.procs;
+  json["tickets"] = result.tickets;
+  json["attempts"] = result.config.attempts;
+  std::int64_t sold = 0, oversold = 0, lost = 0, torn = 0, purchases = 0, violations = 0;
+  std::int64_t wall_ns = 0;
+  int errors = 0, crashed = 0;
+  bool stalled = false;
+  for (const TrialResult& trial : result.trials) {
+    sold += trial.sold;
+    oversold += trial.oversold;
+    lost += trial.lost_updates;
+    torn += trial.torn_reads;
+    purchases += trial.purchases;
+    violations += trial.mutex_violations;
+    wall_ns += trial.wall_ns;
+    errors += trial.errors;
+    crashed += trial.crashed;
+    stalled = stalled || trial.stalled;
+  }
+  json["sold"] = sold;
+  json["oversold"] = oversold;
+  json["lost_updates"] = lost;
+  json["torn_reads"] = torn;
+  const TrialResult* last = result.trials.empty() ? nullptr : &result.trials.back();
+  json["final_count"] = last && last->final_count ? Json(*last->final_count) : Json(nullptr);
+  json["stalled"] = stalled;
+  json["wall_ms"] = round_ms(static_cast<double>(wall_ns) / 1e6);
+  json["purchases_per_s"] =
+      round_rate(wall_ns > 0 ? static_cast<double>(purchases) * 1e9 / wall_ns : 0.0);
+  json["purchases"] = purchases;
+  json["mutex_violations"] = violations;
+  json["errors"] = errors;
+  json["crashed"] = crashed;
+  json["interrupted"] = result.interrupted_by != 0;
+  ModeSummary summary = summarize(result);
+  json["verdict"] = summary.verdict;
+  json["wrote_back"] = result.wrote_back;
+  json["workload"] = workload_json(result.config, result.store_label, result.tickets);
+  json["summary"] = summary_json(summary);
+  json["trials"] = Json::array();
+  for (const TrialResult& trial : result.trials) json["trials"].push_back(trial_json(trial));
+  return json;
+}
+
+Json compare_report_json(const Comparison& comparison, const std::vector<SkippedMode>& skipped) {
+  Json json;
+  json["command"] = "compare";
+  if (!comparison.results.empty()) {
+    const ExperimentResult& first = comparison.results.front();
+    json["workload"] = workload_json(first.config, first.store_label, first.tickets);
+  }
+  json["results"] = Json::array();
+  for (const ExperimentResult& result : comparison.results) {
+    Json row = summary_json(summarize(result));
+    row["trial_results"] = Json::array();
+    for (const TrialResult& trial : result.trials)
+      row["trial_results"].push_back(trial_json(trial));
+    json["results"].push_back(std::move(row));
+  }
+  json["skipped"] = Json::array();
+  for (const SkippedMode& skip : skipped) {
+    json["skipped"].push_back({{"mode", mode_name(skip.mode)}, {"reason", skip.reason}});
+  }
+  json["interrupted"] = comparison.interrupted_by != 0;
+  return json;
+}
+
+}  // namespace ticketsim

@@ -1,0 +1,31 @@
+// JSON reports: the documented, machine-readable form of every result (--json).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "simulator/experiment.h"
+#include "simulator/report_text.h"
+
+namespace ticketsim {
+
+// One trial: mode, schedule, procs, tickets, attempts, sold, oversold, lost_updates,
+// torn_reads, final_count (null when unreadable), stalled, wall_ms, purchases_per_s, and
+// trial, purchases, mutex_violations, errors, crashed, interrupted, verdict.
+nlohmann::ordered_json trial_json(const TrialResult& trial);
+
+// One mode over its trials: mode, trials, oversold_trials, oversold_max,
+// lost_updates_total, torn_reads_total, stalled_trials, wall_ms_median,
+// purchases_per_s_median, and min/max companions, unsafe_trials, verdict.
+nlohmann::ordered_json summary_json(const ModeSummary& summary);
+
+// `run --json`: the trial keys at the top level (with several trials: counts summed,
+// final_count of the last trial, stalled if any stalled, wall_ms summed, purchases_per_s
+// over the whole run), a `trials` array, a `summary` object and the workload.
+nlohmann::ordered_json run_report_json(const ExperimentResult& result);
+
+// `compare --json`: {"results": [summary per mode, each with its trials], "skipped": [...]}
+// and the workload.
+nlohmann::ordered_json compare_report_json(const Comparison& comparison,
+                                           const std::vector<SkippedMode>& skipped);
+
+}  // namespace ticketsim

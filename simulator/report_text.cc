@@ -1,0 +1,303 @@
+#include "simulator/report_text.h"
+
+#include <sys/wait.h>
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "simulator/text_table.h"
+
+namespace ticketsim {
+namespace {
+
+constexpr int kMaxTrialRows = 20;  // more trials: summary row only (all of them are in --json)
+
+const char* verdict_color(std::string_view verdict) {
+  if (verdict == "safe") return "32";      // green
+  if (verdict == "UNSAFE") return "1;31";  // bold red
+  return "33";                             // yellow: stalled, error, interrupted
+}
+
+std::string range_text(std::int64_t min, std::int64_t max) {
+  if (min < 0 && max < 0) return "?";
+  return min == max ? fmt::format("{}", min) : fmt::format("{}-{}", min, max);
+}
+
+std::string rate_text(double per_second) {
+  if (per_second >= 100) return fmt::format("{:.0f}", per_second);
+  return fmt::format("{:.1f}", per_second);
+}
+
+std::string workload_line(const std::string& command, const ExperimentConfig& config,
+                          std::int64_t tickets) {
+  std::string line =
+      fmt::format("ticketsim {}: {} x {}, {}, latency {}", command,
+                  plural(config.procs, "customer"), plural(config.attempts, "attempt"),
+                  plural(tickets, "ticket"), format_duration_range(config.latency));
+  if (config.search_latency.count() > 0) {
+    line += fmt::format(", search latency {}", format_duration(config.search_latency));
+  }
+  line += fmt::format(", schedule {}", schedule_name(config.schedule));
+  if (!config.latency.fixed()) line += fmt::format(", seed {}", config.seed);
+  return line;
+}
+
+std::vector<TextTable::Cell> trial_row(const std::string& label, const TrialResult& trial) {
+  std::string verdict(trial.verdict());
+  return {{label},
+          {fmt::format("{}", trial.sold)},
+          {fmt::format("{}", trial.oversold), trial.oversold > 0 ? "31" : ""},
+          {fmt::format("{}", trial.lost_updates), trial.lost_updates > 0 ? "31" : ""},
+          {fmt::format("{}", trial.torn_reads), trial.torn_reads > 0 ? "31" : ""},
+          {trial.final_count ? fmt::format("{}", *trial.final_count) : "unreadable"},
+          {fmt::format("{:.1f}", trial.wall_ms())},
+          {rate_text(trial.purchases_per_s)},
+          {verdict, verdict_color(verdict)}};
+}
+
+std::vector<TextTable::Cell> summary_row(const std::string& label, const ModeSummary& summary) {
+  std::string oversold = fmt::format("{}", summary.oversold_max);
+  if (summary.trials > 1) {
+    oversold =
+        fmt::format("{} ({}/{})", summary.oversold_max, summary.oversold_trials, summary.trials);
+  }
+  return {
+      {label},
+      {range_text(summary.sold_min, summary.sold_max)},
+      {oversold, summary.oversold_max > 0 ? "31" : ""},
+      {fmt::format("{}", summary.lost_updates_total), summary.lost_updates_total > 0 ? "31" : ""},
+      {fmt::format("{}", summary.torn_reads_total), summary.torn_reads_total > 0 ? "31" : ""},
+      {range_text(summary.final_count_min, summary.final_count_max)},
+      {fmt::format("{:.1f}", summary.wall_ms_median)},
+      {rate_text(summary.purchases_per_s_median)},
+      {summary.verdict, verdict_color(summary.verdict)}};
+}
+
+const std::vector<std::string> kColumns{"mode",         "sold",        "oversold",
+                                        "lost updates", "torn reads",  "final count",
+                                        "wall ms",      "purchases/s", "verdict"};
+
+std::string customer_lines(const TrialResult& trial) {
+  std::string out;
+  for (const CustomerHistory& customer : trial.customers) {
+    std::string saw = customer.search.outcome == Outcome::kSeen
+                          ? fmt::format("saw {} left", customer.search.value_seen)
+                          : std::string(outcome_name(customer.search.outcome));
+    std::string bought;
+    for (const PurchaseRecord& purchase : customer.purchases) {
+      if (!bought.empty()) bought += ", ";
+      if (purchase.outcome == Outcome::kBought) {
+        bought +=
+            fmt::format("read {} wrote {}: BOUGHT", purchase.value_read, purchase.value_written);
+      } else if (purchase.outcome == Outcome::kSoldOut) {
+        bought += fmt::format("read {}: sold out", purchase.value_read);
+      } else {
+        bought += std::string(outcome_name(purchase.outcome));
+      }
+    }
+    std::string ending;
+    if (customer.killed_by_run) {
+      ending = " (killed by the run)";
+    } else if (WIFSIGNALED(customer.wait_status)) {
+      ending = fmt::format(" (died: {})", ::strsignal(WTERMSIG(customer.wait_status)));
+    }
+    if (!customer.error.empty()) ending += " error: " + customer.error;
+    out += fmt::format("  customer {:>3}  pid {} ppid {}  {}; {}{}\n", customer.index + 1,
+                       customer.pid, customer.ppid, saw, bought, ending);
+  }
+  return out;
+}
+
+std::string indent_sentences(const std::vector<std::string>& sentences) {
+  std::string out;
+  for (const std::string& sentence : sentences) out += "  " + sentence + "\n";
+  return out;
+}
+
+}  // namespace
+
+std::string plural(std::int64_t count, const std::string& noun) {
+  return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
+}
+
+std::vector<std::string> explain_trial(const TrialResult& trial) {
+  std::vector<std::string> sentences;
+  if (trial.interrupted_by != 0) {
+    sentences.push_back(
+        fmt::format("Interrupted by {}: every customer was killed and reaped; "
+                    "the figures cover what finished.",
+                    ::strsignal(trial.interrupted_by)));
+  }
+  if (trial.stalled) {
+    sentences.push_back(
+        "The trial did not finish before its timeout (--trial-timeout): every customer was "
+        "killed and reaped, and the figures cover what finished.");
+  }
+  if (trial.oversold > 0) {
+    sentences.push_back(fmt::format(
+        "{} told \"you bought a ticket\", but the store held {}: {} oversold.",
+        trial.sold == 1 ? "1 customer was" : fmt::format("{} customers were", trial.sold),
+        plural(trial.tickets, "ticket"), plural(trial.oversold, "ticket")));
+  }
+  if (trial.lost_updates > 0) {
+    std::int64_t went_down = trial.tickets - trial.final_count.value_or(trial.tickets);
+    sentences.push_back(fmt::format(
+        "{} vanished (lost updates): {} should have taken the count down by {}, but it went "
+        "down by {} (from {} to {}): customers read the same count and each wrote count-1 "
+        "over the others.",
+        trial.lost_updates == 1 ? "1 decrement" : fmt::format("{} decrements", trial.lost_updates),
+        plural(trial.sold, "sale"), trial.sold, went_down, trial.tickets,
+        trial.final_count.value_or(-1)));
+  }
+  if (trial.torn_reads > 0) {
+    sentences.push_back(fmt::format(
+        "{} found a half-written store (torn reads): a rewrite is not atomic to a reader "
+        "that takes no lock.",
+        trial.torn_reads == 1 ? "1 read" : fmt::format("{} reads", trial.torn_reads)));
+  }
+  if (trial.mutex_violations > 0) {
+    sentences.push_back(fmt::format(
+        "{} of critical sections overlapped in time: purchases were not mutually exclusive.",
+        plural(trial.mutex_violations, "pair")));
+  }
+  if (trial.crashed > 0) {
+    sentences.push_back(fmt::format("{} died from a signal the run did not send.",
+                                    plural(trial.crashed, "customer")));
+  }
+  if (trial.errors > 0) {
+    sentences.push_back(fmt::format("{} reported an error (see --customers or --json).",
+                                    plural(trial.errors, "customer")));
+  }
+  if (!trial.final_count) {
+    sentences.push_back("The store did not parse at the end of the trial.");
+  }
+  if (sentences.empty()) {
+    if (trial.mode == Mode::kNone) {
+      sentences.push_back(
+          "No race was observed this time, but mode none protects nothing: the OS happened "
+          "to run the customers apart. --schedule lockstep forces the race.");
+    } else if (trial.mode == Mode::kJoin) {
+      sentences.push_back(fmt::format(
+          "Customers ran one at a time (start, then join): {} sold from {}, nothing lost. "
+          "Safe, and serial.",
+          plural(trial.sold, "ticket"), plural(trial.tickets, "ticket")));
+    } else {
+      sentences.push_back(fmt::format(
+          "Every purchase held the {} lock from its read to its write: {} sold from {}, "
+          "none oversold, no update lost, no read torn.",
+          mode_name(trial.mode), plural(trial.sold, "ticket"), plural(trial.tickets, "ticket")));
+    }
+  }
+  return sentences;
+}
+
+std::string render_run_report(const ExperimentResult& result, const TextReportOptions& options) {
+  const ExperimentConfig& config = result.config;
+  std::string out = workload_line("run", config, result.tickets) + "\n";
+  out += fmt::format("store: {}{}\n\n", result.store_label,
+                     result.wrote_back           ? " (final state written back: --in-place)"
+                     : config.store_path.empty() ? ""
+                                                 : " (not modified)");
+  TextTable table(kColumns);
+  std::string mode(mode_name(config.mode));
+  bool several = result.trials.size() > 1;
+  if (!several) {
+    for (const TrialResult& trial : result.trials) table.add_row(trial_row(mode, trial));
+  } else {
+    if (result.trials.size() <= static_cast<std::size_t>(kMaxTrialRows)) {
+      for (const TrialResult& trial : result.trials) {
+        table.add_row(trial_row(fmt::format("{} #{}", mode, trial.index + 1), trial));
+      }
+    }
+    table.add_row(
+        summary_row(fmt::format("{} (all {})", mode, result.trials.size()), summarize(result)));
+  }
+  out += table.render(options.use_color);
+  if (several) {
+    out +=
+        "\n(all: sold and final count as ranges; oversold as worst trial (trials that "
+        "oversold); lost updates and torn reads summed; wall ms and purchases/s as medians)\n";
+  }
+  if (result.trials.empty()) {
+    out += "\nNo trial ran.\n";
+    return out;
+  }
+  // Explain the worst trial: the first unsafe one, else the last.
+  const TrialResult* shown = &result.trials.back();
+  for (const TrialResult& trial : result.trials) {
+    if (trial.unsafe() || trial.stalled) {
+      shown = &trial;
+      break;
+    }
+  }
+  out += several ? fmt::format("\nWhat happened in trial #{}:\n", shown->index + 1)
+                 : std::string("\nWhat happened:\n");
+  out += indent_sentences(explain_trial(*shown));
+  if (options.show_customers && !shown->customers.empty()) {
+    out += "\nCustomers:\n" + customer_lines(*shown);
+  }
+  return out;
+}
+
+std::string render_compare_report(const Comparison& comparison,
+                                  const std::vector<SkippedMode>& skipped,
+                                  const TextReportOptions& options) {
+  if (comparison.results.empty()) return "No mode ran.\n";
+  const ExperimentResult& first = comparison.results.front();
+  std::string out = workload_line("compare", first.config, first.tickets) +
+                    fmt::format(", {} per mode\n", plural(first.config.trials, "trial"));
+  out += fmt::format("store: {}{}\n\n", first.store_label,
+                     first.config.store_path.empty() ? "" : " (not modified)");
+  TextTable table(kColumns);
+  std::vector<ModeSummary> summaries;
+  for (const ExperimentResult& result : comparison.results) {
+    summaries.push_back(summarize(result));
+    table.add_row(summary_row(std::string(mode_name(result.config.mode)), summaries.back()));
+  }
+  for (const SkippedMode& skip : skipped) {
+    table.add_row({{std::string(mode_name(skip.mode))},
+                   {"-"},
+                   {"-"},
+                   {"-"},
+                   {"-"},
+                   {"-"},
+                   {"-"},
+                   {"-"},
+                   {"skipped", "33"}});
+  }
+  out += table.render(options.use_color);
+  if (first.config.trials > 1) {
+    out +=
+        "\n(sold and final count as ranges over trials; oversold as worst trial (trials that "
+        "oversold); lost updates and torn reads summed; wall ms and purchases/s as medians)\n";
+  }
+  for (const SkippedMode& skip : skipped) {
+    out += fmt::format("\n{} skipped: {}\n", mode_name(skip.mode), skip.reason);
+  }
+  // What safety cost: each safe mode's median wall time against mode none's.
+  const ModeSummary* baseline = nullptr;
+  for (const ModeSummary& summary : summaries) {
+    if (summary.mode == Mode::kNone) baseline = &summary;
+  }
+  std::string costs;
+  for (const ModeSummary& summary : summaries) {
+    if (summary.mode == Mode::kNone || baseline == nullptr || baseline->wall_ms_median <= 0) {
+      continue;
+    }
+    costs += fmt::format("  {:<12} {:.1f}x the wall time of none ({})\n", mode_name(summary.mode),
+                         summary.wall_ms_median / baseline->wall_ms_median, summary.verdict);
+  }
+  if (!costs.empty()) out += "\nWhat safety cost (median wall time):\n" + costs;
+  if (baseline != nullptr && baseline->unsafe_trials > 0) {
+    out += fmt::format("\nMode none raced in {} of {}; run `ticketsim run` to see how.\n",
+                       baseline->unsafe_trials, plural(baseline->trials, "trial"));
+  }
+  if (comparison.interrupted_by != 0) {
+    out += fmt::format("\nInterrupted by {}: modes after the last row did not run.\n",
+                       ::strsignal(comparison.interrupted_by));
+  }
+  return out;
+}
+
+}  // namespace ticketsim

@@ -1,0 +1,37 @@
+// Text reports: the tables and sentences a student reads at a glance.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "simulator/experiment.h"
+
+namespace ticketsim {
+
+struct TextReportOptions {
+  bool use_color = false;
+  bool show_customers = false;  // one lesson-style line per customer (pid, ppid, what it saw)
+};
+
+// A mode left out of a comparison, and why.
+struct SkippedMode {
+  Mode mode;
+  std::string reason;
+};
+
+// `ticketsim run`: the workload, one row per trial (a summary row when there are several),
+// and plain sentences saying what happened.
+std::string render_run_report(const ExperimentResult& result, const TextReportOptions& options);
+
+// `ticketsim compare`: one row per mode over the same workload, and what safety cost.
+std::string render_compare_report(const Comparison& comparison,
+                                  const std::vector<SkippedMode>& skipped,
+                                  const TextReportOptions& options);
+
+// Sentences explaining one trial's findings ("15 customers were told ...").
+std::vector<std::string> explain_trial(const TrialResult& trial);
+
+// "1 ticket", "15 customers": `count` followed by `noun`, pluralised with "s".
+std::string plural(std::int64_t count, const std::string& noun);
+
+}  // namespace ticketsim

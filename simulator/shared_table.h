@@ -1,0 +1,50 @@
+// SharedTable: the shared-memory table where customers record what they did.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "simulator/customer_record.h"
+#include "simulator/shared_barrier.h"
+
+namespace ticketsim {
+
+// Coordination state shared by all customers of one trial.
+struct TableHeader {
+  SharedBarrier round_start;  // lockstep: everyone arrives before any purchase of a round
+  SharedBarrier race_point;   // lockstep in mode none: everyone has read before anyone writes
+};
+
+// An anonymous MAP_SHARED mapping created by the parent before fork, so that every
+// customer writes into the same physical pages. Layout: header, one CustomerSlot per
+// customer, then procs x attempts PurchaseRecords. The store is under attack and cannot
+// be its own witness; this table is the witness. Unmapped on destruction (in the parent;
+// children leave with _exit).
+class SharedTable {
+ public:
+  // Maps and zero-fills a table. Throws SystemError.
+  SharedTable(int procs, int attempts);
+  ~SharedTable();
+  SharedTable(const SharedTable&) = delete;
+  SharedTable& operator=(const SharedTable&) = delete;
+
+  TableHeader& header() { return *header_; }
+  CustomerSlot& slot(int customer) { return slots_[customer]; }
+  PurchaseRecord& purchase(int customer, int attempt) {
+    return purchases_[static_cast<std::size_t>(customer) * static_cast<std::size_t>(attempts_) +
+                      static_cast<std::size_t>(attempt)];
+  }
+  int procs() const { return procs_; }
+  int attempts() const { return attempts_; }
+
+ private:
+  int procs_;
+  int attempts_;
+  void* mapping_ = nullptr;
+  std::size_t bytes_ = 0;
+  TableHeader* header_ = nullptr;
+  CustomerSlot* slots_ = nullptr;
+  PurchaseRecord* purchases_ = nullptr;
+};
+
+}  // namespace ticketsim

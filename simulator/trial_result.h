@@ -1,0 +1,69 @@
+// TrialResult: what one trial measured and found, customer by customer and in total.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "locks/lock_mode.h"
+#include "simulator/customer_record.h"
+#include "simulator/experiment_config.h"
+
+namespace ticketsim {
+
+// One customer's record, copied out of the shared table after it was reaped.
+struct CustomerHistory {
+  int index = 0;
+  pid_t pid = 0;
+  pid_t ppid = 0;
+  std::int64_t t_spawn = 0;
+  std::int64_t t_exit = 0;
+  SearchRecord search;
+  std::vector<PurchaseRecord> purchases;
+  int wait_status = 0;         // as waitpid reported it
+  bool killed_by_run = false;  // SIGKILLed by the parent (stall or interrupt)
+  std::string error;           // the customer's own error message, if any
+};
+
+// The oracle's findings for one trial (see README "How a race is counted").
+struct TrialResult {
+  int index = 0;  // 0-based trial number within the experiment
+  Mode mode = Mode::kNone;
+  Schedule schedule = Schedule::kFree;
+  int procs = 0;
+  int attempts = 0;
+  std::int64_t tickets = 0;  // the count the trial started with
+
+  std::int64_t sold = 0;              // purchases whose customer was told "you bought a ticket"
+  std::int64_t oversold = 0;          // max(0, sold - tickets)
+  std::int64_t lost_updates = 0;      // sold - (tickets - final_count): decrements that vanished
+  std::int64_t torn_reads = 0;        // reads (search or purchase) that found a torn file
+  std::int64_t purchases = 0;         // purchases that completed (bought, sold out or torn read)
+  std::int64_t mutex_violations = 0;  // pairs of overlapping critical sections
+  int errors = 0;                     // customers that reported an error
+  int crashed = 0;                    // customers killed by a signal the run did not send
+  std::optional<std::int64_t> final_count;  // empty when the final store does not parse
+  std::string final_store;                  // the trial store's bytes at the end
+
+  bool stalled = false;      // the trial timeout expired; every customer was killed
+  int interrupted_by = 0;    // SIGINT/SIGTERM that stopped the trial, or 0
+  std::int64_t t_start = 0;  // CLOCK_MONOTONIC when the first customer was forked
+  std::int64_t wall_ns = 0;  // first fork to last reap
+  double purchases_per_s = 0;
+
+  std::vector<CustomerHistory> customers;  // empty when config.keep_history is false
+
+  // A race was observed: oversold, lost updates, torn reads or overlapping critical sections.
+  bool unsafe() const {
+    return oversold > 0 || lost_updates > 0 || torn_reads > 0 || mutex_violations > 0;
+  }
+  // One word for tables: STALLED, INTERRUPTED, UNSAFE, ERROR or safe.
+  std::string_view verdict() const;
+  double wall_ms() const { return static_cast<double>(wall_ns) / 1e6; }
+};
+
+}  // namespace ticketsim

@@ -1,0 +1,77 @@
+#include "storage/posix_io.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace ticketsim {
+
+SystemError::SystemError(const std::string& operation, const std::string& path, int error_number)
+    : std::runtime_error(operation + (path.empty() ? "" : " " + path) + ": " +
+                         std::strerror(error_number)),
+      error_number_(error_number) {}
+
+UniqueFd open_or_throw(const std::string& path, int flags, mode_t mode) {
+  int fd;
+  do {
+    fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) throw SystemError("open", path, errno);
+  return UniqueFd(fd);
+}
+
+bool pread_whole_file(int fd, std::string& buffer, std::size_t max_bytes) {
+  constexpr std::size_t kFirstRead = 512;  // a store is ~60 bytes; grows by doubling
+  buffer.resize(std::min(std::max(buffer.capacity(), kFirstRead), max_bytes + 1));
+  std::size_t filled = 0;
+  for (;;) {
+    if (filled == buffer.size()) {
+      // Read one byte more than allowed so an oversized file is detected, never silently cut.
+      if (buffer.size() > max_bytes) break;
+      buffer.resize(std::min(buffer.size() * 2, max_bytes + 1));
+    }
+    ssize_t n =
+        ::pread(fd, buffer.data() + filled, buffer.size() - filled, static_cast<off_t>(filled));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw SystemError("read", "", errno);
+    }
+    if (n == 0) break;
+    filled += static_cast<std::size_t>(n);
+    // A regular file reads short only at its end: skip the extra pread that would say so.
+    if (filled < buffer.size()) break;
+  }
+  bool fits = filled <= max_bytes;
+  buffer.resize(fits ? filled : max_bytes);
+  return fits;
+}
+
+void pwrite_all(int fd, std::string_view bytes, off_t offset, const std::string& path_for_errors) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n =
+        ::pwrite(fd, bytes.data() + done, bytes.size() - done, offset + static_cast<off_t>(done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw SystemError("write", path_for_errors, errno);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+void write_all(int fd, std::string_view bytes, const std::string& path_for_errors) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw SystemError("write", path_for_errors, errno);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace ticketsim

@@ -1,0 +1,247 @@
+// The ticketsim binary, as a user runs it: exit statuses, messages, --json, the store.
+#include <signal.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/test_support.h"
+
+using ticketsim::testing::read_file;
+using ticketsim::testing::run_command;
+using ticketsim::testing::TempDir;
+using ticketsim::testing::write_file;
+
+namespace {
+
+ticketsim::testing::CommandResult ticketsim_cli(std::vector<std::string> args) {
+  args.insert(args.begin(), ticketsim::testing::ticketsim_binary());
+  return run_command(args);
+}
+
+// Runs a command expected to fail with exit 2 and a message containing every fragment.
+void require_usage_error(const std::vector<std::string>& args,
+                         const std::vector<std::string>& fragments) {
+  auto result = ticketsim_cli(args);
+  CAPTURE(args, result.err);
+  REQUIRE(result.exit_code == 2);
+  REQUIRE(result.out.empty());
+  for (const std::string& fragment : fragments) REQUIRE_THAT(result.err, Catch::Contains(fragment));
+}
+
+}  // namespace
+
+TEST_CASE("cli: every subcommand has --help", "[cli]") {
+  for (auto args : std::vector<std::vector<std::string>>{
+           {"--help"}, {"run", "--help"}, {"compare", "--help"}}) {
+    auto result = ticketsim_cli(args);
+    CHECK(result.exit_code == 0);
+    CHECK_THAT(result.out, Catch::Contains("Usage"));
+  }
+}
+
+TEST_CASE("cli: bad flags exit 2 with a message naming the flag", "[cli]") {
+  require_usage_error({"run", "--mode", "bogus"}, {"--mode", "bogus", "named-mutex"});
+  require_usage_error({"run", "--procs", "0"}, {"--procs", "between 1 and"});
+  require_usage_error({"run", "--procs", "-3"}, {"--procs"});
+  require_usage_error({"run", "--procs", "many"}, {"--procs"});
+  require_usage_error({"run", "--latency", "-5ms"}, {"--latency", "negative"});
+  require_usage_error({"run", "--latency", "5"}, {"--latency", "no unit"});
+  require_usage_error({"run", "--latency", "5parsecs"}, {"--latency", "unknown unit"});
+  require_usage_error({"run", "--search-latency", "fast"}, {"--search-latency"});
+  require_usage_error({"run", "--trial-timeout", "0"}, {"--trial-timeout"});
+  require_usage_error({"run", "--schedule", "chaos"}, {"--schedule", "chaos"});
+  require_usage_error({"run", "--tickets", "-1"}, {"--tickets"});
+  require_usage_error({"run", "--attempts", "0"}, {"--attempts"});
+  require_usage_error({"run", "--trials", "0"}, {"--trials"});
+  require_usage_error({"compare", "--modes", "none,bogus"}, {"--modes", "bogus"});
+  require_usage_error({"compare", "--modes", "flock,flock"}, {"--modes", "twice"});
+  require_usage_error({"run", "--no-such-flag"}, {"--no-such-flag"});
+  require_usage_error({}, {"subcommand"});
+  require_usage_error({"run", "--in-place"}, {"--in-place", "--store"});
+}
+
+TEST_CASE("cli: lockstep with join is refused at once instead of hanging", "[cli]") {
+  require_usage_error({"run", "--mode", "join", "--schedule", "lockstep"},
+                      {"--schedule", "lockstep has no meaning with mode join"});
+  require_usage_error({"compare", "--modes", "flock,join", "--schedule", "lockstep"},
+                      {"lockstep has no meaning with mode join"});
+}
+
+TEST_CASE("cli: a bad store exits 2 naming the file and the problem and stays unchanged", "[cli]") {
+  TempDir dir;
+  struct Case {
+    std::string name, bytes, problem;
+  };
+  std::vector<Case> cases{
+      {"not-json.json", "count: 1\n", "not valid JSON"},
+      {"missing.json", "{\"tickets\": 1}", "\"count\" is missing"},
+      {"negative.json", "{\"count\": -4}", "negative"},
+      {"fraction.json", "{\"count\": 2.5}", "fractional"},
+      {"string.json", "{\"count\": \"7\"}", "a string"},
+      {"huge.json", "{\"count\": 9007199254740993}", "beyond 2^53"},
+      {"empty.json", "", "empty"},
+  };
+  for (const Case& c : cases) {
+    write_file(dir.file(c.name), c.bytes);
+    require_usage_error({"run", "--store", dir.file(c.name)}, {dir.file(c.name), c.problem});
+    CHECK(read_file(dir.file(c.name)) == c.bytes);
+  }
+  require_usage_error({"run", "--store", dir.file("absent.json")},
+                      {dir.file("absent.json"), "no such file"});
+  require_usage_error({"run", "--store", dir.path()}, {dir.path(), "is a directory"});
+}
+
+TEST_CASE("cli: run --json prints one document with the documented keys", "[cli]") {
+  auto result = ticketsim_cli({"run", "--mode", "none", "--schedule", "lockstep", "--procs", "6",
+                               "--tickets", "2", "--latency", "0", "--json"});
+  REQUIRE(result.exit_code == 0);
+  auto json = nlohmann::json::parse(result.out);  // throws if anything else is on stdout
+  for (const char* key :
+       {"mode", "schedule", "procs", "tickets", "attempts", "sold", "oversold", "lost_updates",
+        "torn_reads", "final_count", "stalled", "wall_ms", "purchases_per_s", "trials"}) {
+    CAPTURE(key);
+    REQUIRE(json.contains(key));
+  }
+  CHECK(json["mode"] == "none");
+  CHECK(json["schedule"] == "lockstep");
+  CHECK(json["procs"] == 6);
+  CHECK(json["sold"] == 6);
+  CHECK(json["oversold"] == 4);
+  CHECK(json["lost_updates"] == 5);
+  CHECK(json["final_count"] == 1);
+  CHECK(json["stalled"] == false);
+  CHECK(json["trials"].size() == 1);
+}
+
+TEST_CASE("cli: run --trials K --json has a trials array of K runs", "[cli]") {
+  auto result = ticketsim_cli({"run", "--mode", "flock", "--procs", "4", "--tickets", "2",
+                               "--latency", "100us", "--trials", "3", "--json"});
+  REQUIRE(result.exit_code == 0);
+  auto json = nlohmann::json::parse(result.out);
+  REQUIRE(json["trials"].size() == 3);
+  for (const auto& trial : json["trials"]) {
+    CHECK(trial["mode"] == "flock");
+    CHECK(trial["sold"] == 2);
+    CHECK(trial["oversold"] == 0);
+    CHECK(trial.contains("purchases_per_s"));
+  }
+  CHECK(json["sold"] == 6);  // summed over trials
+}
+
+TEST_CASE("cli: compare --modes all --json has one result per mode with the documented keys",
+          "[cli]") {
+  auto result = ticketsim_cli({"compare", "--modes", "all", "--procs", "4", "--tickets", "1",
+                               "--latency", "200us", "--trials", "2", "--json"});
+  REQUIRE(result.exit_code == 0);
+  auto json = nlohmann::json::parse(result.out);
+  REQUIRE(json["results"].size() == 5);
+  std::vector<std::string> modes;
+  for (const auto& row : json["results"]) {
+    for (const char* key :
+         {"mode", "trials", "oversold_trials", "oversold_max", "lost_updates_total",
+          "torn_reads_total", "stalled_trials", "wall_ms_median", "purchases_per_s_median"}) {
+      CAPTURE(key);
+      REQUIRE(row.contains(key));
+    }
+    CHECK(row["trials"] == 2);
+    modes.push_back(row["mode"]);
+    if (row["mode"] != "none") CHECK(row["oversold_max"] == 0);
+  }
+  CHECK(modes == std::vector<std::string>{"none", "flock", "fcntl", "named-mutex", "join"});
+}
+
+TEST_CASE("cli: compare --modes all under lockstep skips join and says why", "[cli]") {
+  auto result = ticketsim_cli(
+      {"compare", "--procs", "4", "--latency", "0", "--schedule", "lockstep", "--trials", "1"});
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.out, Catch::Contains("join skipped: lockstep has no meaning with join"));
+  for (const char* mode : {"none", "flock", "fcntl", "named-mutex"}) {
+    CHECK_THAT(result.out, Catch::Contains(mode));
+  }
+}
+
+TEST_CASE("cli: the text report is a table with a verdict per mode", "[cli]") {
+  auto result = ticketsim_cli({"run", "--schedule", "lockstep", "--latency", "0"});
+  REQUIRE(result.exit_code == 0);
+  for (const char* column : {"mode", "sold", "oversold", "lost updates", "torn reads",
+                             "final count", "wall ms", "purchases/s", "verdict"}) {
+    CHECK_THAT(result.out, Catch::Contains(column));
+  }
+  CHECK_THAT(result.out, Catch::Contains("UNSAFE"));
+  CHECK_THAT(result.out, Catch::Contains("14 tickets oversold"));
+  CHECK(result.out.find("\x1b[") == std::string::npos);  // not a terminal: no colour
+}
+
+TEST_CASE("cli: the default scenario is the lesson's", "[cli]") {
+  // Whether the free schedule races is up to the OS; the scenario itself is fixed.
+  auto result = ticketsim_cli({"run", "--json"});
+  REQUIRE(result.exit_code == 0);
+  auto json = nlohmann::json::parse(result.out);
+  CHECK(json["mode"] == "none");
+  CHECK(json["schedule"] == "free");
+  CHECK(json["procs"] == 15);
+  CHECK(json["tickets"] == 1);
+  CHECK(json["attempts"] == 1);
+  CHECK(json["workload"]["latency"] == "50ms");
+}
+
+TEST_CASE("cli: the store file is untouched unless --in-place is given", "[cli]") {
+  TempDir dir;
+  const std::string original = "{\"event\": \"Lesson 004\", \"count\": 4}\n";
+  write_file(dir.file("s.json"), original);
+  auto plain = ticketsim_cli({"run", "--mode", "flock", "--store", dir.file("s.json"), "--procs",
+                              "3", "--latency", "0", "--trials", "2"});
+  REQUIRE(plain.exit_code == 0);
+  CHECK(read_file(dir.file("s.json")) == original);
+  CHECK_THAT(plain.out, Catch::Contains("(not modified)"));
+  auto in_place = ticketsim_cli({"run", "--mode", "flock", "--store", dir.file("s.json"), "--procs",
+                                 "3", "--latency", "0", "--in-place"});
+  REQUIRE(in_place.exit_code == 0);
+  CHECK(read_file(dir.file("s.json")) == "{\"event\":\"Lesson 004\",\"count\":1}\n");
+}
+
+TEST_CASE("cli: --expect-safe turns a found race into exit 3", "[cli]") {
+  auto raced = ticketsim_cli({"run", "--schedule", "lockstep", "--latency", "0", "--expect-safe"});
+  CHECK(raced.exit_code == 3);
+  auto safe = ticketsim_cli(
+      {"run", "--mode", "flock", "--schedule", "lockstep", "--latency", "0", "--expect-safe"});
+  CHECK(safe.exit_code == 0);
+}
+
+TEST_CASE("cli: a stalled trial is reported and the run still exits 0", "[cli]") {
+  auto result = ticketsim_cli({"run", "--mode", "named-mutex", "--procs", "3", "--latency", "20s",
+                               "--trial-timeout", "200ms", "--json"});
+  REQUIRE(result.exit_code == 0);
+  auto json = nlohmann::json::parse(result.out);
+  CHECK(json["stalled"] == true);
+  CHECK(json["trials"][0]["verdict"] == "STALLED");
+}
+
+TEST_CASE("cli: killing ticketsim kills its customers too so no orphan remains", "[cli]") {
+  TempDir dir;
+  pid_t cli = ticketsim::testing::start_command(
+      {ticketsim::testing::ticketsim_binary(), "run", "--procs", "4", "--latency", "30s"},
+      dir.file("out"), dir.file("err"));
+  // Wait until all four customers exist.
+  std::vector<pid_t> customers;
+  for (int i = 0; i < 500 && customers.size() < 4; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    customers = ticketsim::testing::children_of(cli);
+  }
+  REQUIRE(customers.size() == 4);
+  ::kill(cli, SIGKILL);
+  CHECK(ticketsim::testing::wait_command(cli) == 128 + SIGKILL);
+  // PR_SET_PDEATHSIG kills them; give the kernel a moment to deliver it.
+  std::vector<pid_t> running = customers;
+  for (int i = 0; i < 500 && !running.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    running = ticketsim::testing::running_among(customers);
+  }
+  CHECK(running.empty());
+}

@@ -1,0 +1,78 @@
+#include "simulator/experiment_config.h"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <string>
+
+using namespace std::chrono_literals;
+using ticketsim::ConfigError;
+using ticketsim::ExperimentConfig;
+
+namespace {
+
+// "field: problem" for the first unusable value, or "" when the config is valid.
+std::string problem_with(const ExperimentConfig& config) {
+  try {
+    config.validate();
+    return "";
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+}
+
+}  // namespace
+
+TEST_CASE("the default config is the lesson's scenario", "[config]") {
+  ExperimentConfig config;
+  CHECK(problem_with(config).empty());
+  CHECK(config.mode == ticketsim::Mode::kNone);
+  CHECK(config.schedule == ticketsim::Schedule::kFree);
+  CHECK(config.procs == 15);
+  CHECK(config.tickets.value_or(1) == 1);
+  CHECK(config.attempts == 1);
+  CHECK(config.latency.min == 50ms);
+}
+
+TEST_CASE("out-of-range values are refused naming the field", "[config]") {
+  ExperimentConfig config;
+  config.procs = 0;
+  CHECK_THAT(problem_with(config), Catch::StartsWith("procs:"));
+  config.procs = ticketsim::kMaxProcs + 1;
+  CHECK_THAT(problem_with(config), Catch::StartsWith("procs:"));
+  config = {};
+  config.attempts = 0;
+  CHECK_THAT(problem_with(config), Catch::StartsWith("attempts:"));
+  config = {};
+  config.procs = 10000;
+  config.attempts = 1000;
+  CHECK_THAT(problem_with(config), Catch::Contains("purchases per trial"));
+  config = {};
+  config.trials = 0;
+  CHECK_THAT(problem_with(config), Catch::StartsWith("trials:"));
+  config = {};
+  config.tickets = -1;
+  CHECK_THAT(problem_with(config), Catch::StartsWith("tickets:"));
+  config = {};
+  config.trial_timeout = 0ns;
+  CHECK_THAT(problem_with(config), Catch::StartsWith("trial-timeout:"));
+  config = {};
+  config.in_place = true;
+  CHECK_THAT(problem_with(config), Catch::StartsWith("in-place:"));
+}
+
+TEST_CASE("lockstep with join is refused with the reason instead of hanging", "[config]") {
+  ExperimentConfig config;
+  config.mode = ticketsim::Mode::kJoin;
+  config.schedule = ticketsim::Schedule::kLockstep;
+  CHECK_THAT(problem_with(config), Catch::Contains("lockstep has no meaning with mode join"));
+}
+
+TEST_CASE("the default trial timeout grows with the serial workload", "[config]") {
+  ExperimentConfig config;
+  config.procs = 100;
+  config.attempts = 10;
+  config.latency = ticketsim::DurationRange::exactly(10ms);
+  // 30 s + 3 x (100 x 10 x 10 ms + 100 x 1 ms) = 30 s + 3 x 10.1 s.
+  CHECK(ticketsim::default_trial_timeout(config) == 30s + 3 * 10100ms);
+}
