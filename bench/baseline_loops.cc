@@ -9,9 +9,11 @@
 #include <nlohmann/json.hpp>
 
 #include <stdexcept>
+#include <string_view>
 #include <vector>
 
 #include "simulator/clock.h"
+#include "storage/store_scanner.h"
 
 namespace ticketsim::bench {
 namespace {
@@ -26,21 +28,33 @@ void reap_all(const std::vector<pid_t>& pids) {
   }
 }
 
+// Writes `text` over a store that held `old_size` bytes.
+void rewrite(int store_fd, const std::string& text, ssize_t old_size) {
+  if (::pwrite(store_fd, text.data(), text.size(), 0) < 0) ::_exit(2);
+  if (static_cast<ssize_t>(text.size()) < old_size) {
+    if (::ftruncate(store_fd, static_cast<off_t>(text.size())) != 0) ::_exit(2);
+  }
+}
+
 // The loop body, as small as a careful programmer would write it by hand.
 template <typename Lock, typename Unlock>
-void purchase_loop(int store_fd, int purchases, Lock lock, Unlock unlock) {
+void purchase_loop(int store_fd, BaselineParse parse, int purchases, Lock lock, Unlock unlock) {
   char buffer[4096];
   for (int i = 0; i < purchases; ++i) {
     lock();
     ssize_t n = ::pread(store_fd, buffer, sizeof buffer, 0);
-    auto json = nlohmann::ordered_json::parse(buffer, buffer + (n > 0 ? n : 0));
-    std::int64_t count = json["count"].get<std::int64_t>();
-    if (count > 0) {
-      json["count"] = count - 1;
-      std::string text = json.dump() + "\n";
-      if (::pwrite(store_fd, text.data(), text.size(), 0) < 0) ::_exit(2);
-      if (static_cast<ssize_t>(text.size()) < n) {
-        if (::ftruncate(store_fd, static_cast<off_t>(text.size())) != 0) ::_exit(2);
+    std::string_view text(buffer, static_cast<std::size_t>(n > 0 ? n : 0));
+    if (parse == BaselineParse::kNlohmannDom) {
+      auto json = nlohmann::ordered_json::parse(text);
+      std::int64_t count = json["count"].get<std::int64_t>();
+      if (count > 0) {
+        json["count"] = count - 1;
+        rewrite(store_fd, json.dump() + "\n", n);
+      }
+    } else {
+      ticketsim::StoreScan scan = ticketsim::scan_store(text);
+      if (scan.status == ticketsim::ScanStatus::kCanonical && scan.count > 0) {
+        rewrite(store_fd, ticketsim::with_count(text, scan, scan.count - 1), n);
       }
     }
     unlock();
@@ -63,8 +77,8 @@ std::int64_t fork_exit_reap_ns(int children) {
   return monotonic_ns() - start;
 }
 
-std::int64_t hand_written_purchases_ns(BaselineLock lock, int processes, int purchases,
-                                       const std::string& directory) {
+std::int64_t hand_written_purchases_ns(BaselineLock lock, BaselineParse parse, int processes,
+                                       int purchases, const std::string& directory) {
   const std::string store = directory + "/baseline-store.json";
   const std::string lock_file = store + ".lock";
   const std::string mutex_name = "ticketsim-bench." + std::to_string(::getpid());
@@ -93,12 +107,12 @@ std::int64_t hand_written_purchases_ns(BaselineLock lock, int processes, int pur
     if (lock == BaselineLock::kFlock) {
       int lock_fd = ::open(lock_file.c_str(), O_RDWR);
       purchase_loop(
-          store_fd, purchases, [&] { ::flock(lock_fd, LOCK_EX); },
+          store_fd, parse, purchases, [&] { ::flock(lock_fd, LOCK_EX); },
           [&] { ::flock(lock_fd, LOCK_UN); });
     } else {
       bip::named_mutex mutex(bip::open_only, mutex_name.c_str());
       purchase_loop(
-          store_fd, purchases, [&] { mutex.lock(); }, [&] { mutex.unlock(); });
+          store_fd, parse, purchases, [&] { mutex.lock(); }, [&] { mutex.unlock(); });
     }
     ::_exit(0);
   }

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bench/baseline_loops.h"
@@ -25,6 +26,7 @@ extern char** environ;
 namespace {
 
 using ticketsim::bench::BaselineLock;
+using ticketsim::bench::BaselineParse;
 
 constexpr int kForkCustomers = 1000;
 constexpr int kLoopProcesses = 8;
@@ -66,9 +68,10 @@ void BM_FlockCustomersVsBareFork(benchmark::State& state) {
 
 void BM_HandWrittenLoop(benchmark::State& state) {
   auto lock = static_cast<BaselineLock>(state.range(0));
+  auto parse = static_cast<BaselineParse>(state.range(1));
   for (auto _ : state) {
     std::int64_t ns = ticketsim::bench::hand_written_purchases_ns(
-        lock, kLoopProcesses, kLoopPurchases, scratch_directory());
+        lock, parse, kLoopProcesses, kLoopPurchases, scratch_directory());
     state.SetIterationTime(ns / 1e9);
     state.counters["purchases_per_s"] = kLoopProcesses * kLoopPurchases / (ns / 1e9);
   }
@@ -142,8 +145,10 @@ BENCHMARK(BM_FlockCustomersVsBareFork)
     ->Repetitions(15)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_HandWrittenLoop)
-    ->Arg(static_cast<int>(BaselineLock::kFlock))
-    ->Arg(static_cast<int>(BaselineLock::kNamedMutex))
+    ->ArgsProduct({{static_cast<int>(BaselineLock::kFlock),
+                    static_cast<int>(BaselineLock::kNamedMutex)},
+                   {static_cast<int>(BaselineParse::kNlohmannDom),
+                    static_cast<int>(BaselineParse::kStoreScanner)}})
     ->UseManualTime()
     ->Iterations(1)
     ->Repetitions(kRepetitions)
@@ -212,6 +217,10 @@ void print_ratio(const char* what, double ratio, const char* target, bool met) {
     std::printf("  %-62s  (not measured)\n", what);
     return;
   }
+  if (std::string_view(target).empty()) {
+    std::printf("  %-62s  %6.2fx   (for information)\n", what, ratio);
+    return;
+  }
   std::printf("  %-62s  %6.2fx   target %-8s %s\n", what, ratio, target, met ? "met" : "MISSED");
 }
 
@@ -225,15 +234,23 @@ int main(int argc, char** argv) {
 
   const std::string flock_arg = std::to_string(static_cast<int>(ticketsim::Mode::kFlock));
   const std::string mutex_arg = std::to_string(static_cast<int>(ticketsim::Mode::kNamedMutex));
-  const std::string hand_flock = std::to_string(static_cast<int>(BaselineLock::kFlock));
-  const std::string hand_mutex = std::to_string(static_cast<int>(BaselineLock::kNamedMutex));
+  auto hand = [](BaselineLock lock, BaselineParse parse) {
+    return "BM_HandWrittenLoop/" + std::to_string(static_cast<int>(lock)) + "/" +
+           std::to_string(static_cast<int>(parse));
+  };
 
   double fork_ms = reporter.counter("BM_FlockCustomersVsBareFork/", "bare_ms");
   double customers_ms = reporter.ms("BM_FlockCustomersVsBareFork/");
   double customers_trial_ms = reporter.counter("BM_FlockCustomersVsBareFork/", "trial_wall_ms");
   double customers_ratio = reporter.counter("BM_FlockCustomersVsBareFork/", "ratio");
-  double hand_flock_rate = reporter.counter("BM_HandWrittenLoop/" + hand_flock, "purchases_per_s");
-  double hand_mutex_rate = reporter.counter("BM_HandWrittenLoop/" + hand_mutex, "purchases_per_s");
+  double hand_flock_rate =
+      reporter.counter(hand(BaselineLock::kFlock, BaselineParse::kNlohmannDom), "purchases_per_s");
+  double hand_mutex_rate = reporter.counter(
+      hand(BaselineLock::kNamedMutex, BaselineParse::kNlohmannDom), "purchases_per_s");
+  double floor_flock_rate =
+      reporter.counter(hand(BaselineLock::kFlock, BaselineParse::kStoreScanner), "purchases_per_s");
+  double floor_mutex_rate = reporter.counter(
+      hand(BaselineLock::kNamedMutex, BaselineParse::kStoreScanner), "purchases_per_s");
   double sim_flock_rate = reporter.counter("BM_TicketsimPurchases/" + flock_arg, "purchases_per_s");
   double sim_mutex_rate = reporter.counter("BM_TicketsimPurchases/" + mutex_arg, "purchases_per_s");
   double python_ms = reporter.ms("BM_LessonPython/");
@@ -247,8 +264,11 @@ int main(int argc, char** argv) {
       "first fork to last reap\n",
       kForkCustomers, customers_ms, customers_trial_ms);
   std::printf(
-      "  hand-written loop, %d processes x %d purchases: flock %.0f/s, named-mutex %.0f/s\n",
+      "  hand-written loop, %d processes x %d purchases, nlohmann parse: flock %.0f/s, "
+      "named-mutex %.0f/s\n",
       kLoopProcesses, kLoopPurchases, hand_flock_rate, hand_mutex_rate);
+  std::printf("  hand-written loop, same, ticketsim's scanner: flock %.0f/s, named-mutex %.0f/s\n",
+              floor_flock_rate, floor_mutex_rate);
   std::printf("  ticketsim, same workload: flock %.0f/s, named-mutex %.0f/s\n", sim_flock_rate,
               sim_mutex_rate);
   std::printf(
@@ -263,6 +283,10 @@ int main(int argc, char** argv) {
               r1 <= 1.3);
   print_ratio("flock purchases/s / hand-written flock loop", r2, ">= 0.5", r2 >= 0.5);
   print_ratio("named-mutex purchases/s / hand-written named-mutex loop", r3, ">= 0.5", r3 >= 0.5);
+  double r5 = ratio(sim_flock_rate, floor_flock_rate);
+  double r6 = ratio(sim_mutex_rate, floor_mutex_rate);
+  print_ratio("flock purchases/s / hand-written loop with the same scanner", r5, "", true);
+  print_ratio("named-mutex purchases/s / same, with the same scanner", r6, "", true);
   print_ratio("lesson's Python program / ticketsim CLI (wall time)", r4, "> 1", r4 > 1);
   return 0;
 }

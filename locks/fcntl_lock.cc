@@ -9,11 +9,11 @@ namespace {
 
 // Runs one file_lock operation, turning Boost's exception into a LockError naming the file.
 template <typename Operation>
-auto guarded(const std::string& lock_file, const char* what, Operation operation) {
+auto guarded(std::string_view lock_file, const char* what, Operation operation) {
   try {
     return operation();
   } catch (const boost::interprocess::interprocess_exception& e) {
-    throw LockError(std::string("fcntl ") + what + " " + lock_file + ": " + e.what());
+    throw LockError(std::string("fcntl ") + what + " " + std::string(lock_file) + ": " + e.what());
   }
 }
 
@@ -44,8 +44,8 @@ FcntlProvider::FcntlProvider(const LockSite& site) : lock_file_(site.lock_file) 
   ensure_lock_file(lock_file_);
 }
 
-std::unique_ptr<CustomerLock> FcntlProvider::open_for_customer() const {
-  return std::make_unique<FcntlLock>(lock_file_);
+CustomerLock& FcntlProvider::open_for_customer(LockSlot& slot) const {
+  return slot.emplace<FcntlLock>(lock_file_);
 }
 
 }  // namespace ticketsim

@@ -1,8 +1,8 @@
 // FcntlLock: a POSIX record lock (fcntl F_SETLKW) through boost::interprocess::file_lock.
 #pragma once
 
-#include <memory>
 #include <string>
+#include <string_view>
 
 #include <boost/interprocess/sync/file_lock.hpp>
 
@@ -16,7 +16,7 @@ namespace ticketsim {
 // handle. The kernel drops the lock when the holder dies. Offers a shared mode (F_RDLCK).
 class FcntlLock : public CustomerLock {
  public:
-  // Opens `lock_file`, which must exist. Throws LockError.
+  // Opens `lock_file`, which must exist and outlive the handle. Throws LockError.
   explicit FcntlLock(const std::string& lock_file);
 
   void lock() override;
@@ -26,7 +26,7 @@ class FcntlLock : public CustomerLock {
   void unlock_shared() override;
 
  private:
-  std::string lock_file_;
+  std::string_view lock_file_;
   boost::interprocess::file_lock lock_;
 };
 
@@ -34,7 +34,7 @@ class FcntlLock : public CustomerLock {
 class FcntlProvider : public LockProvider {
  public:
   explicit FcntlProvider(const LockSite& site);
-  std::unique_ptr<CustomerLock> open_for_customer() const override;
+  CustomerLock& open_for_customer(LockSlot& slot) const override;
   bool readers_share() const override { return true; }
 
  private:

@@ -24,7 +24,8 @@ bool FlockLock::apply(int operation, const char* what) {
     if (::flock(fd_.get(), operation) == 0) return true;
     if (errno == EINTR) continue;
     if (errno == EWOULDBLOCK && (operation & LOCK_NB) != 0) return false;
-    throw LockError(std::string("flock ") + what + " " + lock_file_ + ": " + std::strerror(errno));
+    throw LockError(std::string("flock ") + what + " " + std::string(lock_file_) + ": " +
+                    std::strerror(errno));
   }
 }
 
@@ -38,8 +39,8 @@ FlockProvider::FlockProvider(const LockSite& site) : lock_file_(site.lock_file) 
   ensure_lock_file(lock_file_);
 }
 
-std::unique_ptr<CustomerLock> FlockProvider::open_for_customer() const {
-  return std::make_unique<FlockLock>(lock_file_);
+CustomerLock& FlockProvider::open_for_customer(LockSlot& slot) const {
+  return slot.emplace<FlockLock>(lock_file_);
 }
 
 }  // namespace ticketsim

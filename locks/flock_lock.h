@@ -1,8 +1,8 @@
 // FlockLock: BSD flock(2) on the trial's dedicated lock file.
 #pragma once
 
-#include <memory>
 #include <string>
+#include <string_view>
 
 #include "locks/customer_lock.h"
 #include "storage/unique_fd.h"
@@ -15,7 +15,7 @@ namespace ticketsim {
 // Offers a shared mode (LOCK_SH) for readers.
 class FlockLock : public CustomerLock {
  public:
-  // Opens `lock_file`, which must exist. Throws LockError.
+  // Opens `lock_file`, which must exist and outlive the handle. Throws LockError.
   explicit FlockLock(const std::string& lock_file);
 
   void lock() override;
@@ -28,7 +28,7 @@ class FlockLock : public CustomerLock {
   // flock(fd_, operation), retried on EINTR. Returns false only for EWOULDBLOCK under LOCK_NB.
   bool apply(int operation, const char* what);
 
-  std::string lock_file_;
+  std::string_view lock_file_;
   UniqueFd fd_;
 };
 
@@ -36,7 +36,7 @@ class FlockLock : public CustomerLock {
 class FlockProvider : public LockProvider {
  public:
   explicit FlockProvider(const LockSite& site);
-  std::unique_ptr<CustomerLock> open_for_customer() const override;
+  CustomerLock& open_for_customer(LockSlot& slot) const override;
   bool readers_share() const override { return true; }
 
  private:

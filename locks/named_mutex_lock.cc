@@ -8,11 +8,11 @@ namespace {
 namespace bip = boost::interprocess;
 
 template <typename Operation>
-auto guarded(const std::string& name, const char* what, Operation operation) {
+auto guarded(std::string_view name, const char* what, Operation operation) {
   try {
     return operation();
   } catch (const bip::interprocess_exception& e) {
-    throw LockError(std::string("named mutex ") + what + " " + name + ": " + e.what());
+    throw LockError(std::string("named mutex ") + what + " " + std::string(name) + ": " + e.what());
   }
 }
 
@@ -39,8 +39,8 @@ NamedMutexProvider::NamedMutexProvider(const LockSite& site) : name_(site.object
 
 NamedMutexProvider::~NamedMutexProvider() { bip::named_mutex::remove(name_.c_str()); }
 
-std::unique_ptr<CustomerLock> NamedMutexProvider::open_for_customer() const {
-  return std::make_unique<NamedMutexLock>(name_);
+CustomerLock& NamedMutexProvider::open_for_customer(LockSlot& slot) const {
+  return slot.emplace<NamedMutexLock>(name_);
 }
 
 }  // namespace ticketsim

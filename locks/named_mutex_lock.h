@@ -1,8 +1,8 @@
 // NamedMutexLock: boost::interprocess::named_mutex, a POSIX named semaphore in /dev/shm.
 #pragma once
 
-#include <memory>
 #include <string>
+#include <string_view>
 
 #include <boost/interprocess/sync/named_mutex.hpp>
 
@@ -16,7 +16,7 @@ namespace ticketsim {
 // exclusively.
 class NamedMutexLock : public CustomerLock {
  public:
-  // Opens the existing mutex `name`. Throws LockError.
+  // Opens the existing mutex `name`, which must outlive the handle. Throws LockError.
   explicit NamedMutexLock(const std::string& name);
 
   void lock() override;
@@ -24,7 +24,7 @@ class NamedMutexLock : public CustomerLock {
   void unlock() override;
 
  private:
-  std::string name_;
+  std::string_view name_;
   boost::interprocess::named_mutex mutex_;
 };
 
@@ -37,7 +37,7 @@ class NamedMutexProvider : public LockProvider {
   NamedMutexProvider(const NamedMutexProvider&) = delete;
   NamedMutexProvider& operator=(const NamedMutexProvider&) = delete;
 
-  std::unique_ptr<CustomerLock> open_for_customer() const override;
+  CustomerLock& open_for_customer(LockSlot& slot) const override;
   bool readers_share() const override { return false; }
 
  private:

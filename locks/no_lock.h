@@ -1,8 +1,6 @@
 // NoLock: the "lock" of modes none and join, which protects nothing.
 #pragma once
 
-#include <memory>
-
 #include "locks/customer_lock.h"
 
 namespace ticketsim {
@@ -21,9 +19,7 @@ class NoLock : public CustomerLock {
 // Hands out NoLock; creates no kernel objects.
 class NoLockProvider : public LockProvider {
  public:
-  std::unique_ptr<CustomerLock> open_for_customer() const override {
-    return std::make_unique<NoLock>();
-  }
+  CustomerLock& open_for_customer(LockSlot& slot) const override { return slot.emplace<NoLock>(); }
   bool readers_share() const override { return true; }
 };
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 #include <exception>
+#include <optional>
 #include <utility>
 
 #include "simulator/clock.h"
@@ -81,8 +82,8 @@ class Customer {
       ::prctl(PR_SET_TIMERSLACK, 1UL);
     }
     // Own descriptors, opened after fork: nothing here is shared with another customer.
-    store_ = std::make_unique<StoreFile>(StoreFile::open(plan_.store_path));
-    lock_ = plan_.locks->open_for_customer();
+    store_.emplace(plan_.store_path);
+    lock_ = &plan_.locks->open_for_customer(lock_slot_);
     search();
     for (int attempt = 0; attempt < config_.attempts; ++attempt) {
       current_ = &plan_.table->purchase(plan_.index, attempt);
@@ -110,10 +111,10 @@ class Customer {
     search.t_read = monotonic_ns();
     search.t_released = monotonic_ns();
     held.release();
-    if (read.torn()) {
+    if (read.torn) {
       search.outcome = Outcome::kTornRead;
     } else {
-      search.value_seen = read.document->count();
+      search.value_seen = read.count;
       search.outcome = Outcome::kSeen;
     }
     sleep_for_ns(config_.search_latency.count());
@@ -130,7 +131,7 @@ class Customer {
     record.t_lock_acquired = monotonic_ns();
     StoreFile::ReadResult read = store_->read();
     record.t_read = monotonic_ns();
-    if (!read.torn()) record.value_read = read.document->count();
+    if (!read.torn) record.value_read = read.count;
     // Mode none under lockstep: nobody writes until everybody has read. (Lock modes wait
     // at round_start instead, before the lock, so this barrier can never deadlock.)
     if (lockstep() && config_.mode == Mode::kNone && !header_.race_point.arrive_and_wait()) {
@@ -139,11 +140,10 @@ class Customer {
     }
     sleep_for_ns(draw_latency_ns(config_.latency, random_state_));
     record.t_write_begin = monotonic_ns();
-    if (read.torn()) {
+    if (read.torn) {
       record.outcome = Outcome::kTornRead;
     } else if (record.value_read > 0) {
-      read.document->set_count(record.value_read - 1);
-      store_->write(*read.document);
+      store_->write_count(record.value_read - 1);
       record.t_written = monotonic_ns();
       record.value_written = record.value_read - 1;
       record.outcome = Outcome::kBought;
@@ -159,8 +159,9 @@ class Customer {
   CustomerSlot& slot_;
   TableHeader& header_;
   std::uint64_t random_state_;
-  std::unique_ptr<StoreFile> store_;
-  std::unique_ptr<CustomerLock> lock_;
+  std::optional<StoreFile> store_;
+  LockSlot lock_slot_;  // on this customer's stack: opening the lock allocates nothing
+  CustomerLock* lock_ = nullptr;
   PurchaseRecord* current_ = nullptr;
 };
 

@@ -4,6 +4,7 @@
 
 #include "simulator/interrupt.h"
 #include "storage/store_file.h"
+#include "storage/store_scanner.h"
 
 namespace ticketsim {
 namespace {
@@ -25,13 +26,18 @@ PreparedStore prepare_store(const ExperimentConfig& config) {
   }
   LoadedStore loaded = load_store(config.store_path);
   prepared.label = config.store_path;
-  if (config.tickets) {
-    loaded.document.set_count(*config.tickets);
-    prepared.bytes = loaded.document.serialize();
+  prepared.tickets = config.tickets.value_or(loaded.document.count());
+  StoreScan scan = scan_store(loaded.bytes);
+  if (scan.status == ScanStatus::kCanonical) {
+    // Keep the user's bytes (formatting, key order); only the count may change.
+    prepared.bytes =
+        config.tickets ? with_count(loaded.bytes, scan, prepared.tickets) : std::move(loaded.bytes);
   } else {
-    prepared.bytes = std::move(loaded.bytes);
+    // A count written as 2.0, or an escaped or repeated key: normalise once, here, so that
+    // customers always find a canonical store (StoreFile reads those without a DOM).
+    loaded.document.set_count(prepared.tickets);
+    prepared.bytes = loaded.document.serialize();
   }
-  prepared.tickets = loaded.document.count();
   return prepared;
 }
 

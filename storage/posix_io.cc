@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 namespace ticketsim {
@@ -37,7 +38,7 @@ bool pread_whole_file(int fd, std::string& buffer, std::size_t max_bytes) {
         ::pread(fd, buffer.data() + filled, buffer.size() - filled, static_cast<off_t>(filled));
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw SystemError("read", "", errno);
+      throw SystemError("read", describe_fd(fd), errno);
     }
     if (n == 0) break;
     filled += static_cast<std::size_t>(n);
@@ -49,6 +50,23 @@ bool pread_whole_file(int fd, std::string& buffer, std::size_t max_bytes) {
   return fits;
 }
 
+std::size_t pread_once(int fd, char* buffer, std::size_t size, off_t offset) {
+  for (;;) {
+    ssize_t n = ::pread(fd, buffer, size, offset);
+    if (n >= 0) return static_cast<std::size_t>(n);
+    if (errno != EINTR) throw SystemError("read", describe_fd(fd), errno);
+  }
+}
+
+std::string describe_fd(int fd) {
+  char link[64];
+  std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+  char target[4096];
+  ssize_t n = ::readlink(link, target, sizeof target - 1);
+  if (n <= 0) return "fd " + std::to_string(fd);
+  return std::string(target, static_cast<std::size_t>(n));
+}
+
 void pwrite_all(int fd, std::string_view bytes, off_t offset, const std::string& path_for_errors) {
   std::size_t done = 0;
   while (done < bytes.size()) {
@@ -56,7 +74,8 @@ void pwrite_all(int fd, std::string_view bytes, off_t offset, const std::string&
         ::pwrite(fd, bytes.data() + done, bytes.size() - done, offset + static_cast<off_t>(done));
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw SystemError("write", path_for_errors, errno);
+      throw SystemError("write", path_for_errors.empty() ? describe_fd(fd) : path_for_errors,
+                        errno);
     }
     done += static_cast<std::size_t>(n);
   }

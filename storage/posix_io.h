@@ -31,6 +31,14 @@ UniqueFd open_or_throw(const std::string& path, int flags, mode_t mode = 0);
 // bytes in `buffer`, when the file holds more than `max_bytes`. Throws SystemError on error.
 bool pread_whole_file(int fd, std::string& buffer, std::size_t max_bytes);
 
+// One pread of up to `size` bytes at `offset`, retried on EINTR. Returns the byte count
+// (0 at end of file). Throws SystemError.
+std::size_t pread_once(int fd, char* buffer, std::size_t size, off_t offset);
+
+// The path `fd` was opened with (from /proc/self/fd), or "fd N" when unknown. For error
+// messages only, so that hot-path objects need not keep a copy of their path.
+std::string describe_fd(int fd);
+
 // Writes all of `bytes` at `offset` with pwrite, retrying on EINTR and short writes.
 void pwrite_all(int fd, std::string_view bytes, off_t offset, const std::string& path_for_errors);
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 
@@ -56,28 +57,76 @@ LoadedStore load_store(const std::string& path) {
   }
 }
 
-StoreFile StoreFile::open(const std::string& path) {
-  return StoreFile(path, open_or_throw(path, O_RDWR));
-}
+StoreFile::StoreFile(const std::string& path) : fd_(open_or_throw(path, O_RDWR)) {}
+
+std::string StoreFile::path() const { return describe_fd(fd_.get()); }
 
 StoreFile::ReadResult StoreFile::read() {
-  bool fits = pread_whole_file(fd_.get(), buffer_, kMaxStoreBytes);
-  last_read_size_ = buffer_.size();
-  if (!fits) return ReadResult{};
-  return ReadResult{StoreDocument::try_parse(buffer_)};
+  // One pread into the inline buffer; a short read is the whole (regular) file.
+  std::size_t n = pread_once(fd_.get(), inline_read_.data(), inline_read_.size(), 0);
+  if (n < inline_read_.size()) {
+    text_ = std::string_view(inline_read_.data(), n);
+  } else {
+    bool fits = pread_whole_file(fd_.get(), heap_read_, kMaxStoreBytes);
+    text_ = heap_read_;
+    if (!fits) {
+      last_scan_ = StoreScan{};
+      return ReadResult{};
+    }
+  }
+  last_scan_ = scan_store(text_);
+  switch (last_scan_.status) {
+    case ScanStatus::kCanonical:
+      return ReadResult{false, last_scan_.count};
+    case ScanStatus::kNotCanonical:
+      // Trial stores are canonical; only a foreign writer produces this. Let the full
+      // parser decide, and rewrite through it (write_count) if asked to.
+      if (auto document = StoreDocument::try_parse(text_)) {
+        return ReadResult{false, document->count()};
+      }
+      return ReadResult{};
+    case ScanStatus::kInvalid:
+      break;
+  }
+  return ReadResult{};
 }
 
-void StoreFile::write(const StoreDocument& document) {
-  std::string text = document.serialize();
-  pwrite_all(fd_.get(), text, 0, path_);
-  if (text.size() < last_read_size_) {
+void StoreFile::write_count(std::int64_t count) {
+  std::string_view text;
+  if (last_scan_.status == ScanStatus::kCanonical) {
+    // Splice the new digits between the text's head and tail.
+    char digits[24];
+    auto [digits_end, error] = std::to_chars(digits, digits + sizeof digits, count);
+    (void)error;  // 24 characters hold any int64
+    std::string_view head = text_.substr(0, last_scan_.count_begin);
+    std::string_view number(digits, static_cast<std::size_t>(digits_end - digits));
+    std::string_view tail = text_.substr(last_scan_.count_end);
+    std::size_t size = head.size() + number.size() + tail.size();
+    char* out;
+    if (size <= inline_write_.size()) {
+      out = inline_write_.data();
+    } else {
+      heap_write_.resize(size);
+      out = heap_write_.data();
+    }
+    std::memcpy(out, head.data(), head.size());
+    std::memcpy(out + head.size(), number.data(), number.size());
+    std::memcpy(out + head.size() + number.size(), tail.data(), tail.size());
+    text = std::string_view(out, size);
+  } else {
+    StoreDocument document = StoreDocument::parse(text_);
+    document.set_count(count);
+    heap_write_ = document.serialize();
+    text = heap_write_;
+  }
+  pwrite_all(fd_.get(), text, 0, "");
+  if (text.size() < text_.size()) {
     int rc;
     do {
       rc = ::ftruncate(fd_.get(), static_cast<off_t>(text.size()));
     } while (rc != 0 && errno == EINTR);
-    if (rc != 0) throw SystemError("truncate", path_, errno);
+    if (rc != 0) throw SystemError("truncate", path(), errno);
   }
-  last_read_size_ = text.size();
 }
 
 void write_file_atomically(const std::string& path, const std::string& bytes) {

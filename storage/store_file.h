@@ -1,12 +1,15 @@
 // StoreFile: the store on disk, as the purchase path reads and rewrites it.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "storage/store_document.h"
+#include "storage/store_scanner.h"
 #include "storage/unique_fd.h"
 
 namespace ticketsim {
@@ -35,39 +38,56 @@ struct LoadedStore {
 LoadedStore load_store(const std::string& path);
 
 // One customer's open store. Each process opens its own StoreFile after fork, once, and
-// keeps it for all its purchases (the purchase path never reopens the file).
+// keeps it for all its purchases (the purchase path never reopens the file, and after the
+// first purchase allocates nothing).
 //
-// Writes are pwrite at offset 0, then ftruncate when the new text is shorter than the text
-// last read. Neither step is atomic to a reader that does not hold the lock: a concurrent
-// read may see the old tail after the new head, which read() reports as torn. That is the
-// point of mode `none`; every other mode keeps readers out while a write is in progress.
+// A read scans the bytes in place (store_scanner.h); a write rewrites the count of the text
+// last read, keeping every other byte. Writes are pwrite at offset 0, then ftruncate when
+// the new text is shorter than the text last read. Neither step is atomic to a reader that
+// does not hold the lock: a concurrent read may see the new head followed by the old tail,
+// which read() reports as torn. That is the point of mode `none`; every other mode keeps
+// readers out while a write is in progress.
 class StoreFile {
  public:
   // Opens `path` read-write. Throws SystemError.
-  static StoreFile open(const std::string& path);
+  explicit StoreFile(const std::string& path);
+  static StoreFile open(const std::string& path) { return StoreFile(path); }
+  // Not movable: the last read is a view into the object's own buffer.
+  StoreFile(const StoreFile&) = delete;
+  StoreFile& operator=(const StoreFile&) = delete;
 
-  // What one read found: a valid document, or the raw text of a torn/empty/unparseable file.
+  // What one read found: the count of a valid store, or a torn (half-written, empty or
+  // unparseable) file.
   struct ReadResult {
-    std::optional<StoreDocument> document;
-    bool torn() const { return !document.has_value(); }
+    bool torn = true;
+    std::int64_t count = 0;
   };
 
   // Reads the whole file with pread. Never throws for bad content (that is a torn read);
   // throws SystemError when the read itself fails.
   ReadResult read();
 
-  // Replaces the file's contents with `document`. Throws SystemError.
-  void write(const StoreDocument& document);
+  // Replaces the file's contents with the text last read, its count set to `count`.
+  // Requires that the last read was not torn. Throws SystemError.
+  void write_count(std::int64_t count);
 
-  const std::string& path() const { return path_; }
+  // The file's path, for messages (looked up from the descriptor, not stored).
+  std::string path() const;
 
  private:
-  StoreFile(std::string path, UniqueFd fd) : path_(std::move(path)), fd_(std::move(fd)) {}
+  // Stores up to this size are read and rewritten in buffers inside the object (which a
+  // customer keeps on its stack): a forked customer's first malloc costs about 10 us of
+  // copy-on-write faults. Bigger stores use the heap. Small, because every new stack page
+  // a customer touches is a page fault too.
+  static constexpr std::size_t kInlineBytes = 512;
 
-  std::string path_;
   UniqueFd fd_;
-  std::string buffer_;  // reused by every read: no allocation per purchase
-  std::size_t last_read_size_ = 0;
+  std::array<char, kInlineBytes> inline_read_;
+  std::string heap_read_;
+  std::string_view text_;  // the text last read, in inline_read_ or heap_read_
+  std::array<char, kInlineBytes + 32> inline_write_;
+  std::string heap_write_;
+  StoreScan last_scan_;
 };
 
 // Replaces `path` with `bytes` so that a reader sees the old file or the new one, never a

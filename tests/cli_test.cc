@@ -203,7 +203,7 @@ TEST_CASE("cli: the store file is untouched unless --in-place is given", "[cli]"
   auto in_place = ticketsim_cli({"run", "--mode", "flock", "--store", dir.file("s.json"), "--procs",
                                  "3", "--latency", "0", "--in-place"});
   REQUIRE(in_place.exit_code == 0);
-  CHECK(read_file(dir.file("s.json")) == "{\"event\":\"Lesson 004\",\"count\":1}\n");
+  CHECK(read_file(dir.file("s.json")) == "{\"event\": \"Lesson 004\", \"count\": 1}\n");
 }
 
 TEST_CASE("cli: --expect-safe turns a found race into exit 3", "[cli]") {

@@ -29,11 +29,12 @@ LockSite site_in(const TempDir& dir) {
 pid_t start_holder(const ticketsim::LockProvider& provider, bool shared, Pipe& to_parent,
                    Pipe& to_child) {
   return fork_child([&] {
-    std::unique_ptr<CustomerLock> lock = provider.open_for_customer();
-    shared ? lock->lock_shared() : lock->lock();
+    ticketsim::LockSlot slot;
+    CustomerLock& lock = provider.open_for_customer(slot);
+    shared ? lock.lock_shared() : lock.lock();
     to_parent.send('L');
     if (to_child.receive() != 'R') return 1;
-    shared ? lock->unlock_shared() : lock->unlock();
+    shared ? lock.unlock_shared() : lock.unlock();
     to_parent.send('U');
     return 0;
   });
@@ -49,12 +50,13 @@ TEST_CASE("a lock held by one process cannot be taken by another until released"
   Pipe to_parent, to_child;
   pid_t holder = start_holder(*provider, /*shared=*/false, to_parent, to_child);
   REQUIRE(to_parent.receive() == 'L');
-  auto mine = provider->open_for_customer();
-  CHECK_FALSE(mine->try_lock());
+  ticketsim::LockSlot slot;
+  CustomerLock& mine = provider->open_for_customer(slot);
+  CHECK_FALSE(mine.try_lock());
   to_child.send('R');
   REQUIRE(to_parent.receive() == 'U');
-  CHECK(mine->try_lock());
-  mine->unlock();
+  CHECK(mine.try_lock());
+  mine.unlock();
   CHECK(wait_command(holder) == 0);
 }
 
@@ -70,14 +72,15 @@ TEST_CASE("a reader lock excludes writers but admits other readers", "[locks]") 
   // A second reader gets in while the first holds the lock: 'L' arrives only if it shares.
   pid_t second = start_holder(*provider, /*shared=*/true, second_up, second_down);
   REQUIRE(second_up.receive() == 'L');
-  auto writer = provider->open_for_customer();
-  CHECK_FALSE(writer->try_lock());
+  ticketsim::LockSlot slot;
+  CustomerLock& writer = provider->open_for_customer(slot);
+  CHECK_FALSE(writer.try_lock());
   first_down.send('R');
   second_down.send('R');
   REQUIRE(first_up.receive() == 'U');
   REQUIRE(second_up.receive() == 'U');
-  CHECK(writer->try_lock());
-  writer->unlock();
+  CHECK(writer.try_lock());
+  writer.unlock();
   CHECK(wait_command(first) == 0);
   CHECK(wait_command(second) == 0);
 }
@@ -89,7 +92,8 @@ TEST_CASE("the named mutex has no reader mode so search takes it exclusively", "
   Pipe to_parent, to_child;
   pid_t reader = start_holder(*provider, /*shared=*/true, to_parent, to_child);
   REQUIRE(to_parent.receive() == 'L');
-  CHECK_FALSE(provider->open_for_customer()->try_lock());
+  ticketsim::LockSlot slot;
+  CHECK_FALSE(provider->open_for_customer(slot).try_lock());
   to_child.send('R');
   REQUIRE(to_parent.receive() == 'U');
   CHECK(wait_command(reader) == 0);
@@ -99,15 +103,19 @@ TEST_CASE("a flock descriptor inherited across fork excludes nothing so customer
           "[locks]") {
   TempDir dir;
   auto provider = ticketsim::make_lock_provider(Mode::kFlock, site_in(dir));
-  auto inherited = provider->open_for_customer();
-  inherited->lock();
+  ticketsim::LockSlot slot;
+  CustomerLock& inherited = provider->open_for_customer(slot);
+  inherited.lock();
   // The child uses the parent's handle: same open file description, so flock lets it in.
-  pid_t child = fork_child([&] { return inherited->try_lock() ? 0 : 1; });
+  pid_t child = fork_child([&] { return inherited.try_lock() ? 0 : 1; });
   CHECK(wait_command(child) == 0);
   // A handle the child opens itself is excluded, as every customer's is.
-  pid_t careful = fork_child([&] { return provider->open_for_customer()->try_lock() ? 1 : 0; });
+  pid_t careful = fork_child([&] {
+    ticketsim::LockSlot own;
+    return provider->open_for_customer(own).try_lock() ? 1 : 0;
+  });
   CHECK(wait_command(careful) == 0);
-  inherited->unlock();
+  inherited.unlock();
 }
 
 TEST_CASE("the named mutex provider removes its /dev/shm entry", "[locks]") {
