@@ -7,6 +7,7 @@
 #include <boost/interprocess/sync/file_lock.hpp>
 
 #include "locks/customer_lock.h"
+#include "locks/lock_file.h"
 
 namespace ticketsim {
 
@@ -31,14 +32,6 @@ class FcntlLock : public CustomerLock {
 };
 
 // Creates the lock file in the parent; each customer opens its own FcntlLock on it.
-class FcntlProvider : public LockProvider {
- public:
-  explicit FcntlProvider(const LockSite& site);
-  CustomerLock& open_for_customer(LockSlot& slot) const override;
-  bool readers_share() const override { return true; }
-
- private:
-  std::string lock_file_;
-};
+using FcntlProvider = LockFileProvider<FcntlLock>;
 
 }  // namespace ticketsim

@@ -6,7 +6,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include "locks/lock_file.h"
 #include "storage/posix_io.h"
 
 namespace ticketsim {
@@ -34,13 +33,5 @@ bool FlockLock::try_lock() { return apply(LOCK_EX | LOCK_NB, "exclusive"); }
 void FlockLock::unlock() { apply(LOCK_UN, "unlock"); }
 void FlockLock::lock_shared() { apply(LOCK_SH, "shared"); }
 void FlockLock::unlock_shared() { apply(LOCK_UN, "unlock"); }
-
-FlockProvider::FlockProvider(const LockSite& site) : lock_file_(site.lock_file) {
-  ensure_lock_file(lock_file_);
-}
-
-CustomerLock& FlockProvider::open_for_customer(LockSlot& slot) const {
-  return slot.emplace<FlockLock>(lock_file_);
-}
 
 }  // namespace ticketsim

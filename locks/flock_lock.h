@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "locks/customer_lock.h"
+#include "locks/lock_file.h"
 #include "storage/unique_fd.h"
 
 namespace ticketsim {
@@ -33,14 +34,6 @@ class FlockLock : public CustomerLock {
 };
 
 // Creates the lock file in the parent; each customer opens its own FlockLock on it.
-class FlockProvider : public LockProvider {
- public:
-  explicit FlockProvider(const LockSite& site);
-  CustomerLock& open_for_customer(LockSlot& slot) const override;
-  bool readers_share() const override { return true; }
-
- private:
-  std::string lock_file_;
-};
+using FlockProvider = LockFileProvider<FlockLock>;
 
 }  // namespace ticketsim
