@@ -37,14 +37,15 @@ std::string scratch_directory() { return ticketsim::default_workdir(); }
 // One trial of `mode`; returns the trial's wall time (first fork to last reap) and sets
 // the whole call's time (directory, lock objects, table, analysis included) in *call_ns.
 ticketsim::TrialResult one_trial(ticketsim::Mode mode, int procs, int attempts,
-                                 std::int64_t* call_ns) {
+                                 std::int64_t* call_ns, bool record_times = true) {
   ticketsim::ExperimentConfig config;
   config.mode = mode;
   config.procs = procs;
   config.attempts = attempts;
   config.tickets = static_cast<std::int64_t>(procs) * attempts;  // nobody runs out
   config.latency = {};
-  config.keep_history = false;
+  config.keep_history = ticketsim::HistoryKept::kNone;
+  config.record_times = record_times;
   std::int64_t start = ticketsim::monotonic_ns();
   auto result = ticketsim::run_experiment(config);
   *call_ns = ticketsim::monotonic_ns() - start;
@@ -87,6 +88,20 @@ void BM_TicketsimPurchases(benchmark::State& state) {
     }
     state.SetIterationTime(trial.wall_ns / 1e9);
     state.counters["purchases_per_s"] = trial.purchases_per_s;
+  }
+}
+
+// Recording must not change what it observes: flock throughput with every step's time
+// recorded, against the same trial without the clock reads, back to back.
+void BM_HistoryOnVsOff(benchmark::State& state) {
+  for (auto _ : state) {
+    std::int64_t ns = 0;
+    auto on = one_trial(ticketsim::Mode::kFlock, kLoopProcesses, kLoopPurchases, &ns, true);
+    auto off = one_trial(ticketsim::Mode::kFlock, kLoopProcesses, kLoopPurchases, &ns, false);
+    state.SetIterationTime(on.wall_ns / 1e9);
+    state.counters["on_per_s"] = on.purchases_per_s;
+    state.counters["off_per_s"] = off.purchases_per_s;
+    state.counters["ratio"] = on.purchases_per_s / off.purchases_per_s;
   }
 }
 
@@ -156,6 +171,11 @@ BENCHMARK(BM_HandWrittenLoop)
 BENCHMARK(BM_TicketsimPurchases)
     ->Arg(static_cast<int>(ticketsim::Mode::kFlock))
     ->Arg(static_cast<int>(ticketsim::Mode::kNamedMutex))
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Repetitions(kRepetitions)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_HistoryOnVsOff)
     ->UseManualTime()
     ->Iterations(1)
     ->Repetitions(kRepetitions)
@@ -253,6 +273,9 @@ int main(int argc, char** argv) {
       hand(BaselineLock::kNamedMutex, BaselineParse::kStoreScanner), "purchases_per_s");
   double sim_flock_rate = reporter.counter("BM_TicketsimPurchases/" + flock_arg, "purchases_per_s");
   double sim_mutex_rate = reporter.counter("BM_TicketsimPurchases/" + mutex_arg, "purchases_per_s");
+  double history_on = reporter.counter("BM_HistoryOnVsOff/", "on_per_s");
+  double history_off = reporter.counter("BM_HistoryOnVsOff/", "off_per_s");
+  double history_ratio = reporter.counter("BM_HistoryOnVsOff/", "ratio");
   double python_ms = reporter.ms("BM_LessonPython/");
   double cli_ms = reporter.ms("BM_TicketsimCli/");
 
@@ -279,6 +302,8 @@ int main(int argc, char** argv) {
   double r2 = ratio(sim_flock_rate, hand_flock_rate);
   double r3 = ratio(sim_mutex_rate, hand_mutex_rate);
   double r4 = ratio(python_ms, cli_ms);
+  std::printf("  flock, %d x %d purchases: history on %.0f/s, off %.0f/s\n\n", kLoopProcesses,
+              kLoopPurchases, history_on, history_off);
   print_ratio("1000 flock customers / bare fork+exit+reap (median of pairs)", r1, "<= 1.3",
               r1 <= 1.3);
   print_ratio("flock purchases/s / hand-written flock loop", r2, ">= 0.5", r2 >= 0.5);
@@ -287,6 +312,8 @@ int main(int argc, char** argv) {
   double r6 = ratio(sim_mutex_rate, floor_mutex_rate);
   print_ratio("flock purchases/s / hand-written loop with the same scanner", r5, "", true);
   print_ratio("named-mutex purchases/s / same, with the same scanner", r6, "", true);
+  print_ratio("flock purchases/s, history on / off (median of pairs)", history_ratio, ">= 0.9",
+              history_ratio >= 0.9);
   print_ratio("lesson's Python program / ticketsim CLI (wall time)", r4, "> 1", r4 > 1);
   return 0;
 }

@@ -13,6 +13,7 @@ packages=(
   libbenchmark-dev                    # bench/
   python3                             # bench/: the lesson's original program
   clang-format                        # make format-check
+  chromium                            # tests/html_report_test.cc renders the HTML report
 )
 
 missing=()

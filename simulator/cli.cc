@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -14,10 +16,14 @@
 
 #include "locks/customer_lock.h"
 #include "simulator/experiment.h"
+#include "simulator/history_export.h"
 #include "simulator/interrupt.h"
+#include "simulator/report_html.h"
 #include "simulator/report_json.h"
 #include "simulator/report_text.h"
 #include "simulator/text_table.h"
+#include "simulator/timeline_text.h"
+#include "simulator/trace_export.h"
 #include "storage/posix_io.h"
 #include "storage/store_file.h"
 
@@ -50,6 +56,11 @@ struct Flags {
   bool expect_safe = false;
   bool customers = false;
   bool in_place = false;
+  bool timeline = false;
+  bool no_times = false;
+  std::string html;
+  std::string history;
+  std::string trace;
 };
 
 // Adds the flags `run` and `compare` share.
@@ -83,6 +94,17 @@ void add_common_flags(CLI::App& command, Flags& flags, CLI::Option*& tickets_opt
   command.add_option("--workdir", flags.workdir,
                      "Where private trial directories are created (default: $TMPDIR or /tmp)");
   command.add_flag("--json", flags.json, "Print one JSON document on stdout and nothing else");
+  command.add_flag("--timeline", flags.timeline,
+                   "Draw the explained trial as a timeline: one lane per customer");
+  command.add_option("--html", flags.html,
+                     "Write a self-contained HTML report (SVG timeline; compare adds the "
+                     "safety-versus-throughput chart)");
+  command.add_option("--trace", flags.trace,
+                     "Write Chrome Trace Event JSON (open in https://ui.perfetto.dev): one "
+                     "track per customer, lock wait and hold as slices");
+  command.add_flag("--no-times", flags.no_times,
+                   "Do not record step times (measures what recording costs; no timeline, "
+                   "no mutual-exclusion check)");
   command.add_flag("--expect-safe", flags.expect_safe,
                    "Exit 3 when any trial raced (oversold, lost an update, tore a read, "
                    "overlapped critical sections) or stalled");
@@ -128,8 +150,9 @@ ExperimentConfig make_config(const Flags& flags, const CLI::Option* tickets_opti
   }
   config.workdir = flags.workdir;
   config.in_place = flags.in_place;
-  // History is kept only where a report shows it; long experiments then stay small.
-  config.keep_history = flags.customers;
+  config.record_times = !flags.no_times;
+  // Only the trial a report explains keeps its customers' history: long experiments stay small.
+  config.keep_history = HistoryKept::kExplainedTrial;
   return config;
 }
 
@@ -195,32 +218,81 @@ int finish_status(bool interrupted_by_signal, int signal_number, bool raced, boo
 void collect_failures(const ExperimentResult& result, std::vector<std::string>& failures) {
   for (const TrialResult& trial : result.trials) {
     if (trial.errors == 0) continue;
-    std::string first;
-    for (const CustomerHistory& customer : trial.customers) {
-      if (!customer.error.empty()) {
-        first = fmt::format(" (customer {}: {})", customer.index + 1, customer.error);
-        break;
-      }
-    }
-    failures.push_back(fmt::format("mode {} trial {}: {} failed{}", mode_name(trial.mode),
-                                   trial.index + 1, plural(trial.errors, "customer"), first));
+    failures.push_back(fmt::format("mode {} trial {}: {} failed ({})", mode_name(trial.mode),
+                                   trial.index + 1, plural(trial.errors, "customer"),
+                                   trial.first_error));
   }
+}
+
+// Output files named by flags: checked before the experiment runs (a bad path is bad usage,
+// exit 2, nothing run), written atomically after it.
+class OutputFiles {
+ public:
+  void add(const std::string& flag, const std::string& path) {
+    if (path.empty()) return;
+    namespace fs = std::filesystem;
+    fs::path directory = fs::path(path).parent_path();
+    if (directory.empty()) directory = ".";
+    std::error_code error;
+    if (fs::is_directory(path, error)) throw UsageError(flag, "'" + path + "' is a directory");
+    if (!fs::is_directory(directory, error) || ::access(directory.c_str(), W_OK) != 0) {
+      throw UsageError(flag, "cannot write '" + path + "': directory '" + directory.string() +
+                                 "' does not exist or is not writable");
+    }
+    paths_[flag] = path;
+  }
+  bool wants(const std::string& flag) const { return paths_.count(flag) > 0; }
+  // Writes `content` to the file named by `flag`; a failure is a failure of the run.
+  void write(const std::string& flag, const std::string& content) const {
+    auto it = paths_.find(flag);
+    if (it == paths_.end()) return;
+    try {
+      write_file_atomically(it->second, content);
+    } catch (const std::exception& e) {
+      throw RunError(flag + ": " + e.what());
+    }
+  }
+
+ private:
+  std::map<std::string, std::string> paths_;
+};
+
+TextReportOptions text_options(const Flags& flags) {
+  TextReportOptions options;
+  options.use_color = stdout_wants_color();
+  options.show_customers = flags.customers;
+  options.show_timeline = flags.timeline;
+  options.width = terminal_width();
+  return options;
 }
 
 int run_command(const Flags& flags, const CLI::Option* tickets_option) {
   ExperimentConfig config = make_config(flags, tickets_option);
-  config.keep_history = true;  // one trial's customers back the explanation and --customers
-  if (config.trials > 1 && !flags.customers) config.keep_history = false;
+  OutputFiles outputs;
+  outputs.add("--html", flags.html);
+  outputs.add("--history", flags.history);
+  outputs.add("--trace", flags.trace);
   Progress progress(config.trials);
   ExperimentResult result = run_experiment(config, std::ref(progress));
   progress.clear();
   if (flags.json) {
     std::cout << run_report_json(result).dump(2) << "\n";
   } else {
-    TextReportOptions options{stdout_wants_color(), flags.customers};
-    std::cout << render_run_report(result, options);
+    std::cout << render_run_report(result, text_options(flags));
   }
   std::cout.flush();
+  if (const TrialResult* shown = explained_trial(result)) {
+    outputs.write("--html", render_run_html(result));
+    if (outputs.wants("--history")) {
+      try {
+        outputs.write("--history", jepsen_history(*shown).dump(1) + "\n");
+      } catch (const std::invalid_argument& e) {
+        throw RunError(std::string("--history: ") + e.what());
+      }
+    }
+    std::string label = fmt::format("{}, trial {}", mode_name(shown->mode), shown->index + 1);
+    outputs.write("--trace", chrome_trace({TracedTrial{shown, label}}).dump() + "\n");
+  }
   bool raced = false;
   for (const TrialResult& trial : result.trials) raced = raced || trial.unsafe() || trial.stalled;
   std::vector<std::string> failures;
@@ -231,7 +303,9 @@ int run_command(const Flags& flags, const CLI::Option* tickets_option) {
 
 int compare_command(const Flags& flags, const CLI::Option* tickets_option) {
   ExperimentConfig config = make_config(flags, tickets_option);
-  config.keep_history = false;
+  OutputFiles outputs;
+  outputs.add("--html", flags.html);
+  outputs.add("--trace", flags.trace);
   std::vector<SkippedMode> skipped;
   std::vector<Mode> modes = modes_flag(flags.modes, config.schedule, skipped);
   Progress progress(config.trials * static_cast<int>(modes.size()));
@@ -240,10 +314,18 @@ int compare_command(const Flags& flags, const CLI::Option* tickets_option) {
   if (flags.json) {
     std::cout << compare_report_json(comparison, skipped).dump(2) << "\n";
   } else {
-    std::cout << render_compare_report(comparison, skipped,
-                                       TextReportOptions{stdout_wants_color(), false});
+    std::cout << render_compare_report(comparison, skipped, text_options(flags));
   }
   std::cout.flush();
+  outputs.write("--html", render_compare_html(comparison, skipped));
+  std::vector<TracedTrial> traced;
+  for (const ExperimentResult& result : comparison.results) {
+    if (const TrialResult* shown = explained_trial(result)) {
+      traced.push_back(TracedTrial{
+          shown, fmt::format("{}, trial {}", mode_name(shown->mode), shown->index + 1)});
+    }
+  }
+  outputs.write("--trace", chrome_trace(traced).dump() + "\n");
   bool raced = false;
   std::vector<std::string> failures;
   for (const ExperimentResult& result : comparison.results) {
@@ -275,6 +357,9 @@ int run_cli(int argc, char** argv) {
   add_common_flags(*run, run_flags, run_tickets);
   run->add_flag("--customers", run_flags.customers,
                 "List every customer: pid, parent pid, what it saw, read and wrote");
+  run->add_option("--history", run_flags.history,
+                  "Write the explained trial's history as Jepsen-style JSON (ops with type "
+                  "invoke/ok/fail/info, process, time, f, value)");
   run->add_flag("--in-place", run_flags.in_place,
                 "Write the trial's final store back to --store (atomically); otherwise the "
                 "store file is never modified");

@@ -76,7 +76,7 @@ class Customer {
   void run() {
     slot_.pid = ::getpid();
     slot_.ppid = ::getppid();
-    slot_.t_spawn = monotonic_ns();
+    slot_.t_spawn = now();
     // Latencies of a few hundred microseconds need the timer slack off (default 50 us).
     if (config_.latency.max.count() > 0 || config_.search_latency.count() > 0) {
       ::prctl(PR_SET_TIMERSLACK, 1UL);
@@ -91,7 +91,7 @@ class Customer {
       current_ = nullptr;
       ++slot_.purchases_done;
     }
-    slot_.t_exit = monotonic_ns();
+    slot_.t_exit = now();
   }
 
   // The purchase in progress when an exception escaped, if any.
@@ -100,16 +100,18 @@ class Customer {
 
  private:
   bool lockstep() const { return config_.schedule == Schedule::kLockstep; }
+  // The time of a step, or 0 when the experiment does not record times.
+  std::int64_t now() const { return config_.record_times ? monotonic_ns() : 0; }
 
   // Reads the store the way a customer checks availability: under the reader lock.
   void search() {
     SearchRecord& search = slot_.search;
-    search.t_lock_requested = monotonic_ns();
+    search.t_lock_requested = now();
     HeldLock held(*lock_, /*shared=*/true);
-    search.t_lock_acquired = monotonic_ns();
+    search.t_lock_acquired = now();
     StoreFile::ReadResult read = store_->read();
-    search.t_read = monotonic_ns();
-    search.t_released = monotonic_ns();
+    search.t_read = now();
+    search.t_released = now();
     held.release();
     if (read.torn) {
       search.outcome = Outcome::kTornRead;
@@ -126,11 +128,11 @@ class Customer {
       record.outcome = Outcome::kError;
       throw std::runtime_error("lockstep barrier broken: another customer stopped");
     }
-    record.t_lock_requested = monotonic_ns();
+    record.t_lock_requested = now();
     HeldLock held(*lock_, /*shared=*/false);
-    record.t_lock_acquired = monotonic_ns();
+    record.t_lock_acquired = now();
     StoreFile::ReadResult read = store_->read();
-    record.t_read = monotonic_ns();
+    record.t_read = now();
     if (!read.torn) record.value_read = read.count;
     // Mode none under lockstep: nobody writes until everybody has read. (Lock modes wait
     // at round_start instead, before the lock, so this barrier can never deadlock.)
@@ -139,18 +141,18 @@ class Customer {
       throw std::runtime_error("lockstep barrier broken: another customer stopped");
     }
     sleep_for_ns(draw_latency_ns(config_.latency, random_state_));
-    record.t_write_begin = monotonic_ns();
+    record.t_write_begin = now();
     if (read.torn) {
       record.outcome = Outcome::kTornRead;
     } else if (record.value_read > 0) {
       store_->write_count(record.value_read - 1);
-      record.t_written = monotonic_ns();
+      record.t_written = now();
       record.value_written = record.value_read - 1;
       record.outcome = Outcome::kBought;
     } else {
       record.outcome = Outcome::kSoldOut;
     }
-    record.t_released = monotonic_ns();
+    record.t_released = now();
     held.release();
   }
 
@@ -178,7 +180,7 @@ int run_customer(const CustomerPlan& plan) noexcept {
     record_error(customer.slot(), "unknown exception");
   }
   if (PurchaseRecord* record = customer.current()) record->outcome = Outcome::kError;
-  customer.slot().t_exit = monotonic_ns();
+  if (plan.config->record_times) customer.slot().t_exit = monotonic_ns();
   return 1;
 }
 

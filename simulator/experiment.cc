@@ -50,6 +50,15 @@ double median(std::vector<double> values) {
 
 }  // namespace
 
+bool explains(const TrialResult& trial) { return trial.unsafe() || trial.stalled; }
+
+const TrialResult* explained_trial(const ExperimentResult& result) {
+  for (const TrialResult& trial : result.trials) {
+    if (explains(trial)) return &trial;
+  }
+  return result.trials.empty() ? nullptr : &result.trials.back();
+}
+
 ModeSummary summarize(const ExperimentResult& result) {
   ModeSummary summary;
   summary.mode = result.config.mode;
@@ -103,10 +112,24 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const TrialObser
   result.config = config;
   result.store_label = store.label;
   result.tickets = store.tickets;
+  int kept = -1;  // kExplainedTrial: the trial whose customers are kept so far
   for (int trial = 0; trial < config.trials; ++trial) {
     if (interrupt_signal() != 0) break;
     result.trials.push_back(run_trial(TrialInput{&config, store.bytes, store.tickets, trial}));
-    if (observer) observer(result.trials.back());
+    TrialResult& latest = result.trials.back();
+    if (observer) observer(latest);
+    if (config.keep_history == HistoryKept::kNone) {
+      latest.customers.clear();
+    } else if (config.keep_history == HistoryKept::kExplainedTrial) {
+      // Keep the first trial that raced or stalled; until there is one, the latest.
+      bool kept_is_final = kept >= 0 && explains(result.trials[static_cast<std::size_t>(kept)]);
+      if (kept_is_final) {
+        latest.customers.clear();
+      } else {
+        if (kept >= 0) result.trials[static_cast<std::size_t>(kept)].customers.clear();
+        kept = trial;
+      }
+    }
   }
   result.interrupted_by = interrupt_signal();
   const TrialResult* last = result.trials.empty() ? nullptr : &result.trials.back();

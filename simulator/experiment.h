@@ -46,6 +46,12 @@ struct ModeSummary {
 
 ModeSummary summarize(const ExperimentResult& result);
 
+// True for a trial worth explaining: it raced or stalled.
+bool explains(const TrialResult& trial);
+// The trial reports explain and exports show: the first that raced or stalled, else the
+// last; nullptr when no trial ran. HistoryKept::kExplainedTrial keeps exactly its customers.
+const TrialResult* explained_trial(const ExperimentResult& result);
+
 // Runs config.trials trials of config (validated first). Throws ConfigError for a bad
 // config, StoreError for a bad store (before any trial runs), RunError when a trial
 // cannot run. Stops early, with interrupted_by set, when an interrupt is requested.

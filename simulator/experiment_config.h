@@ -21,6 +21,13 @@ enum class Schedule {
 std::string_view schedule_name(Schedule schedule);
 std::optional<Schedule> parse_schedule(std::string_view name);
 
+// Which trials keep their customers' step-by-step history.
+enum class HistoryKept {
+  kEveryTrial,
+  kExplainedTrial,  // the first trial that raced or stalled, else the last one
+  kNone,
+};
+
 // Limits enforced by validate(); each is far above what a demo or benchmark needs.
 inline constexpr int kMaxProcs = 10000;
 inline constexpr int kMaxAttempts = 1'000'000;
@@ -61,9 +68,13 @@ struct ExperimentConfig {
   // A trial still running after this long is killed and reported stalled. Unset: derived
   // from the workload (see default_trial_timeout).
   std::optional<Nanoseconds> trial_timeout;
-  // Keep every customer's step-by-step history in the result (TrialResult::customers).
-  // Counts are computed either way; turn off for long experiments to save memory.
-  bool keep_history = true;
+  // Whose step-by-step history the result keeps (TrialResult::customers). Counts,
+  // witnesses and the mutual-exclusion check are computed for every trial either way.
+  HistoryKept keep_history = HistoryKept::kEveryTrial;
+  // Record a CLOCK_MONOTONIC time for every step. Off, customers skip the clock reads
+  // (the bench measures what they cost): values and outcomes are still recorded, but the
+  // mutual-exclusion check, lost-update witnesses and timelines need the times.
+  bool record_times = true;
   // Write the last trial's final store back to store_path (atomically). Off by default:
   // the user's store is read-only to ticketsim unless they ask.
   bool in_place = false;

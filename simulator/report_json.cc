@@ -29,7 +29,72 @@ Json workload_json(const ExperimentConfig& config, const std::string& store_labe
   return workload;
 }
 
+double relative_ms(std::int64_t time_ns, std::int64_t origin_ns) {
+  return time_ns == 0 ? 0.0 : round_ms(static_cast<double>(time_ns - origin_ns) / 1e6);
+}
+
+Json purchase_json(const PurchaseRef& purchase, std::int64_t origin_ns) {
+  return {{"customer", purchase.customer + 1},
+          {"pid", purchase.pid},
+          {"attempt", purchase.attempt + 1},
+          {"read", purchase.read_value},
+          {"read_ms", relative_ms(purchase.read_ns, origin_ns)},
+          {"wrote", purchase.wrote_value},
+          {"wrote_ms", relative_ms(purchase.wrote_ns, origin_ns)}};
+}
+
+Json section_json(const CriticalSection& section, std::int64_t origin_ns) {
+  return {{"customer", section.customer + 1},
+          {"pid", section.pid},
+          {"section", section.search ? "search" : "purchase"},
+          {"attempt", section.attempt + 1},
+          {"shared", section.shared},
+          {"acquired_ms", relative_ms(section.acquired_ns, origin_ns)},
+          {"released_ms", relative_ms(section.released_ns, origin_ns)}};
+}
+
 }  // namespace
+
+Json witnesses_json(const TrialResult& trial) {
+  Json witnesses = Json::array();
+  for (const LostUpdateWitness& witness : trial.witnesses.lost_updates) {
+    witnesses.push_back(
+        {{"kind", "lost_update"},
+         {"erased", witness.erased},
+         {"writer", purchase_json(witness.writer, trial.t_start)},
+         {"overwritten", purchase_json(witness.overwritten, trial.t_start)},
+         {"customers", {witness.overwritten.customer + 1, witness.writer.customer + 1}},
+         {"text", describe(witness, trial.t_start)}});
+  }
+  for (const DoubleSaleWitness& witness : trial.witnesses.double_sales) {
+    Json buyers = Json::array();
+    Json customers = Json::array();
+    for (const PurchaseRef& buyer : witness.buyers) {
+      buyers.push_back(purchase_json(buyer, trial.t_start));
+      customers.push_back(buyer.customer + 1);
+    }
+    witnesses.push_back({{"kind", "double_sale"},
+                         {"ticket", witness.ticket},
+                         {"times_sold", witness.buyers.size()},
+                         {"buyers", std::move(buyers)},
+                         {"customers", std::move(customers)},
+                         {"text", describe(witness, trial.t_start)}});
+  }
+  return witnesses;
+}
+
+Json mutual_exclusion_json(const TrialResult& trial) {
+  Json check;
+  check["checked"] = trial.mutex.checked;
+  check["violations"] = trial.mutex.violations;
+  Json listed = Json::array();
+  for (const MutexViolation& violation : trial.mutex.listed) {
+    listed.push_back({{"first", section_json(violation.first, trial.t_start)},
+                      {"second", section_json(violation.second, trial.t_start)}});
+  }
+  check["listed"] = std::move(listed);
+  return check;
+}
 
 Json trial_json(const TrialResult& trial) {
   Json json;
@@ -53,6 +118,8 @@ Json trial_json(const TrialResult& trial) {
   json["crashed"] = trial.crashed;
   json["interrupted"] = trial.interrupted_by != 0;
   json["verdict"] = trial.verdict();
+  json["witnesses"] = witnesses_json(trial);
+  json["mutual_exclusion"] = mutual_exclusion_json(trial);
   return json;
 }
 
@@ -120,6 +187,11 @@ Json run_report_json(const ExperimentResult& result) {
   ModeSummary summary = summarize(result);
   json["verdict"] = summary.verdict;
   json["wrote_back"] = result.wrote_back;
+  // The witnesses of the explained trial (the first that raced or stalled, else the last);
+  // every trial's own are in `trials`.
+  const TrialResult* explained = explained_trial(result);
+  json["witness_trial"] = explained != nullptr ? explained->index + 1 : 0;
+  json["witnesses"] = explained != nullptr ? witnesses_json(*explained) : Json::array();
   json["workload"] = workload_json(result.config, result.store_label, result.tickets);
   json["summary"] = summary_json(summary);
   json["trials"] = Json::array();

@@ -13,6 +13,14 @@ namespace ticketsim {
 // trial, purchases, mutex_violations, errors, crashed, interrupted, verdict.
 nlohmann::ordered_json trial_json(const TrialResult& trial);
 
+// A trial's witnesses: [{"kind": "lost_update", "erased", "writer", "overwritten",
+// "customers", "text"} | {"kind": "double_sale", "ticket", "times_sold", "buyers",
+// "customers", "text"}]. Customers are numbered from 1; times are ms since the trial began.
+nlohmann::ordered_json witnesses_json(const TrialResult& trial);
+
+// {"checked", "violations", "listed": [{"first": section, "second": section}]}.
+nlohmann::ordered_json mutual_exclusion_json(const TrialResult& trial);
+
 // One mode over its trials: mode, trials, oversold_trials, oversold_max,
 // lost_updates_total, torn_reads_total, stalled_trials, wall_ms_median,
 // purchases_per_s_median, and min/max companions, unsafe_trials, verdict.

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "simulator/text_table.h"
+#include "simulator/timeline_text.h"
 
 namespace ticketsim {
 namespace {
@@ -156,11 +157,6 @@ std::vector<std::string> explain_trial(const TrialResult& trial) {
         "that takes no lock.",
         trial.torn_reads == 1 ? "1 read" : fmt::format("{} reads", trial.torn_reads)));
   }
-  if (trial.mutex_violations > 0) {
-    sentences.push_back(fmt::format(
-        "{} of critical sections overlapped in time: purchases were not mutually exclusive.",
-        plural(trial.mutex_violations, "pair")));
-  }
   if (trial.crashed > 0) {
     sentences.push_back(fmt::format("{} died from a signal the run did not send.",
                                     plural(trial.crashed, "customer")));
@@ -190,6 +186,48 @@ std::vector<std::string> explain_trial(const TrialResult& trial) {
     }
   }
   return sentences;
+}
+
+std::string render_witnesses(const TrialResult& trial, int max_lines) {
+  std::vector<std::string> lines;
+  for (const LostUpdateWitness& witness : trial.witnesses.lost_updates) {
+    lines.push_back(describe(witness, trial.t_start));
+  }
+  for (const DoubleSaleWitness& witness : trial.witnesses.double_sales) {
+    lines.push_back(describe(witness, trial.t_start));
+  }
+  if (lines.empty()) return "";
+  std::string out = fmt::format("Witnesses ({}):\n", lines.size());
+  for (std::size_t i = 0; i < lines.size() && i < static_cast<std::size_t>(max_lines); ++i) {
+    out += "  " + lines[i] + "\n";
+  }
+  if (lines.size() > static_cast<std::size_t>(max_lines)) {
+    out += fmt::format("  ... and {} more (--json lists them all)\n",
+                       lines.size() - static_cast<std::size_t>(max_lines));
+  }
+  return out;
+}
+
+std::string render_mutex_check(const TrialResult& trial) {
+  if (!trial.mutex.checked) {
+    return "Mutual exclusion: not checked (step times were not recorded)\n";
+  }
+  if (trial.mutex.violations == 0) {
+    return "Mutual exclusion: held; no two critical sections overlapped.\n";
+  }
+  auto section = [&](const CriticalSection& s) {
+    return fmt::format("customer {}'s {} [{:.2f}-{:.2f} ms]", s.customer + 1,
+                       s.search ? std::string("search") : fmt::format("purchase {}", s.attempt + 1),
+                       static_cast<double>(s.acquired_ns - trial.t_start) / 1e6,
+                       static_cast<double>(s.released_ns - trial.t_start) / 1e6);
+  };
+  std::string out = fmt::format("Mutual exclusion: BROKEN, {} overlapped, e.g.\n",
+                                plural(trial.mutex.violations, "pair"));
+  for (std::size_t i = 0; i < trial.mutex.listed.size() && i < 3; ++i) {
+    out += "  " + section(trial.mutex.listed[i].first) + " and " +
+           section(trial.mutex.listed[i].second) + "\n";
+  }
+  return out;
 }
 
 std::string render_run_report(const ExperimentResult& result, const TextReportOptions& options) {
@@ -223,19 +261,19 @@ std::string render_run_report(const ExperimentResult& result, const TextReportOp
     out += "\nNo trial ran.\n";
     return out;
   }
-  // Explain the worst trial: the first unsafe one, else the last.
-  const TrialResult* shown = &result.trials.back();
-  for (const TrialResult& trial : result.trials) {
-    if (trial.unsafe() || trial.stalled) {
-      shown = &trial;
-      break;
-    }
-  }
+  // Explain the worst trial: the first that raced or stalled, else the last.
+  const TrialResult* shown = explained_trial(result);
   out += several ? fmt::format("\nWhat happened in trial #{}:\n", shown->index + 1)
                  : std::string("\nWhat happened:\n");
   out += indent_sentences(explain_trial(*shown));
+  std::string witnesses = render_witnesses(*shown, options.max_witnesses);
+  if (!witnesses.empty()) out += "\n" + witnesses;
+  out += "\n" + render_mutex_check(*shown);
   if (options.show_customers && !shown->customers.empty()) {
     out += "\nCustomers:\n" + customer_lines(*shown);
+  }
+  if (options.show_timeline) {
+    out += "\n" + render_timeline(*shown, TimelineOptions{options.width, options.use_color});
   }
   return out;
 }
@@ -292,6 +330,14 @@ std::string render_compare_report(const Comparison& comparison,
   if (baseline != nullptr && baseline->unsafe_trials > 0) {
     out += fmt::format("\nMode none raced in {} of {}; run `ticketsim run` to see how.\n",
                        baseline->unsafe_trials, plural(baseline->trials, "trial"));
+  }
+  if (options.show_timeline) {
+    for (const ExperimentResult& result : comparison.results) {
+      if (const TrialResult* shown = explained_trial(result)) {
+        out += fmt::format("\n{}: ", mode_name(result.config.mode)) +
+               render_timeline(*shown, TimelineOptions{options.width, options.use_color});
+      }
+    }
   }
   if (comparison.interrupted_by != 0) {
     out += fmt::format("\nInterrupted by {}: modes after the last row did not run.\n",

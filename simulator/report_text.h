@@ -11,6 +11,9 @@ namespace ticketsim {
 struct TextReportOptions {
   bool use_color = false;
   bool show_customers = false;  // one lesson-style line per customer (pid, ppid, what it saw)
+  bool show_timeline = false;   // the terminal timeline of the explained trial(s)
+  int width = 100;              // terminal width, for the timeline
+  int max_witnesses = 6;        // witness lines shown (all are in --json)
 };
 
 // A mode left out of a comparison, and why.
@@ -30,6 +33,11 @@ std::string render_compare_report(const Comparison& comparison,
 
 // Sentences explaining one trial's findings ("15 customers were told ...").
 std::vector<std::string> explain_trial(const TrialResult& trial);
+
+// The witnesses (up to `max_lines`, then how many more) and the mutual-exclusion check of
+// one trial, as indented lines.
+std::string render_witnesses(const TrialResult& trial, int max_lines);
+std::string render_mutex_check(const TrialResult& trial);
 
 // "1 ticket", "15 customers": `count` followed by `noun`, pluralised with "s".
 std::string plural(std::int64_t count, const std::string& noun);

@@ -169,9 +169,10 @@ TrialResult run_trial(const TrialInput& input) {
     customers.push_back(std::move(history));
   }
   analyse_trial(result, customers, search_is_shared);
+  result.times_recorded = config.record_times;
   result.purchases_per_s =
       result.wall_ns > 0 ? static_cast<double>(result.purchases) * 1e9 / result.wall_ns : 0;
-  if (config.keep_history) result.customers = std::move(customers);
+  result.customers = std::move(customers);  // run_experiment drops what it does not keep
   return result;
 }
 

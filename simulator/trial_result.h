@@ -12,6 +12,8 @@
 #include "locks/lock_mode.h"
 #include "simulator/customer_record.h"
 #include "simulator/experiment_config.h"
+#include "simulator/mutual_exclusion.h"
+#include "simulator/witnesses.h"
 
 namespace ticketsim {
 
@@ -45,6 +47,7 @@ struct TrialResult {
   std::int64_t purchases = 0;         // purchases that completed (bought, sold out or torn read)
   std::int64_t mutex_violations = 0;  // pairs of overlapping critical sections
   int errors = 0;                     // customers that reported an error
+  std::string first_error;            // "customer N: <message>" of the first, when errors > 0
   int crashed = 0;                    // customers killed by a signal the run did not send
   std::optional<std::int64_t> final_count;  // empty when the final store does not parse
   std::string final_store;                  // the trial store's bytes at the end
@@ -55,7 +58,12 @@ struct TrialResult {
   std::int64_t wall_ns = 0;  // first fork to last reap
   double purchases_per_s = 0;
 
-  std::vector<CustomerHistory> customers;  // empty when config.keep_history is false
+  Witnesses witnesses;  // who raced with whom (empty for a safe trial)
+  MutexCheck mutex;     // overlapping critical sections (mutex_violations is mutex.violations)
+  bool times_recorded = true;
+
+  // Every customer's record; empty unless config.keep_history keeps this trial's.
+  std::vector<CustomerHistory> customers;
 
   // A race was observed: oversold, lost updates, torn reads or overlapping critical sections.
   bool unsafe() const {

@@ -4,8 +4,8 @@
 #include <chrono>
 #include <vector>
 
-#include "simulator/analysis.h"
 #include "simulator/experiment.h"
+#include "simulator/mutual_exclusion.h"
 
 using namespace std::chrono_literals;
 using ticketsim::CustomerHistory;
@@ -89,6 +89,7 @@ TEST_CASE("critical sections of mode none overlap under lockstep", "[mutex]") {
 
 TEST_CASE("the violation count matches brute force on synthetic sections", "[mutex]") {
   std::vector<CustomerHistory> customers(3);
+  for (int i = 0; i < 3; ++i) customers[i].index = i;
   // Customer 0: search [10, 20] shared; purchase [30, 40].
   customers[0].search.t_lock_acquired = 10;
   customers[0].search.t_released = 20;
@@ -106,6 +107,18 @@ TEST_CASE("the violation count matches brute force on synthetic sections", "[mut
   customers[2].purchases.push_back({});
   customers[2].purchases[0].t_lock_acquired = 12;
   customers[2].purchases[0].t_released = 35;
-  CHECK(ticketsim::count_mutex_violations(customers, /*search_is_shared=*/true) == 3);
-  CHECK(ticketsim::count_mutex_violations(customers, /*search_is_shared=*/false) == 4);
+  auto shared = ticketsim::check_mutual_exclusion(customers, /*search_is_shared=*/true);
+  CHECK(shared.violations == 3);
+  REQUIRE(shared.listed.size() == 3);
+  // Listed in time order of the later section's acquisition, each with its earlier partner.
+  CHECK(shared.listed[0].first.customer == 0);   // search 0 [10, 20] ...
+  CHECK(shared.listed[0].second.customer == 2);  // ... and purchase 2 [12, 35]
+  CHECK(shared.listed[1].first.customer == 2);   // purchase 2 and search 1 [15, 25]
+  CHECK(shared.listed[1].second.search);
+  CHECK(shared.listed[2].first.customer == 2);  // purchase 2 and purchase 0 [30, 40]
+  CHECK(shared.listed[2].second.customer == 0);
+  CHECK_FALSE(shared.listed[2].second.search);
+  auto exclusive = ticketsim::check_mutual_exclusion(customers, /*search_is_shared=*/false);
+  CHECK(exclusive.violations == 4);
+  CHECK(ticketsim::check_mutual_exclusion(customers, false, /*max_listed=*/2).listed.size() == 2);
 }

@@ -46,7 +46,7 @@ TEST_CASE("lock modes never oversell or lose an update or tear a read over 30 lo
   config.latency = ticketsim::DurationRange::exactly(200us);  // the window, held inside the lock
   config.search_latency = 100us;
   config.trials = 30;
-  config.keep_history = false;
+  config.keep_history = ticketsim::HistoryKept::kNone;
   require_safe(ticketsim::run_experiment(config), 50);
 }
 
@@ -59,7 +59,7 @@ TEST_CASE("join never oversells or loses an update or tears a read over 30 trial
   config.latency = ticketsim::DurationRange::exactly(200us);
   config.search_latency = 100us;
   config.trials = 30;
-  config.keep_history = false;
+  config.keep_history = ticketsim::HistoryKept::kNone;
   require_safe(ticketsim::run_experiment(config), 50);
 }
 
@@ -74,6 +74,6 @@ TEST_CASE("lock modes stay safe under the free schedule with random think times"
   config.latency = ticketsim::DurationRange{0us, 300us};
   config.seed = 7;
   config.trials = 10;
-  config.keep_history = false;
+  config.keep_history = ticketsim::HistoryKept::kNone;
   require_safe(ticketsim::run_experiment(config), 50);
 }

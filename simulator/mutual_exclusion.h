@@ -1,0 +1,55 @@
+// The mutual-exclusion check: critical sections that overlapped in time.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace ticketsim {
+
+struct CustomerHistory;
+
+// One held lock: a search (reader) or a purchase, from lock acquired to just before release.
+struct CriticalSection {
+  int customer = 0;
+  pid_t pid = 0;
+  bool search = false;  // a search; otherwise purchase `attempt`
+  int attempt = 0;
+  bool shared = false;  // held in reader mode: may overlap other shared sections
+  std::int64_t acquired_ns = 0;
+  std::int64_t released_ns = 0;
+};
+
+// Two sections that overlapped, at least one of them exclusive.
+struct MutexViolation {
+  CriticalSection first;  // the one acquired first
+  CriticalSection second;
+};
+
+// What the check found. `checked` is false when times were not recorded.
+struct MutexCheck {
+  bool checked = false;
+  std::int64_t violations = 0;         // every overlapping pair
+  std::vector<MutexViolation> listed;  // the first of them, in time order, up to a cap
+};
+
+// Every critical section of a trial, in no particular order. Searches are shared when
+// `search_is_shared` (the mode has a reader lock).
+std::vector<CriticalSection> critical_sections(const std::vector<CustomerHistory>& customers,
+                                               bool search_is_shared);
+
+// The periods [begin, end) during which two or more exclusive sections (or an exclusive and
+// a shared one) were held at once, merged and in time order.
+std::vector<std::pair<std::int64_t, std::int64_t>> overlap_periods(
+    const std::vector<CriticalSection>& sections);
+
+// Counts the pairs of sections that overlap (a.acquired < b.released && b.acquired <
+// a.released), not counting two shared ones, in O(n log n) however many overlap, and lists
+// the first `max_listed`. Zero for every working lock.
+MutexCheck check_mutual_exclusion(const std::vector<CustomerHistory>& customers,
+                                  bool search_is_shared, std::size_t max_listed = 100);
+
+}  // namespace ticketsim

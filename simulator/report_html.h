@@ -1,0 +1,23 @@
+// The HTML report: one self-contained file with SVG timelines and charts.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "simulator/experiment.h"
+#include "simulator/report_text.h"
+
+namespace ticketsim {
+
+// `ticketsim run --html`: the results table, what happened, the witnesses, the
+// mutual-exclusion check and an SVG timeline of the explained trial, drawn to real time
+// (hovering any bar shows the step's details). One file: inline CSS, inline SVG and a few
+// lines of inline script, no network access, no framework.
+std::string render_run_html(const ExperimentResult& result);
+
+// `ticketsim compare --html`: the comparison table, the safety-versus-throughput chart
+// (worst oversell and median purchases/s per mode), and each mode's timeline.
+std::string render_compare_html(const Comparison& comparison,
+                                const std::vector<SkippedMode>& skipped);
+
+}  // namespace ticketsim

@@ -1,0 +1,63 @@
+// Witnesses: who raced with whom, and how, named from the customers' records.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "simulator/customer_record.h"
+
+namespace ticketsim {
+
+struct CustomerHistory;
+
+// One purchase, as a witness cites it. Times are CLOCK_MONOTONIC ns (0: not recorded).
+struct PurchaseRef {
+  int customer = 0;  // index in the trial (0-based; reports print it 1-based)
+  pid_t pid = 0;
+  int attempt = 0;
+  std::int64_t read_value = -1;
+  std::int64_t read_ns = 0;
+  std::int64_t wrote_value = -1;
+  std::int64_t wrote_ns = 0;
+};
+
+// A write based on a stale read: `writer` read a count that another customer's write had
+// already replaced, and wrote over it. `overwritten` is the write it landed on (the one
+// just before it, in the order writes completed); `erased` is how many earlier decrements
+// the write undid (its read value minus the count it overwrote). Together these witnesses
+// account for every lost update: the sum of `erased` is at least lost_updates.
+struct LostUpdateWitness {
+  PurchaseRef writer;
+  PurchaseRef overwritten;
+  std::int64_t erased = 0;
+};
+
+// One ticket sold more than once: every buyer in `buyers` read the same count `ticket`
+// (so each was sold the same seat) and was told "you bought a ticket".
+struct DoubleSaleWitness {
+  std::int64_t ticket = 0;
+  std::vector<PurchaseRef> buyers;  // in the order they read
+};
+
+struct Witnesses {
+  std::vector<LostUpdateWitness> lost_updates;
+  std::vector<DoubleSaleWitness> double_sales;
+  bool empty() const { return lost_updates.empty() && double_sales.empty(); }
+  // The customers any witness names (0-based, sorted, unique).
+  std::vector<int> customers_named() const;
+};
+
+// Finds the witnesses of one trial. `tickets` is the count the trial started with. Lost
+// updates need write times: without them (record_times off) only double sales are found.
+Witnesses find_witnesses(const std::vector<CustomerHistory>& customers, std::int64_t tickets);
+
+// "pid 4102 and pid 4107 both read count=1 (3.2 ms, 3.4 ms); 4107 wrote count=0 at 9.1 ms
+// over 4102's count=0 at 8.8 ms: one ticket sold twice". Times relative to `t_start_ns`.
+std::string describe(const LostUpdateWitness& witness, std::int64_t t_start_ns);
+// "ticket 1 (count=1) was sold 15 times: pids 4102, 4103, ... ".
+std::string describe(const DoubleSaleWitness& witness, std::int64_t t_start_ns);
+
+}  // namespace ticketsim

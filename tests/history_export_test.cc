@@ -1,0 +1,129 @@
+// The Jepsen-style history and the Chrome trace parse back and keep their shape.
+#include "simulator/history_export.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <map>
+#include <set>
+
+#include "simulator/experiment.h"
+#include "simulator/trace_export.h"
+
+using namespace std::chrono_literals;
+using ticketsim::ExperimentConfig;
+using ticketsim::Mode;
+using ticketsim::Schedule;
+
+namespace {
+
+ticketsim::TrialResult forced_race_trial(Mode mode) {
+  ExperimentConfig config;
+  config.mode = mode;
+  config.schedule = Schedule::kLockstep;
+  config.procs = 10;
+  config.attempts = 2;
+  config.tickets = 3;
+  config.latency = ticketsim::DurationRange::exactly(100us);
+  return ticketsim::run_experiment(config).trials.at(0);
+}
+
+// Checks the Jepsen shape: every invoke has exactly one completion in the same process,
+// for the same f, and nothing else comes between them in that process.
+void require_paired(const nlohmann::json& history) {
+  std::map<int, std::string> open;  // process -> f of its pending invoke
+  std::int64_t last_time = -1;
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    const auto& op = history[i];
+    for (const char* key : {"index", "type", "process", "time", "f", "value"}) {
+      REQUIRE(op.contains(key));
+    }
+    REQUIRE(op["index"] == i);
+    REQUIRE(op["time"].get<std::int64_t>() >= last_time);
+    last_time = op["time"].get<std::int64_t>();
+    int process = op["process"];
+    std::string type = op["type"];
+    if (type == "invoke") {
+      REQUIRE(open.count(process) == 0);
+      open[process] = op["f"];
+    } else {
+      REQUIRE((type == "ok" || type == "fail" || type == "info"));
+      REQUIRE(open.count(process) == 1);
+      REQUIRE(open[process] == op["f"].get<std::string>());
+      open.erase(process);
+    }
+  }
+  REQUIRE(open.empty());
+}
+
+}  // namespace
+
+TEST_CASE("the history pairs every invoke with one completion per process", "[export]") {
+  auto mode = GENERATE(Mode::kNone, Mode::kFlock);
+  auto trial = forced_race_trial(mode);
+  auto history = nlohmann::json::parse(ticketsim::jepsen_history(trial).dump());
+  REQUIRE(history.is_array());
+  require_paired(history);
+  // One search and two buys per customer, each an invoke and a completion.
+  REQUIRE(history.size() == 10 * 3 * 2);
+  int ok_buys = 0;
+  for (const auto& op : history) {
+    if (op["f"] == "buy" && op["type"] == "ok") {
+      ++ok_buys;
+      REQUIRE(op["value"].get<std::int64_t>() > 0);  // the count read: the ticket sold
+    }
+    if (op["f"] == "buy" && op["type"] == "fail") REQUIRE(op["value"] == 0);  // sold out
+  }
+  REQUIRE(ok_buys == trial.sold);
+}
+
+TEST_CASE("a killed customer's open operation completes as info", "[export]") {
+  ExperimentConfig config;
+  config.mode = Mode::kFlock;
+  config.procs = 3;
+  config.latency = ticketsim::DurationRange::exactly(std::chrono::seconds(30));
+  config.trial_timeout = 300ms;
+  auto trial = ticketsim::run_experiment(config).trials.at(0);
+  REQUIRE(trial.stalled);
+  auto history = nlohmann::json::parse(ticketsim::jepsen_history(trial).dump());
+  require_paired(history);
+  int infos = 0;
+  for (const auto& op : history) infos += op["type"] == "info" ? 1 : 0;
+  REQUIRE(infos >= 1);  // the holder, killed in its think time
+}
+
+TEST_CASE("a history needs recorded times", "[export]") {
+  ExperimentConfig config;
+  config.procs = 2;
+  config.latency = {};
+  config.record_times = false;
+  auto trial = ticketsim::run_experiment(config).trials.at(0);
+  CHECK_THROWS_AS(ticketsim::jepsen_history(trial), std::invalid_argument);
+  CHECK_FALSE(trial.mutex.checked);
+}
+
+TEST_CASE("the Chrome trace has one track per customer and lock slices", "[export]") {
+  auto trial = forced_race_trial(Mode::kFlock);
+  auto trace = nlohmann::json::parse(
+      ticketsim::chrome_trace({ticketsim::TracedTrial{&trial, "flock, trial 1"}}).dump());
+  REQUIRE(trace["displayTimeUnit"] == "ms");
+  std::set<int> tracks;
+  int purchases = 0, waits = 0;
+  for (const auto& event : trace["traceEvents"]) {
+    REQUIRE(event.contains("ph"));
+    REQUIRE(event.contains("pid"));
+    if (event["ph"] == "M" && event["name"] == "thread_name")
+      tracks.insert(event["tid"].get<int>());
+    if (event["ph"] == "X") {
+      REQUIRE(event["ts"].get<double>() >= 0);
+      REQUIRE(event["dur"].get<double>() >= 0);
+      std::string name = event["name"];
+      if (name.rfind("purchase ", 0) == 0) ++purchases;
+      if (name == "wait for lock") ++waits;
+    }
+  }
+  REQUIRE(tracks.size() == 10);
+  REQUIRE(purchases == 20);
+  REQUIRE(waits == 30);  // a search and two purchases per customer
+}

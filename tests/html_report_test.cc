@@ -1,0 +1,101 @@
+// The HTML report, opened in a real headless browser (Debian's chromium).
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "tests/test_support.h"
+
+using ticketsim::testing::read_file;
+using ticketsim::testing::run_command;
+using ticketsim::testing::TempDir;
+
+namespace {
+
+const char* const kChromium = "/usr/bin/chromium";
+
+// The DOM after the page loaded and its script ran, as headless chromium prints it.
+std::string rendered_dom(const std::string& html_path, const TempDir& profile) {
+  REQUIRE(::access(kChromium, X_OK) == 0);  // installed by scripts/bootstrap.sh
+  auto result = run_command({kChromium, "--headless", "--no-sandbox", "--disable-gpu",
+                             "--disable-quic", "--no-first-run", "--disable-background-networking",
+                             "--disable-component-update", "--disable-sync",
+                             "--user-data-dir=" + profile.path(), "--virtual-time-budget=5000",
+                             "--dump-dom", "file://" + html_path});
+  REQUIRE(result.exit_code == 0);
+  return result.out;
+}
+
+// The integer value of `attribute` on <body>, as the page's script set it after layout.
+int body_attribute(const std::string& dom, const std::string& attribute) {
+  std::smatch match;
+  std::regex pattern(attribute + "=\"([0-9]+)\"");
+  REQUIRE(std::regex_search(dom, match, pattern));
+  return std::stoi(match[1]);
+}
+
+nlohmann::json run_with_html(const std::vector<std::string>& args, const std::string& html) {
+  std::vector<std::string> argv{ticketsim::testing::ticketsim_binary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.insert(argv.end(), {"--json", "--html", html});
+  auto result = run_command(argv);
+  REQUIRE(result.exit_code == 0);
+  return nlohmann::json::parse(result.out);
+}
+
+}  // namespace
+
+TEST_CASE("the HTML report renders one lane per customer and the witness marks", "[html]") {
+  TempDir dir, profile;
+  std::string html = dir.file("race.html");
+  auto json = run_with_html(
+      {"run", "--procs", "12", "--tickets", "2", "--schedule", "lockstep", "--latency", "1ms"},
+      html);
+  int lost_update_witnesses = 0;
+  for (const auto& witness : json["witnesses"]) {
+    if (witness["kind"] == "lost_update") ++lost_update_witnesses;
+  }
+  REQUIRE(lost_update_witnesses > 0);
+  std::string page = read_file(html);
+  CHECK(page.find("http://") == page.rfind("http://www.w3.org/2000/svg"));  // no network use
+  CHECK(page.find("<script src") == std::string::npos);
+  std::string dom = rendered_dom(html, profile);
+  CHECK(body_attribute(dom, "data-rendered-lanes") == 12);
+  CHECK(body_attribute(dom, "data-witness-marks") == lost_update_witnesses);
+  CHECK(dom.find("class=\"lane witnessed\"") != std::string::npos);
+}
+
+TEST_CASE("a locked run's HTML report has lanes and no witness marks", "[html]") {
+  TempDir dir, profile;
+  std::string html = dir.file("flock.html");
+  run_with_html({"run", "--mode", "flock", "--procs", "6", "--latency", "1ms"}, html);
+  std::string dom = rendered_dom(html, profile);
+  CHECK(body_attribute(dom, "data-rendered-lanes") == 6);
+  CHECK(body_attribute(dom, "data-witness-marks") == 0);
+}
+
+TEST_CASE("the compare HTML report has the safety-versus-throughput chart", "[html]") {
+  TempDir dir, profile;
+  std::string html = dir.file("compare.html");
+  run_with_html({"compare", "--procs", "5", "--latency", "1ms", "--trials", "2"}, html);
+  std::string dom = rendered_dom(html, profile);
+  for (const char* mode : {"none", "flock", "fcntl", "named-mutex", "join"}) {
+    CAPTURE(mode);
+    CHECK(dom.find(std::string("class=\"mode-bar\" data-mode=\"") + mode + "\"") !=
+          std::string::npos);
+  }
+  CHECK(body_attribute(dom, "data-rendered-lanes") == 5 * 5);  // a timeline per mode
+}
+
+TEST_CASE("the HTML report stays small and renders for 1000 customers", "[html]") {
+  TempDir dir, profile;
+  std::string html = dir.file("big.html");
+  run_with_html({"run", "--procs", "1000", "--latency", "0"}, html);
+  CHECK(read_file(html).size() < 1'500'000);
+  std::string dom = rendered_dom(html, profile);
+  CHECK(body_attribute(dom, "data-rendered-lanes") == 1000);
+}

@@ -1,0 +1,95 @@
+// The terminal timeline: one lane per customer, fitted to the width, summarised when large.
+#include "simulator/timeline_text.h"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "simulator/experiment.h"
+
+using namespace std::chrono_literals;
+using ticketsim::ExperimentConfig;
+using ticketsim::Mode;
+using ticketsim::Schedule;
+
+namespace {
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream stream(text);
+  for (std::string line; std::getline(stream, line);) lines.push_back(line);
+  return lines;
+}
+
+// Lines that are customer lanes ("  #3    p1234  *|...|").
+std::vector<std::string> lanes_of(const std::string& text) {
+  std::vector<std::string> lanes;
+  for (const std::string& line : lines_of(text)) {
+    if (line.rfind("  #", 0) == 0) lanes.push_back(line);
+  }
+  return lanes;
+}
+
+ticketsim::TrialResult trial_of(Mode mode, int procs) {
+  ExperimentConfig config;
+  config.mode = mode;
+  config.schedule = Schedule::kLockstep;
+  config.procs = procs;
+  config.latency = ticketsim::DurationRange::exactly(2ms);
+  return ticketsim::run_experiment(config).trials.at(0);
+}
+
+}  // namespace
+
+TEST_CASE("the timeline draws one lane per customer and marks the witnessed", "[timeline]") {
+  auto trial = trial_of(Mode::kNone, 15);
+  std::string text = ticketsim::render_timeline(trial, {80, false, 40});
+  auto lanes = lanes_of(text);
+  REQUIRE(lanes.size() == 15);
+  for (const std::string& line : lines_of(text)) CHECK(line.size() <= 80);
+  for (const std::string& lane : lanes) {
+    CHECK(lane.find('*') != std::string::npos);  // every buyer is witnessed
+    CHECK(lane.find('~') != std::string::npos);  // everyone thought (2 ms) ...
+    CHECK(lane.find('W') != std::string::npos);  // ... and wrote
+  }
+  CHECK(text.find("\x1b[") == std::string::npos);
+  // Everyone held the (absent) lock at once.
+  CHECK(text.find("lock max 15") != std::string::npos);
+}
+
+TEST_CASE("a locked trial's timeline never shows two customers in the lock", "[timeline]") {
+  auto trial = trial_of(Mode::kFlock, 8);
+  std::string text = ticketsim::render_timeline(trial, {120, false, 40});
+  REQUIRE(lanes_of(text).size() == 8);
+  CHECK(text.find("lock max 1 ") != std::string::npos);
+  CHECK(trial.witnesses.empty());
+  // All but the first to get the lock waited for it, 2 ms per holder ahead of them.
+  int waited = 0;
+  for (const std::string& lane : lanes_of(text)) waited += lane.find('.') != std::string::npos;
+  CHECK(waited >= 7);
+}
+
+TEST_CASE("colour is used only when asked for", "[timeline]") {
+  auto trial = trial_of(Mode::kNone, 4);
+  CHECK(ticketsim::render_timeline(trial, {80, true, 40}).find("\x1b[") != std::string::npos);
+}
+
+TEST_CASE("a 1000-customer timeline is summarised within the terminal", "[timeline]") {
+  ExperimentConfig config;
+  config.mode = Mode::kNone;
+  config.schedule = Schedule::kLockstep;
+  config.procs = 1000;
+  config.latency = ticketsim::DurationRange::exactly(1ms);
+  auto trial = ticketsim::run_experiment(config).trials.at(0);
+  std::string text = ticketsim::render_timeline(trial, {100, false, 40});
+  auto lines = lines_of(text);
+  CHECK(lanes_of(text).size() == 40);
+  CHECK(lines.size() < 50);
+  for (const std::string& line : lines) CHECK(line.size() <= 100);
+  CHECK(text.find("showing 40 of 1000 customers") != std::string::npos);
+  CHECK(text.find("wait max") != std::string::npos);
+  CHECK(text.find("busy max") != std::string::npos);
+}
