@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <new>
 #include <stdexcept>
 #include <string>
@@ -16,6 +17,14 @@ class LockError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// How an acquisition ended.
+enum class Acquisition {
+  kAcquired,           // the caller holds the lock
+  kPreviousOwnerDied,  // the caller holds the lock, whose previous holder died holding it
+                       // (robust mutexes only): repair what it protects, then mark_consistent()
+  kTimedOut,           // the deadline passed first; the caller does not hold the lock
+};
+
 // One process's handle on the lock that protects purchases. Each customer opens its own
 // handle after fork and never shares it: flock and OFD locks belong to the open file
 // description, so an inherited descriptor would share the parent's lock and exclude nothing.
@@ -24,8 +33,10 @@ class CustomerLock {
  public:
   virtual ~CustomerLock() = default;
 
-  // Blocks until this process holds the lock exclusively.
-  virtual void lock() = 0;
+  // Blocks until this process holds the lock exclusively. `deadline_ns` is a
+  // CLOCK_MONOTONIC time after which to give up (0: never), honoured by mechanisms whose
+  // provider says honours_deadline(); the others wait for as long as it takes.
+  virtual Acquisition lock(std::int64_t deadline_ns) = 0;
   // Takes the lock exclusively if nobody holds it; never blocks. Returns whether it did.
   virtual bool try_lock() = 0;
   // Releases the exclusive lock held by this process.
@@ -33,8 +44,12 @@ class CustomerLock {
 
   // Reader lock for search: excludes writers, admits other readers. Mechanisms without a
   // reader mode take the exclusive lock instead, which is stricter and equally safe.
-  virtual void lock_shared() { lock(); }
+  virtual Acquisition lock_shared(std::int64_t deadline_ns) { return lock(deadline_ns); }
   virtual void unlock_shared() { unlock(); }
+
+  // After Acquisition::kPreviousOwnerDied and the repair: the protected state is consistent
+  // again, so the lock stays usable. A no-op for mechanisms that never report a dead owner.
+  virtual void mark_consistent() {}
 };
 
 // Room for one CustomerLock inside its owner (a customer keeps it on its own stack), so that
@@ -90,6 +105,12 @@ class LockProvider {
   virtual CustomerLock& open_for_customer(LockSlot& slot) const = 0;
   // True when CustomerLock::lock_shared() admits several readers at once.
   virtual bool readers_share() const = 0;
+  // True when CustomerLock::lock() gives up at its deadline. Kernel file locks (flock,
+  // fcntl, OFD) do not need one: the kernel releases them when their holder dies.
+  virtual bool honours_deadline() const { return false; }
+  // True when lock() can return Acquisition::kPreviousOwnerDied (robust mutexes), so
+  // holders keep a write journal for the repair.
+  virtual bool reports_dead_owner() const { return false; }
 };
 
 }  // namespace ticketsim

@@ -9,8 +9,9 @@ FcntlLock::FcntlLock(const std::string& lock_file)
         return boost::interprocess::file_lock(lock_file.c_str());
       })) {}
 
-void FcntlLock::lock() {
+Acquisition FcntlLock::lock(std::int64_t) {
   boost_call("fcntl", "exclusive", lock_file_, [&] { lock_.lock(); });
+  return Acquisition::kAcquired;
 }
 bool FcntlLock::try_lock() {
   return boost_call("fcntl", "exclusive", lock_file_, [&] { return lock_.try_lock(); });
@@ -18,8 +19,9 @@ bool FcntlLock::try_lock() {
 void FcntlLock::unlock() {
   boost_call("fcntl", "unlock", lock_file_, [&] { lock_.unlock(); });
 }
-void FcntlLock::lock_shared() {
+Acquisition FcntlLock::lock_shared(std::int64_t) {
   boost_call("fcntl", "shared", lock_file_, [&] { lock_.lock_sharable(); });
+  return Acquisition::kAcquired;
 }
 void FcntlLock::unlock_shared() {
   boost_call("fcntl", "unlock", lock_file_, [&] { lock_.unlock_sharable(); });

@@ -28,10 +28,16 @@ bool FlockLock::apply(int operation, const char* what) {
   }
 }
 
-void FlockLock::lock() { apply(LOCK_EX, "exclusive"); }
+Acquisition FlockLock::lock(std::int64_t) {
+  apply(LOCK_EX, "exclusive");
+  return Acquisition::kAcquired;
+}
 bool FlockLock::try_lock() { return apply(LOCK_EX | LOCK_NB, "exclusive"); }
 void FlockLock::unlock() { apply(LOCK_UN, "unlock"); }
-void FlockLock::lock_shared() { apply(LOCK_SH, "shared"); }
+Acquisition FlockLock::lock_shared(std::int64_t) {
+  apply(LOCK_SH, "shared");
+  return Acquisition::kAcquired;
+}
 void FlockLock::unlock_shared() { apply(LOCK_UN, "unlock"); }
 
 }  // namespace ticketsim

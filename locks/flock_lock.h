@@ -19,10 +19,11 @@ class FlockLock : public CustomerLock {
   // Opens `lock_file`, which must exist and outlive the handle. Throws LockError.
   explicit FlockLock(const std::string& lock_file);
 
-  void lock() override;
+  // Blocks until acquired (a deadline is not needed: see LockProvider::honours_deadline).
+  Acquisition lock(std::int64_t deadline_ns) override;
   bool try_lock() override;
   void unlock() override;
-  void lock_shared() override;
+  Acquisition lock_shared(std::int64_t deadline_ns) override;
   void unlock_shared() override;
 
  private:

@@ -10,16 +10,20 @@ struct ModeName {
   std::string_view name;
 };
 
-constexpr std::array<ModeName, 5> kModeNames{{
+constexpr std::array<ModeName, 7> kModeNames{{
     {Mode::kNone, "none"},
     {Mode::kFlock, "flock"},
     {Mode::kFcntl, "fcntl"},
+    {Mode::kOfd, "ofd"},
     {Mode::kNamedMutex, "named-mutex"},
+    {Mode::kRobustMutex, "robust-mutex"},
     {Mode::kJoin, "join"},
 }};
 
-constexpr std::array<Mode, kModeNames.size()> kAllModes{Mode::kNone, Mode::kFlock, Mode::kFcntl,
-                                                        Mode::kNamedMutex, Mode::kJoin};
+// Report order: no protection, the kernel's file locks, named kernel objects, join.
+constexpr std::array<Mode, kModeNames.size()> kAllModes{
+    Mode::kNone,       Mode::kFlock,       Mode::kFcntl, Mode::kOfd,
+    Mode::kNamedMutex, Mode::kRobustMutex, Mode::kJoin};
 
 }  // namespace
 

@@ -10,11 +10,13 @@ namespace ticketsim {
 
 // The protection a trial applies to purchases. See README "Modes".
 enum class Mode {
-  kNone,        // nothing: the race is on
-  kFlock,       // BSD flock(2) on a dedicated lock file
-  kFcntl,       // POSIX record lock (boost::interprocess::file_lock) on the lock file
-  kNamedMutex,  // boost::interprocess::named_mutex (a POSIX named semaphore)
-  kJoin,        // no lock: the parent runs one customer at a time (start; join)
+  kNone,         // nothing: the race is on
+  kFlock,        // BSD flock(2) on a dedicated lock file
+  kFcntl,        // POSIX record lock (boost::interprocess::file_lock) on the lock file
+  kOfd,          // Linux open-file-description lock (F_OFD_SETLKW) on the lock file
+  kNamedMutex,   // boost::interprocess::named_mutex (a POSIX named semaphore)
+  kRobustMutex,  // a process-shared PTHREAD_MUTEX_ROBUST mutex in named shared memory
+  kJoin,         // no lock: the parent runs one customer at a time (start; join)
 };
 
 // The CLI/JSON name of `mode`, e.g. "named-mutex".

@@ -4,6 +4,8 @@
 #include "locks/flock_lock.h"
 #include "locks/named_mutex_lock.h"
 #include "locks/no_lock.h"
+#include "locks/ofd_lock.h"
+#include "locks/robust_mutex_lock.h"
 
 namespace ticketsim {
 
@@ -16,8 +18,12 @@ std::unique_ptr<LockProvider> make_lock_provider(Mode mode, const LockSite& site
       return std::make_unique<FlockProvider>(site);
     case Mode::kFcntl:
       return std::make_unique<FcntlProvider>(site);
+    case Mode::kOfd:
+      return std::make_unique<OfdProvider>(site);
     case Mode::kNamedMutex:
       return std::make_unique<NamedMutexProvider>(site);
+    case Mode::kRobustMutex:
+      return std::make_unique<RobustMutexProvider>(site);
   }
   throw LockError("unknown mode");
 }

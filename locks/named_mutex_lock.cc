@@ -1,6 +1,7 @@
 #include "locks/named_mutex_lock.h"
 
 #include "locks/boost_call.h"
+#include "locks/deadline.h"
 
 namespace ticketsim {
 namespace {
@@ -16,8 +17,14 @@ NamedMutexLock::NamedMutexLock(const std::string& name)
         return bip::named_mutex(bip::open_only, name.c_str());
       })) {}
 
-void NamedMutexLock::lock() {
-  boost_call(kMechanism, "lock", name_, [&] { mutex_.lock(); });
+Acquisition NamedMutexLock::lock(std::int64_t deadline_ns) {
+  if (deadline_ns == 0) {
+    boost_call(kMechanism, "lock", name_, [&] { mutex_.lock(); });
+    return Acquisition::kAcquired;
+  }
+  bool acquired = boost_call(kMechanism, "lock", name_,
+                             [&] { return mutex_.timed_lock(utc_deadline(deadline_ns)); });
+  return acquired ? Acquisition::kAcquired : Acquisition::kTimedOut;
 }
 bool NamedMutexLock::try_lock() {
   return boost_call(kMechanism, "lock", name_, [&] { return mutex_.try_lock(); });

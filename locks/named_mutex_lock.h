@@ -19,7 +19,9 @@ class NamedMutexLock : public CustomerLock {
   // Opens the existing mutex `name`, which must outlive the handle. Throws LockError.
   explicit NamedMutexLock(const std::string& name);
 
-  void lock() override;
+  // Waits until `deadline_ns` at most (timed_lock, with an absolute UTC time as Boost 1.74
+  // requires): a holder that died leaves the semaphore taken for ever.
+  Acquisition lock(std::int64_t deadline_ns) override;
   bool try_lock() override;
   void unlock() override;
 
@@ -39,6 +41,7 @@ class NamedMutexProvider : public LockProvider {
 
   CustomerLock& open_for_customer(LockSlot& slot) const override;
   bool readers_share() const override { return false; }
+  bool honours_deadline() const override { return true; }
 
  private:
   std::string name_;

@@ -9,10 +9,10 @@ namespace ticketsim {
 // the parent, not a lock, keeps customers apart.
 class NoLock : public CustomerLock {
  public:
-  void lock() override {}
+  Acquisition lock(std::int64_t) override { return Acquisition::kAcquired; }
   bool try_lock() override { return true; }
   void unlock() override {}
-  void lock_shared() override {}
+  Acquisition lock_shared(std::int64_t) override { return Acquisition::kAcquired; }
   void unlock_shared() override {}
 };
 

@@ -14,6 +14,7 @@ packages=(
   python3                             # bench/: the lesson's original program
   clang-format                        # make format-check
   chromium                            # tests/html_report_test.cc renders the HTML report
+  clang libclang-rt-14-dev            # tests/fuzz: the libFuzzer target for the store loader
 )
 
 missing=()

@@ -13,7 +13,7 @@ void analyse_trial(TrialResult& result, const std::vector<CustomerHistory>& cust
   result.first_error.clear();
   for (const CustomerHistory& customer : customers) {
     if (customer.search.outcome == Outcome::kTornRead) ++result.torn_reads;
-    if (!customer.error.empty()) {
+    if (!customer.error.empty() && !customer.lock_timed_out) {  // a timeout is a stall
       if (result.errors == 0) {
         result.first_error = fmt::format("customer {}: {}", customer.index + 1, customer.error);
       }
@@ -37,6 +37,9 @@ void analyse_trial(TrialResult& result, const std::vector<CustomerHistory>& cust
       }
     }
   }
+  result.injected_crashes = static_cast<int>(std::count_if(
+      customers.begin(), customers.end(),
+      [](const CustomerHistory& customer) { return customer.crashed_at.has_value(); }));
   result.oversold = std::max<std::int64_t>(0, result.sold - result.tickets);
   result.lost_updates =
       result.final_count ? result.sold - (result.tickets - *result.final_count) : 0;

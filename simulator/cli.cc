@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -49,7 +50,7 @@ struct Flags {
   std::string schedule = "free";
   int trials = 1;
   std::string store;
-  std::uint64_t seed = 1;
+  std::string seed = "1";
   std::string trial_timeout;
   std::string workdir;
   bool json = false;
@@ -58,6 +59,11 @@ struct Flags {
   bool in_place = false;
   bool timeline = false;
   bool no_times = false;
+  double crash_prob = 0;
+  std::string crash_at = "after-acquire";
+  std::string pause_holder;
+  std::string lock_timeout;
+  std::string write = "inplace";
   std::string html;
   std::string history;
   std::string trace;
@@ -105,6 +111,23 @@ void add_common_flags(CLI::App& command, Flags& flags, CLI::Option*& tickets_opt
   command.add_flag("--no-times", flags.no_times,
                    "Do not record step times (measures what recording costs; no timeline, "
                    "no mutual-exclusion check)");
+  command
+      .add_option("--write", flags.write,
+                  "How customers rewrite the store: inplace (pwrite + ftruncate) or atomic "
+                  "(temporary file, fsync, rename, directory fsync)")
+      ->capture_default_str();
+  command.add_option(
+      "--crash-prob", flags.crash_prob,
+      "Probability that a purchase dies by SIGKILL at --crash-at (seeded by --seed)");
+  command
+      .add_option("--crash-at", flags.crash_at,
+                  "Where an injected crash strikes: after-acquire, mid-write or before-release")
+      ->capture_default_str();
+  command.add_option("--pause-holder", flags.pause_holder,
+                     "Stop (SIGSTOP) the first lock holder this long, to show what waiting costs");
+  command.add_option("--lock-timeout", flags.lock_timeout,
+                     "Give up waiting for a named-mutex or robust-mutex lock after this long, and "
+                     "report the trial stalled (default: 5s + 2x the serial purchases)");
   command.add_flag("--expect-safe", flags.expect_safe,
                    "Exit 3 when any trial raced (oversold, lost an update, tore a read, "
                    "overlapped critical sections) or stalled");
@@ -144,13 +167,37 @@ ExperimentConfig make_config(const Flags& flags, const CLI::Option* tickets_opti
   config.search_latency = duration_flag("--search-latency", flags.search_latency);
   config.trials = flags.trials;
   config.store_path = flags.store;
-  config.seed = flags.seed;
+  const char* seed_end = flags.seed.data() + flags.seed.size();
+  auto [parsed_end, error] = std::from_chars(flags.seed.data(), seed_end, config.seed);
+  if (flags.seed.empty() || error != std::errc() || parsed_end != seed_end) {
+    throw UsageError("--seed", "'" + flags.seed + "' is not a whole number from 0 to 2^64-1");
+  }
   if (!flags.trial_timeout.empty()) {
     config.trial_timeout = duration_flag("--trial-timeout", flags.trial_timeout);
   }
   config.workdir = flags.workdir;
   config.in_place = flags.in_place;
   config.record_times = !flags.no_times;
+  auto write = parse_write_strategy(flags.write);
+  if (!write) {
+    throw UsageError("--write",
+                     fmt::format("unknown strategy '{}'; expected inplace or atomic", flags.write));
+  }
+  config.write = *write;
+  config.crash_probability = flags.crash_prob;
+  auto crash_at = parse_crash_point(flags.crash_at);
+  if (!crash_at) {
+    throw UsageError("--crash-at", fmt::format("unknown point '{}'; expected after-acquire, "
+                                               "mid-write or before-release",
+                                               flags.crash_at));
+  }
+  config.crash_at = *crash_at;
+  if (!flags.pause_holder.empty()) {
+    config.pause_holder = duration_flag("--pause-holder", flags.pause_holder);
+  }
+  if (!flags.lock_timeout.empty()) {
+    config.lock_timeout = duration_flag("--lock-timeout", flags.lock_timeout);
+  }
   // Only the trial a report explains keeps its customers' history: long experiments stay small.
   config.keep_history = HistoryKept::kExplainedTrial;
   return config;
@@ -352,8 +399,7 @@ int run_cli(int argc, char** argv) {
   CLI::Option* compare_tickets = nullptr;
 
   CLI::App* run = app.add_subcommand("run", "Run one mode and report what happened");
-  run->add_option("--mode", run_flags.mode, "none, flock, fcntl, named-mutex or join")
-      ->capture_default_str();
+  run->add_option("--mode", run_flags.mode, mode_names_for_humans())->capture_default_str();
   add_common_flags(*run, run_flags, run_tickets);
   run->add_flag("--customers", run_flags.customers,
                 "List every customer: pid, parent pid, what it saw, read and wrote");
@@ -368,7 +414,7 @@ int run_cli(int argc, char** argv) {
       app.add_subcommand("compare", "Run several modes on the same workload, side by side");
   compare
       ->add_option("--modes", compare_flags.modes,
-                   "Comma list of modes, or all (none,flock,fcntl,named-mutex,join)")
+                   "Comma list of modes, or all (" + mode_names_for_humans() + ")")
       ->capture_default_str();
   add_common_flags(*compare, compare_flags, compare_tickets);
 

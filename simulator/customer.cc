@@ -1,27 +1,36 @@
 #include "simulator/customer.h"
 
+#include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstring>
 #include <exception>
 #include <optional>
+#include <stdexcept>
 #include <utility>
+
+#include <fmt/format.h>
 
 #include "simulator/clock.h"
 #include "storage/store_file.h"
+#include "storage/store_scanner.h"
 
 namespace ticketsim {
 namespace {
 
 // splitmix64: a tiny, well-mixed generator whose sequence is the same on every platform,
-// so a seed reproduces the same latencies anywhere.
+// so a seed reproduces the same latencies and crashes anywhere.
 std::uint64_t next_random(std::uint64_t& state) {
   std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
   return z ^ (z >> 31);
+}
+
+// Uniform in [0, 1), from the top 53 bits.
+double next_unit(std::uint64_t& state) {
+  return static_cast<double>(next_random(state) >> 11) * 0x1.0p-53;
 }
 
 std::int64_t draw_latency_ns(const DurationRange& range, std::uint64_t& state) {
@@ -36,13 +45,17 @@ void record_error(CustomerSlot& slot, const char* message) {
   slot.error[kCustomerErrorBytes - 1] = '\0';
 }
 
+// The customer waited longer than the lock timeout.
+class LockTimedOut : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // Holds a CustomerLock until release() or destruction, so that an exception between
 // acquire and release never leaves a lock held by a customer that goes on living.
 class HeldLock {
  public:
-  HeldLock(CustomerLock& lock, bool shared) : lock_(&lock), shared_(shared) {
-    shared_ ? lock_->lock_shared() : lock_->lock();
-  }
+  HeldLock() = default;
   ~HeldLock() {
     try {
       release();
@@ -52,6 +65,16 @@ class HeldLock {
   HeldLock(const HeldLock&) = delete;
   HeldLock& operator=(const HeldLock&) = delete;
 
+  // Acquires `lock` (reader mode when `shared`) before `deadline_ns` (0: no deadline).
+  Acquisition acquire(CustomerLock& lock, bool shared, std::int64_t deadline_ns) {
+    Acquisition result = shared ? lock.lock_shared(deadline_ns) : lock.lock(deadline_ns);
+    if (result != Acquisition::kTimedOut) {
+      lock_ = &lock;
+      shared_ = shared;
+    }
+    return result;
+  }
+
   void release() {
     if (lock_ == nullptr) return;
     CustomerLock* lock = std::exchange(lock_, nullptr);
@@ -59,8 +82,8 @@ class HeldLock {
   }
 
  private:
-  CustomerLock* lock_;
-  bool shared_;
+  CustomerLock* lock_ = nullptr;
+  bool shared_ = false;
 };
 
 // One customer's run; throws on failure, which run_customer records.
@@ -71,7 +94,8 @@ class Customer {
         config_(*plan.config),
         slot_(plan.table->slot(plan.index)),
         header_(plan.table->header()),
-        random_state_(plan.latency_seed) {}
+        latency_random_(plan.seed),
+        crash_random_(plan.seed ^ 0xC3A5C85C97CB3127ull) {}
 
   void run() {
     slot_.pid = ::getpid();
@@ -82,12 +106,13 @@ class Customer {
       ::prctl(PR_SET_TIMERSLACK, 1UL);
     }
     // Own descriptors, opened after fork: nothing here is shared with another customer.
-    store_.emplace(plan_.store_path);
+    store_.emplace(plan_.store_path, config_.write);
     lock_ = &plan_.locks->open_for_customer(lock_slot_);
+    journal_ = plan_.locks->reports_dead_owner();
     search();
     for (int attempt = 0; attempt < config_.attempts; ++attempt) {
       current_ = &plan_.table->purchase(plan_.index, attempt);
-      purchase(*current_);
+      purchase(*current_, attempt);
       current_ = nullptr;
       ++slot_.purchases_done;
     }
@@ -103,16 +128,72 @@ class Customer {
   // The time of a step, or 0 when the experiment does not record times.
   std::int64_t now() const { return config_.record_times ? monotonic_ns() : 0; }
 
+  // When to give up waiting for the lock: only for locks that honour deadlines.
+  std::int64_t lock_deadline() const {
+    if (!plan_.locks->honours_deadline()) return 0;
+    return monotonic_ns() + effective_lock_timeout(config_).count();
+  }
+
+  // Takes the lock, or records the timeout and throws LockTimedOut. Repairs the store
+  // when the previous holder died holding it.
+  void acquire(HeldLock& held, bool shared) {
+    Acquisition acquisition = held.acquire(*lock_, shared, lock_deadline());
+    if (acquisition == Acquisition::kTimedOut) {
+      slot_.lock_timed_out = 1;
+      throw LockTimedOut(fmt::format("gave up waiting for the {} lock after {}",
+                                     mode_name(config_.mode),
+                                     format_duration(effective_lock_timeout(config_))));
+    }
+    slot_.holding = 1;
+    if (acquisition == Acquisition::kPreviousOwnerDied) {
+      repair();
+      lock_->mark_consistent();
+    }
+  }
+
+  void release(HeldLock& held) {
+    slot_.holding = 0;
+    held.release();
+  }
+
+  // The previous holder died holding the lock. If it died writing, the store may be
+  // half-written: rebuild it from the initial store and the journal's committed count.
+  void repair() {
+    if (!journal_ || header_.write_in_progress.load() == 0) return;
+    StoreScan scan = scan_store(*plan_.initial_store);
+    store_->replace(with_count(*plan_.initial_store, scan, header_.committed_count.load()));
+    header_.write_in_progress.store(0);
+    ++slot_.repairs;
+  }
+
+  // Dies here if this purchase was chosen to crash at `point`: SIGKILL, recorded first.
+  void maybe_crash(CrashPoint point, int attempt) {
+    if (!crash_this_purchase_ || config_.crash_at != point) return;
+    slot_.crash_point = 1 + static_cast<int>(point);
+    slot_.crash_attempt = attempt;
+    ::raise(SIGKILL);
+  }
+
+  // pause_holder: the first customer to hold the lock for a purchase stops itself; the
+  // parent resumes it (SIGCONT) after the configured pause.
+  void maybe_pause() {
+    if (!config_.pause_holder || header_.pause_taken.exchange(1) != 0) return;
+    slot_.t_paused = monotonic_ns();
+    ::raise(SIGSTOP);
+    slot_.t_resumed = monotonic_ns();
+  }
+
   // Reads the store the way a customer checks availability: under the reader lock.
   void search() {
     SearchRecord& search = slot_.search;
     search.t_lock_requested = now();
-    HeldLock held(*lock_, /*shared=*/true);
+    HeldLock held;
+    acquire(held, /*shared=*/true);
     search.t_lock_acquired = now();
     StoreFile::ReadResult read = store_->read();
     search.t_read = now();
     search.t_released = now();
-    held.release();
+    release(held);
     if (read.torn) {
       search.outcome = Outcome::kTornRead;
     } else {
@@ -123,14 +204,19 @@ class Customer {
   }
 
   // acquire -> read -> think -> write if count > 0 -> release.
-  void purchase(PurchaseRecord& record) {
+  void purchase(PurchaseRecord& record, int attempt) {
+    crash_this_purchase_ =
+        config_.crash_probability > 0 && next_unit(crash_random_) < config_.crash_probability;
     if (lockstep() && !header_.round_start.arrive_and_wait()) {
       record.outcome = Outcome::kError;
-      throw std::runtime_error("lockstep barrier broken: another customer stopped");
+      throw std::runtime_error("lockstep barrier broken: the trial is being stopped");
     }
     record.t_lock_requested = now();
-    HeldLock held(*lock_, /*shared=*/false);
+    HeldLock held;
+    acquire(held, /*shared=*/false);
     record.t_lock_acquired = now();
+    maybe_pause();
+    maybe_crash(CrashPoint::kAfterAcquire, attempt);
     StoreFile::ReadResult read = store_->read();
     record.t_read = now();
     if (!read.torn) record.value_read = read.count;
@@ -138,29 +224,43 @@ class Customer {
     // at round_start instead, before the lock, so this barrier can never deadlock.)
     if (lockstep() && config_.mode == Mode::kNone && !header_.race_point.arrive_and_wait()) {
       record.outcome = Outcome::kError;
-      throw std::runtime_error("lockstep barrier broken: another customer stopped");
+      throw std::runtime_error("lockstep barrier broken: the trial is being stopped");
     }
-    sleep_for_ns(draw_latency_ns(config_.latency, random_state_));
+    sleep_for_ns(draw_latency_ns(config_.latency, latency_random_));
     record.t_write_begin = now();
     if (read.torn) {
       record.outcome = Outcome::kTornRead;
     } else if (record.value_read > 0) {
-      store_->write_count(record.value_read - 1);
+      std::int64_t next = record.value_read - 1;
+      if (journal_) header_.write_in_progress.store(1);
+      if (crash_this_purchase_ && config_.crash_at == CrashPoint::kMidWrite) {
+        store_->write_count_partially(next);
+        maybe_crash(CrashPoint::kMidWrite, attempt);
+      }
+      store_->write_count(next);
+      if (journal_) {
+        header_.committed_count.store(next);
+        header_.write_in_progress.store(0);
+      }
       record.t_written = now();
-      record.value_written = record.value_read - 1;
+      record.value_written = next;
       record.outcome = Outcome::kBought;
     } else {
       record.outcome = Outcome::kSoldOut;
     }
+    maybe_crash(CrashPoint::kBeforeRelease, attempt);
     record.t_released = now();
-    held.release();
+    release(held);
   }
 
   const CustomerPlan& plan_;
   const ExperimentConfig& config_;
   CustomerSlot& slot_;
   TableHeader& header_;
-  std::uint64_t random_state_;
+  std::uint64_t latency_random_;
+  std::uint64_t crash_random_;
+  bool crash_this_purchase_ = false;
+  bool journal_ = false;
   std::optional<StoreFile> store_;
   LockSlot lock_slot_;  // on this customer's stack: opening the lock allocates nothing
   CustomerLock* lock_ = nullptr;
@@ -171,9 +271,13 @@ class Customer {
 
 int run_customer(const CustomerPlan& plan) noexcept {
   Customer customer(plan);
+  int status = kCustomerExitError;
   try {
     customer.run();
-    return 0;
+    return kCustomerExitOk;
+  } catch (const LockTimedOut& e) {
+    record_error(customer.slot(), e.what());
+    status = kCustomerExitLockTimeout;
   } catch (const std::exception& e) {
     record_error(customer.slot(), e.what());
   } catch (...) {
@@ -181,7 +285,7 @@ int run_customer(const CustomerPlan& plan) noexcept {
   }
   if (PurchaseRecord* record = customer.current()) record->outcome = Outcome::kError;
   if (plan.config->record_times) customer.slot().t_exit = monotonic_ns();
-  return 1;
+  return status;
 }
 
 }  // namespace ticketsim

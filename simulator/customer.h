@@ -19,15 +19,24 @@ struct CustomerPlan {
   int index = 0;  // slot in the table
   const ExperimentConfig* config = nullptr;
   std::string store_path;  // the trial's copy of the store
+  // The store every trial starts from (canonical): a repair rebuilds the store from it.
+  const std::string* initial_store = nullptr;
   const LockProvider* locks = nullptr;
   SharedTable* table = nullptr;
-  std::uint64_t latency_seed = 0;  // seeds this customer's draws from a latency range
+  std::uint64_t seed = 0;  // this customer's random stream (latency ranges, crashes)
 };
+
+// Exit statuses of a customer process.
+inline constexpr int kCustomerExitOk = 0;
+inline constexpr int kCustomerExitError = 1;        // an error; the slot holds its message
+inline constexpr int kCustomerExitLockTimeout = 3;  // gave up waiting for the lock
 
 // Runs one customer in the current (child) process: opens its own store descriptor and
 // lock handle, searches once, then makes config.attempts purchases, recording every step
-// in its table slot. Never throws: failures are recorded in the slot as Outcome::kError
-// with a message. Returns the exit status for _exit: 0 on success, 1 after an error.
+// in its table slot. Injected faults (config.crash_probability, pause_holder) happen here:
+// a crash is a SIGKILL the customer sends itself, recorded in its slot first. Never
+// throws: failures are recorded in the slot as Outcome::kError with a message. Returns the
+// exit status for _exit (kCustomerExit*).
 int run_customer(const CustomerPlan& plan) noexcept;
 
 }  // namespace ticketsim

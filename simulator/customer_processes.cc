@@ -82,61 +82,80 @@ int CustomerProcesses::forget(pid_t pid) {
   return tag;
 }
 
-int CustomerProcesses::reap_available(const std::function<void(const ChildExit&)>& on_exit) {
+int CustomerProcesses::reap_available(const WaitHooks& hooks) {
   int reaped = 0;
   while (!running_.empty()) {
     int status = 0;
-    pid_t pid = ::waitpid(-pgid_, &status, WNOHANG);
+    pid_t pid = ::waitpid(-pgid_, &status, WNOHANG | WUNTRACED);
     if (pid == 0) break;
     if (pid < 0) {
       if (errno == EINTR) continue;
       // ECHILD: no child left in the group. Ask for each child by pid before believing
       // that someone else reaped them (e.g. SIGCHLD set to SIG_IGN by the host program).
-      reaped += reap_each_by_pid(on_exit);
+      reaped += reap_each_by_pid(hooks);
       break;
+    }
+    if (WIFSTOPPED(status)) {
+      if (hooks.on_stopped) hooks.on_stopped(pid, tag_of(pid));
+      continue;
     }
     int tag = forget(pid);
     if (tag < 0) continue;
     ++reaped;
-    if (on_exit) on_exit(ChildExit{pid, tag, status});
+    if (hooks.on_exit) hooks.on_exit(ChildExit{pid, tag, status});
   }
   if (running_.empty()) pgid_ = 0;
   return reaped;
 }
 
-int CustomerProcesses::reap_each_by_pid(const std::function<void(const ChildExit&)>& on_exit) {
+int CustomerProcesses::reap_each_by_pid(const WaitHooks& hooks) {
   int reaped = 0;
   std::vector<Child> still_running;
   for (const Child& child : running_) {
     int status = 0;
     pid_t pid;
     do {
-      pid = ::waitpid(child.pid, &status, WNOHANG);
+      pid = ::waitpid(child.pid, &status, WNOHANG | WUNTRACED);
     } while (pid < 0 && errno == EINTR);
-    if (pid == 0) {
+    if (pid == 0 || (pid == child.pid && WIFSTOPPED(status))) {
+      if (pid == child.pid && hooks.on_stopped) hooks.on_stopped(child.pid, child.tag);
       still_running.push_back(child);
       continue;
     }
     ++reaped;
-    if (on_exit) on_exit(ChildExit{child.pid, child.tag, pid == child.pid ? status : 0});
+    if (hooks.on_exit)
+      hooks.on_exit(ChildExit{child.pid, child.tag, pid == child.pid ? status : 0});
   }
   running_ = std::move(still_running);
   position_stale_ = true;
   return reaped;
 }
 
-CustomerProcesses::WaitEnd CustomerProcesses::wait_all(
-    std::int64_t deadline_ns, const std::function<void(const ChildExit&)>& on_exit) {
+int CustomerProcesses::tag_of(pid_t pid) {
+  for (const Child& child : running_) {
+    if (child.pid == pid) return child.tag;
+  }
+  return -1;
+}
+
+CustomerProcesses::WaitEnd CustomerProcesses::wait_all(std::int64_t deadline_ns,
+                                                       const WaitHooks& hooks) {
   sigset_t sigchld;
   sigemptyset(&sigchld);
   sigaddset(&sigchld, SIGCHLD);
   for (;;) {
-    reap_available(on_exit);
+    reap_available(hooks);
     if (running_.empty()) return WaitEnd::kAllExited;
     if (interrupt_signal() != 0) return WaitEnd::kInterrupted;
+    if (hooks.stop_requested && hooks.stop_requested()) return WaitEnd::kStopped;
     std::int64_t now = monotonic_ns();
     if (now >= deadline_ns) return WaitEnd::kDeadline;
-    std::int64_t sleep_ns = std::min(deadline_ns - now, kMaxSleepNs);
+    std::int64_t wake = deadline_ns;
+    if (hooks.on_tick) {
+      std::int64_t wanted = hooks.on_tick();
+      if (wanted != 0) wake = std::min(wake, wanted);
+    }
+    std::int64_t sleep_ns = std::clamp<std::int64_t>(wake - now, 0, kMaxSleepNs);
     timespec timeout{static_cast<time_t>(sleep_ns / 1'000'000'000),
                      static_cast<long>(sleep_ns % 1'000'000'000)};
     // Returns on SIGCHLD, on timeout, or with EINTR when SIGINT/SIGTERM ran their handler.

@@ -19,6 +19,16 @@ struct ChildExit {
   bool exited_normally() const { return WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0; }
 };
 
+// What wait_all() reports to its caller, and asks of it. Any hook may be empty.
+struct WaitHooks {
+  std::function<void(const ChildExit&)> on_exit;       // a child was reaped
+  std::function<void(pid_t pid, int tag)> on_stopped;  // a child stopped (SIGSTOP); still running
+  // Called every time round the loop; returns the CLOCK_MONOTONIC time at which it next
+  // needs calling (0: no particular time), e.g. to resume a paused child.
+  std::function<std::int64_t()> on_tick;
+  std::function<bool()> stop_requested;  // true: wait_all returns kStopped
+};
+
 // Owns the children of one trial. Every child is forked into the trial's own process group,
 // so the parent can reap exactly its customers (waitpid(-pgid), never another child of a
 // test author's program) and kill them all with one signal.
@@ -46,11 +56,15 @@ class CustomerProcesses {
   pid_t spawn(int tag, const std::function<int()>& body);
 
   // Why wait_all() returned.
-  enum class WaitEnd { kAllExited, kDeadline, kInterrupted };
+  enum class WaitEnd { kAllExited, kDeadline, kInterrupted, kStopped };
 
-  // Reaps children until none is running, CLOCK_MONOTONIC passes `deadline_ns`, or an
-  // interrupt is requested (see interrupt.h). Calls `on_exit` for each child reaped.
-  WaitEnd wait_all(std::int64_t deadline_ns, const std::function<void(const ChildExit&)>& on_exit);
+  // Reaps children until none is running, CLOCK_MONOTONIC passes `deadline_ns`, an
+  // interrupt is requested (see interrupt.h) or hooks.stop_requested() says so. Reports
+  // each child reaped or stopped through `hooks`.
+  WaitEnd wait_all(std::int64_t deadline_ns, const WaitHooks& hooks);
+
+  // Sends SIGCONT to a stopped child.
+  void resume(pid_t pid) { ::kill(pid, SIGCONT); }
 
   // Sends SIGKILL to every running child and reaps them all, calling `on_exit` for each.
   void kill_all(const std::function<void(const ChildExit&)>& on_exit);
@@ -63,11 +77,13 @@ class CustomerProcesses {
     int tag;
   };
 
-  // Reaps every child that has exited, without blocking. Returns how many were reaped.
-  int reap_available(const std::function<void(const ChildExit&)>& on_exit);
-  // Reaps, one waitpid(pid) each, every child that has exited (the fallback when the group
-  // looks empty). Returns how many were reaped.
-  int reap_each_by_pid(const std::function<void(const ChildExit&)>& on_exit);
+  // Reaps every child that has exited, and reports those that stopped, without blocking.
+  // Returns how many were reaped.
+  int reap_available(const WaitHooks& hooks);
+  // The same, one waitpid(pid) each (the fallback when the group looks empty).
+  int reap_each_by_pid(const WaitHooks& hooks);
+  // The tag of running child `pid`, or -1.
+  int tag_of(pid_t pid);
   // Removes `pid` from running_; returns its tag, or -1 when it is not ours.
   int forget(pid_t pid);
 

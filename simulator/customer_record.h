@@ -56,6 +56,13 @@ struct CustomerSlot {
   std::int64_t t_exit = 0;   // just before _exit
   SearchRecord search;
   std::int32_t purchases_done = 0;
+  std::int32_t holding = 0;              // 1 while inside a critical section (names dead holders)
+  std::int32_t crash_point = 0;          // 1 + CrashPoint of an injected crash, set just before it
+  std::int32_t crash_attempt = 0;        // the purchase it crashed in
+  std::int32_t repairs = 0;              // stores repaired after a holder died mid-write
+  std::int32_t lock_timed_out = 0;       // 1 when it gave up waiting for the lock
+  std::int64_t t_paused = 0;             // SIGSTOPped holding the lock (pause_holder) ...
+  std::int64_t t_resumed = 0;            // ... until here
   char error[kCustomerErrorBytes] = {};  // NUL-terminated; empty when no error
 };
 

@@ -73,7 +73,7 @@ ModeSummary summarize(const ExperimentResult& result) {
     summary.mutex_violations_total += trial.mutex_violations;
     if (trial.unsafe()) ++summary.unsafe_trials;
     if (trial.stalled) ++summary.stalled_trials;
-    if (trial.errors > 0 || trial.crashed > 0) ++summary.error_trials;
+    if (trial.errors > 0 || trial.crashed > trial.injected_crashes) ++summary.error_trials;
     std::int64_t final_count = trial.final_count.value_or(-1);
     summary.sold_min = first ? trial.sold : std::min(summary.sold_min, trial.sold);
     summary.sold_max = first ? trial.sold : std::max(summary.sold_max, trial.sold);

@@ -22,6 +22,36 @@ std::optional<Schedule> parse_schedule(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view crash_point_name(CrashPoint point) {
+  switch (point) {
+    case CrashPoint::kAfterAcquire:
+      return "after-acquire";
+    case CrashPoint::kMidWrite:
+      return "mid-write";
+    case CrashPoint::kBeforeRelease:
+      return "before-release";
+  }
+  return "unknown";
+}
+
+std::optional<CrashPoint> parse_crash_point(std::string_view name) {
+  for (CrashPoint point :
+       {CrashPoint::kAfterAcquire, CrashPoint::kMidWrite, CrashPoint::kBeforeRelease}) {
+    if (crash_point_name(point) == name) return point;
+  }
+  return std::nullopt;
+}
+
+std::string_view write_strategy_name(WriteStrategy strategy) {
+  return strategy == WriteStrategy::kAtomic ? "atomic" : "inplace";
+}
+
+std::optional<WriteStrategy> parse_write_strategy(std::string_view name) {
+  if (name == "atomic") return WriteStrategy::kAtomic;
+  if (name == "inplace") return WriteStrategy::kInPlace;
+  return std::nullopt;
+}
+
 ConfigError::ConfigError(std::string field, const std::string& problem)
     : std::invalid_argument(field + ": " + problem), field_(std::move(field)), problem_(problem) {}
 
@@ -56,6 +86,16 @@ void ExperimentConfig::validate() const {
   if (trial_timeout && trial_timeout->count() <= 0) {
     throw ConfigError("trial-timeout", "must be a positive duration");
   }
+  if (!(crash_probability >= 0 && crash_probability <= 1)) {
+    throw ConfigError("crash-prob", fmt::format("must be a probability between 0 and 1 (got {})",
+                                                crash_probability));
+  }
+  if (pause_holder && (pause_holder->count() <= 0)) {
+    throw ConfigError("pause-holder", "must be a positive duration");
+  }
+  if (lock_timeout && lock_timeout->count() <= 0) {
+    throw ConfigError("lock-timeout", "must be a positive duration");
+  }
   if (in_place && store_path.empty()) {
     throw ConfigError("in-place", "needs a store file to write back to (--store PATH)");
   }
@@ -75,11 +115,25 @@ Nanoseconds default_trial_timeout(const ExperimentConfig& config) {
       (config.latency.max * config.attempts + config.search_latency) * config.procs;
   // Forking and reaping cost about 0.1 ms per customer; allow 1 ms.
   Nanoseconds process_work = std::chrono::milliseconds(1) * config.procs;
-  return seconds(30) + 3 * (serial_work + process_work);
+  // Longer than any lock timeout, so that a dead lock holder is reported as such.
+  return seconds(30) + 3 * (serial_work + process_work) +
+         config.lock_timeout.value_or(Nanoseconds(0)) +
+         config.pause_holder.value_or(Nanoseconds(0));
 }
 
 Nanoseconds effective_trial_timeout(const ExperimentConfig& config) {
   return config.trial_timeout.value_or(default_trial_timeout(config));
+}
+
+Nanoseconds default_lock_timeout(const ExperimentConfig& config) {
+  Nanoseconds serial_purchases =
+      (config.latency.max + std::chrono::milliseconds(1)) * config.attempts * config.procs;
+  return std::chrono::seconds(5) + 2 * serial_purchases +
+         config.pause_holder.value_or(Nanoseconds(0));
+}
+
+Nanoseconds effective_lock_timeout(const ExperimentConfig& config) {
+  return config.lock_timeout.value_or(default_lock_timeout(config));
 }
 
 }  // namespace ticketsim

@@ -9,6 +9,7 @@
 
 #include "locks/lock_mode.h"
 #include "simulator/duration.h"
+#include "storage/store_file.h"
 
 namespace ticketsim {
 
@@ -20,6 +21,19 @@ enum class Schedule {
 
 std::string_view schedule_name(Schedule schedule);
 std::optional<Schedule> parse_schedule(std::string_view name);
+
+// Where an injected crash kills a customer (SIGKILL, which no handler can intercept).
+enum class CrashPoint {
+  kAfterAcquire,   // holding the lock, before reading
+  kMidWrite,       // half-way through writing the store (only purchases that write)
+  kBeforeRelease,  // after the write and the sale, still holding the lock
+};
+
+std::string_view crash_point_name(CrashPoint point);
+std::optional<CrashPoint> parse_crash_point(std::string_view name);
+
+std::string_view write_strategy_name(WriteStrategy strategy);
+std::optional<WriteStrategy> parse_write_strategy(std::string_view name);
 
 // Which trials keep their customers' step-by-step history.
 enum class HistoryKept {
@@ -79,6 +93,21 @@ struct ExperimentConfig {
   // the user's store is read-only to ticketsim unless they ask.
   bool in_place = false;
 
+  // How customers rewrite the store: kInPlace (pwrite + ftruncate: fast, but a crash or
+  // an unlocked reader can see a half-written file) or kAtomic (temporary file, fsync,
+  // rename, directory fsync: readers and crashes see the old store or the new one).
+  WriteStrategy write = WriteStrategy::kInPlace;
+
+  // Fault injection. Each purchase dies by SIGKILL at `crash_at` with this probability,
+  // drawn from a generator seeded by `seed` (so a seed reproduces the same crashes).
+  double crash_probability = 0;
+  CrashPoint crash_at = CrashPoint::kAfterAcquire;
+  // Stops (SIGSTOP) the first customer to hold the lock for a purchase, for this long.
+  std::optional<Nanoseconds> pause_holder;
+  // How long a customer waits for a lock that honours deadlines (named-mutex,
+  // robust-mutex) before giving up, which stalls the trial. Unset: default_lock_timeout.
+  std::optional<Nanoseconds> lock_timeout;
+
   // Throws ConfigError for the first unusable value.
   void validate() const;
 };
@@ -89,5 +118,10 @@ Nanoseconds default_trial_timeout(const ExperimentConfig& config);
 
 // The trial timeout in force: config.trial_timeout or default_trial_timeout().
 Nanoseconds effective_trial_timeout(const ExperimentConfig& config);
+
+// The longest a customer may wait for a lock before it counts as stuck: 5 s plus twice the
+// time all customers' purchases take one at a time (a legitimate wait is never longer).
+Nanoseconds default_lock_timeout(const ExperimentConfig& config);
+Nanoseconds effective_lock_timeout(const ExperimentConfig& config);
 
 }  // namespace ticketsim

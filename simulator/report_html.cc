@@ -123,7 +123,7 @@ std::string svg_timeline(const TrialResult& trial) {
         "<text class=\"axis\" x=\"{0:.1f}\" y=\"{3:.0f}\" text-anchor=\"middle\">{4:g} ms</text>\n",
         gx, top - 4, top + lane * n, top + lane * n + 14, std::round(t * 1000) / 1000);
   }
-  const bool readers_share = trial.mode != Mode::kNamedMutex;
+  const bool readers_share = trial.readers_share;
   std::string overlaps;
   for (const auto& [begin, end] : overlap_periods(critical_sections(customers, readers_share))) {
     overlaps += fmt::format(

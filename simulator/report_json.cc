@@ -26,6 +26,12 @@ Json workload_json(const ExperimentConfig& config, const std::string& store_labe
   workload["seed"] = config.seed;
   workload["store"] = store_label;
   workload["trial_timeout_ms"] = static_cast<double>(effective_trial_timeout(config).count()) / 1e6;
+  workload["lock_timeout_ms"] = static_cast<double>(effective_lock_timeout(config).count()) / 1e6;
+  workload["write"] = write_strategy_name(config.write);
+  workload["crash_prob"] = config.crash_probability;
+  workload["crash_at"] = crash_point_name(config.crash_at);
+  workload["pause_holder_ms"] =
+      config.pause_holder ? static_cast<double>(config.pause_holder->count()) / 1e6 : 0.0;
   return workload;
 }
 
@@ -118,6 +124,22 @@ Json trial_json(const TrialResult& trial) {
   json["crashed"] = trial.crashed;
   json["interrupted"] = trial.interrupted_by != 0;
   json["verdict"] = trial.verdict();
+  json["stall_reason"] = trial.stall_reason;
+  json["crashes"] = Json::array();
+  for (const CrashedCustomer& crash : trial.crashes) {
+    json["crashes"].push_back(
+        {{"customer", crash.customer + 1},
+         {"pid", crash.pid},
+         {"injected", crash.crashed_at.has_value()},
+         {"at", crash.crashed_at ? Json(crash_point_name(*crash.crashed_at)) : Json(nullptr)},
+         {"attempt", crash.attempt + 1},
+         {"held_lock", crash.held_lock},
+         {"text", describe(crash)}});
+  }
+  json["repairs"] = trial.repairs;
+  json["lock_timeouts"] = trial.lock_timeouts;
+  json["lock_wait_ms"] = round_ms(static_cast<double>(trial.lock_wait_ns) / 1e6);
+  json["paused_ms"] = round_ms(static_cast<double>(trial.paused_ns) / 1e6);
   json["witnesses"] = witnesses_json(trial);
   json["mutual_exclusion"] = mutual_exclusion_json(trial);
   return json;

@@ -2,6 +2,7 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -132,8 +133,43 @@ std::vector<std::string> explain_trial(const TrialResult& trial) {
   }
   if (trial.stalled) {
     sentences.push_back(
-        "The trial did not finish before its timeout (--trial-timeout): every customer was "
-        "killed and reaped, and the figures cover what finished.");
+        fmt::format("The trial stalled: {}. Every customer was killed and reaped, "
+                    "and the figures cover what finished.",
+                    trial.stall_reason.empty() ? "it did not finish in time" : trial.stall_reason));
+  }
+  if (!trial.crashes.empty()) {
+    std::string names;
+    for (std::size_t i = 0; i < trial.crashes.size() && i < 4; ++i) {
+      names += (i == 0 ? "" : "; ") + describe(trial.crashes[i]) +
+               (!trial.crashes[i].held_lock   ? ""
+                : mode_takes_lock(trial.mode) ? ", holding the lock"
+                                              : ", in the middle of its purchase");
+    }
+    if (trial.crashes.size() > 4) names += fmt::format("; and {} more", trial.crashes.size() - 4);
+    std::string after;
+    bool holder_died = std::any_of(trial.crashes.begin(), trial.crashes.end(),
+                                   [](const CrashedCustomer& c) { return c.held_lock; });
+    if (holder_died && !trial.stalled) {
+      if (trial.repairs > 0) {
+        after = fmt::format(
+            " The next holder was told the owner died, repaired the store ({}) "
+            "and went on.",
+            plural(trial.repairs, "repair"));
+      } else if (trial.mode == Mode::kRobustMutex) {
+        after = " The next holder was told the owner died, found nothing to repair and went on.";
+      } else if (trial.mode != Mode::kNone && trial.mode != Mode::kJoin) {
+        after = " The kernel released the dead holder's lock, and the others went on.";
+      }
+    }
+    sentences.push_back(fmt::format(
+        "{} died: {}.{}", plural(static_cast<std::int64_t>(trial.crashes.size()), "customer"),
+        names, after));
+  }
+  if (trial.paused_ns > 0) {
+    sentences.push_back(fmt::format(
+        "A lock holder was stopped (SIGSTOP) for {:.1f} ms; customers waited {:.1f} ms for the "
+        "lock in all.",
+        static_cast<double>(trial.paused_ns) / 1e6, static_cast<double>(trial.lock_wait_ns) / 1e6));
   }
   if (trial.oversold > 0) {
     sentences.push_back(fmt::format(
@@ -152,14 +188,15 @@ std::vector<std::string> explain_trial(const TrialResult& trial) {
         trial.final_count.value_or(-1)));
   }
   if (trial.torn_reads > 0) {
+    bool died_writing =
+        std::any_of(trial.crashes.begin(), trial.crashes.end(),
+                    [](const CrashedCustomer& c) { return c.crashed_at == CrashPoint::kMidWrite; });
     sentences.push_back(fmt::format(
-        "{} found a half-written store (torn reads): a rewrite is not atomic to a reader "
-        "that takes no lock.",
-        trial.torn_reads == 1 ? "1 read" : fmt::format("{} reads", trial.torn_reads)));
-  }
-  if (trial.crashed > 0) {
-    sentences.push_back(fmt::format("{} died from a signal the run did not send.",
-                                    plural(trial.crashed, "customer")));
+        "{} found a half-written store (torn reads): {}",
+        trial.torn_reads == 1 ? "1 read" : fmt::format("{} reads", trial.torn_reads),
+        died_writing ? "a customer died mid-write and left it so; --write atomic leaves the old "
+                       "store or the new one, never half of each."
+                     : "a rewrite is not atomic to a reader that takes no lock."));
   }
   if (trial.errors > 0) {
     sentences.push_back(fmt::format("{} reported an error (see --customers or --json).",
@@ -168,7 +205,12 @@ std::vector<std::string> explain_trial(const TrialResult& trial) {
   if (!trial.final_count) {
     sentences.push_back("The store did not parse at the end of the trial.");
   }
-  if (sentences.empty()) {
+  bool only_context = std::all_of(sentences.begin(), sentences.end(), [&](const std::string& s) {
+    return s.rfind("A lock holder was stopped", 0) == 0 ||
+           (!trial.stalled && s.find(" died: ") != std::string::npos);
+  });
+  if (sentences.empty() ||
+      (only_context && !trial.unsafe() && !trial.stalled && trial.final_count)) {
     if (trial.mode == Mode::kNone) {
       sentences.push_back(
           "No race was observed this time, but mode none protects nothing: the OS happened "

@@ -4,7 +4,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <climits>
 
 namespace ticketsim {
@@ -21,37 +20,64 @@ void futex_wake_all(std::atomic<std::uint32_t>* word) {
             nullptr, 0);
 }
 
+constexpr std::uint32_t generation_of(std::uint64_t state) {
+  return static_cast<std::uint32_t>(state >> 32);
+}
+constexpr std::uint32_t arrived_of(std::uint64_t state) {
+  return static_cast<std::uint32_t>(state);
+}
+constexpr std::uint64_t pack(std::uint32_t generation, std::uint32_t arrived) {
+  return (static_cast<std::uint64_t>(generation) << 32) | arrived;
+}
+
 }  // namespace
 
 void SharedBarrier::init(std::uint32_t parties) {
-  arrived_.store(0);
-  generation_.store(0);
+  state_.store(0);
+  parties_.store(parties);
+  generation_word_.store(0);
   broken_.store(0);
-  parties_ = parties;
+}
+
+void SharedBarrier::release_if_complete(std::uint32_t generation) {
+  // Sequentially consistent: a concurrent leave() and arrival each re-check after their
+  // own update, so whichever comes second sees the round complete.
+  std::uint64_t state = state_.load();
+  while (generation_of(state) == generation && arrived_of(state) >= parties_.load()) {
+    if (state_.compare_exchange_weak(state, pack(generation + 1, 0))) {
+      generation_word_.store(generation + 1);
+      futex_wake_all(&generation_word_);
+      return;
+    }
+  }
 }
 
 bool SharedBarrier::arrive_and_wait() {
   if (broken()) return false;
-  std::uint32_t generation = generation_.load(std::memory_order_acquire);
-  if (arrived_.fetch_add(1, std::memory_order_acq_rel) + 1 == parties_) {
-    // Last to arrive: reset for the next round before releasing this one, so that no
-    // process of the next round can arrive before the count is back to zero.
-    arrived_.store(0, std::memory_order_relaxed);
-    generation_.fetch_add(1, std::memory_order_acq_rel);
-    futex_wake_all(&generation_);
-    return true;
+  std::uint64_t state = state_.load();
+  while (!state_.compare_exchange_weak(state, state + 1)) {
   }
-  while (generation_.load(std::memory_order_acquire) == generation) {
+  const std::uint32_t generation = generation_of(state);
+  release_if_complete(generation);
+  // The word reaches generation + 1 when this round is released. It cannot go further
+  // without this party arriving again (only a broken barrier jumps, and that is checked).
+  for (;;) {
     if (broken()) return false;
-    futex_wait(&generation_, generation);  // returns at once if the word already changed
+    std::uint32_t current = generation_word_.load();
+    if (current == generation + 1) return true;
+    futex_wait(&generation_word_, current);  // returns at once if the word already changed
   }
-  return !broken();
+}
+
+void SharedBarrier::leave() {
+  parties_.fetch_sub(1);
+  release_if_complete(generation_of(state_.load()));
 }
 
 void SharedBarrier::break_barrier() {
-  broken_.store(1, std::memory_order_release);
-  generation_.fetch_add(1, std::memory_order_acq_rel);
-  futex_wake_all(&generation_);
+  broken_.store(1);
+  generation_word_.fetch_add(1);
+  futex_wake_all(&generation_word_);
 }
 
 }  // namespace ticketsim

@@ -1,6 +1,7 @@
 // SharedTable: the shared-memory table where customers record what they did.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -13,6 +14,12 @@ namespace ticketsim {
 struct TableHeader {
   SharedBarrier round_start;  // lockstep: everyone arrives before any purchase of a round
   SharedBarrier race_point;   // lockstep in mode none: everyone has read before anyone writes
+  // The write journal of locks that report a dead owner (robust-mutex): the count of the
+  // last completed write, and whether a write is under way. A holder that finds its
+  // predecessor died mid-write restores the store to `committed_count`.
+  std::atomic<std::int64_t> committed_count{0};
+  std::atomic<std::int32_t> write_in_progress{0};
+  std::atomic<std::int32_t> pause_taken{0};  // pause_holder: the first holder claims it
 };
 
 // An anonymous MAP_SHARED mapping created by the parent before fork, so that every

@@ -1,12 +1,22 @@
 #include "simulator/trial_result.h"
 
+#include <fmt/format.h>
+
 namespace ticketsim {
+
+std::string describe(const CrashedCustomer& crash) {
+  std::string how = crash.crashed_at
+                        ? fmt::format("crashed {} in purchase {}",
+                                      crash_point_name(*crash.crashed_at), crash.attempt + 1)
+                        : std::string("killed by a signal it did not send itself");
+  return fmt::format("customer {} (pid {}, {})", crash.customer + 1, crash.pid, how);
+}
 
 std::string_view TrialResult::verdict() const {
   if (interrupted_by != 0) return "INTERRUPTED";
   if (stalled) return "STALLED";
   if (unsafe()) return "UNSAFE";
-  if (errors > 0 || crashed > 0) return "ERROR";
+  if (errors > 0 || crashed > injected_crashes) return "ERROR";
   return "safe";
 }
 

@@ -26,10 +26,29 @@ struct CustomerHistory {
   std::int64_t t_exit = 0;
   SearchRecord search;
   std::vector<PurchaseRecord> purchases;
-  int wait_status = 0;         // as waitpid reported it
-  bool killed_by_run = false;  // SIGKILLed by the parent (stall or interrupt)
-  std::string error;           // the customer's own error message, if any
+  int wait_status = 0;                   // as waitpid reported it
+  bool killed_by_run = false;            // SIGKILLed by the parent (stall or interrupt)
+  std::string error;                     // the customer's own error message, if any
+  std::optional<CrashPoint> crashed_at;  // an injected crash (SIGKILL it sent itself) ...
+  int crash_attempt = 0;                 // ... in this purchase (0-based)
+  bool died_holding_lock = false;        // it died (crash or signal) inside a critical section
+  int repairs = 0;                       // stores it repaired after a holder died mid-write
+  bool lock_timed_out = false;           // it gave up waiting for the lock
+  std::int64_t t_paused = 0;             // pause_holder: stopped holding the lock ...
+  std::int64_t t_resumed = 0;            // ... until here (0: never resumed)
 };
+
+// A customer that died from a signal the run did not send, as a report names it.
+struct CrashedCustomer {
+  int customer = 0;
+  pid_t pid = 0;
+  std::optional<CrashPoint> crashed_at;  // injected; empty: killed by some other signal
+  int attempt = 0;                       // the purchase it died in (0-based)
+  bool held_lock = false;                // it died inside a critical section
+};
+
+// "customer 3 (pid 4102, crashed after-acquire in purchase 1)", "... killed by signal 9".
+std::string describe(const CrashedCustomer& crash);
 
 // The oracle's findings for one trial (see README "How a race is counted").
 struct TrialResult {
@@ -49,18 +68,26 @@ struct TrialResult {
   int errors = 0;                     // customers that reported an error
   std::string first_error;            // "customer N: <message>" of the first, when errors > 0
   int crashed = 0;                    // customers killed by a signal the run did not send
+  int injected_crashes = 0;           // ... of which this many were injected (--crash-prob)
   std::optional<std::int64_t> final_count;  // empty when the final store does not parse
   std::string final_store;                  // the trial store's bytes at the end
 
-  bool stalled = false;      // the trial timeout expired; every customer was killed
-  int interrupted_by = 0;    // SIGINT/SIGTERM that stopped the trial, or 0
-  std::int64_t t_start = 0;  // CLOCK_MONOTONIC when the first customer was forked
-  std::int64_t wall_ns = 0;  // first fork to last reap
+  bool stalled = false;      // the trial timeout or a lock timeout expired; all were killed
+  std::string stall_reason;  // why it stalled, naming the dead holder(s) when there were any
+  std::vector<CrashedCustomer> crashes;  // every customer that died (see `crashed`)
+  int repairs = 0;                // stores repaired by a holder that found its predecessor dead
+  int lock_timeouts = 0;          // customers that gave up waiting for the lock
+  std::int64_t lock_wait_ns = 0;  // total time customers waited for the lock (purchases)
+  std::int64_t paused_ns = 0;     // pause_holder: how long the holder was stopped
+  int interrupted_by = 0;         // SIGINT/SIGTERM that stopped the trial, or 0
+  std::int64_t t_start = 0;       // CLOCK_MONOTONIC when the first customer was forked
+  std::int64_t wall_ns = 0;       // first fork to last reap
   double purchases_per_s = 0;
 
   Witnesses witnesses;  // who raced with whom (empty for a safe trial)
   MutexCheck mutex;     // overlapping critical sections (mutex_violations is mutex.violations)
   bool times_recorded = true;
+  bool readers_share = true;  // searches held a reader lock that admits other readers
 
   // Every customer's record; empty unless config.keep_history keeps this trial's.
   std::vector<CustomerHistory> customers;

@@ -64,6 +64,10 @@ std::optional<std::string> StoreDocument::find_problem(std::string_view text,
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return std::string("the file is empty; expected a JSON object such as {\"count\": 1}");
   }
+  // nlohmann's lexer stops at a NUL byte as if the text ended there; a JSON text has none.
+  if (text.find('\0') != std::string_view::npos) {
+    return std::string("contains a NUL byte; expected JSON text");
+  }
   if (max_nesting_depth(text) > kMaxStoreDepth) {
     return fmt::format("JSON is nested deeper than {} levels; a store is a flat object",
                        kMaxStoreDepth);

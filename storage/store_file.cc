@@ -57,17 +57,34 @@ LoadedStore load_store(const std::string& path) {
   }
 }
 
-StoreFile::StoreFile(const std::string& path) : fd_(open_or_throw(path, O_RDWR)) {}
+StoreFile::StoreFile(const std::string& path, WriteStrategy strategy) : strategy_(strategy) {
+  if (strategy_ == WriteStrategy::kInPlace) {
+    fd_ = open_or_throw(path, O_RDWR);
+    return;
+  }
+  path_ = path;
+  temp_path_ = path + ".tmp." + std::to_string(::getpid());
+  std::string directory = std::filesystem::path(path).parent_path().string();
+  fd_ = open_or_throw(directory.empty() ? "." : directory, O_RDONLY | O_DIRECTORY);
+}
 
-std::string StoreFile::path() const { return describe_fd(fd_.get()); }
+std::string StoreFile::path() const {
+  return strategy_ == WriteStrategy::kAtomic ? path_ : describe_fd(fd_.get());
+}
 
 StoreFile::ReadResult StoreFile::read() {
+  UniqueFd fresh;  // atomic: the store's current inode
+  int fd = fd_.get();
+  if (strategy_ == WriteStrategy::kAtomic) {
+    fresh = open_or_throw(path_, O_RDONLY);
+    fd = fresh.get();
+  }
   // One pread into the inline buffer; a short read is the whole (regular) file.
-  std::size_t n = pread_once(fd_.get(), inline_read_.data(), inline_read_.size(), 0);
+  std::size_t n = pread_once(fd, inline_read_.data(), inline_read_.size(), 0);
   if (n < inline_read_.size()) {
     text_ = std::string_view(inline_read_.data(), n);
   } else {
-    bool fits = pread_whole_file(fd_.get(), heap_read_, kMaxStoreBytes);
+    bool fits = pread_whole_file(fd, heap_read_, kMaxStoreBytes);
     text_ = heap_read_;
     if (!fits) {
       last_scan_ = StoreScan{};
@@ -91,42 +108,86 @@ StoreFile::ReadResult StoreFile::read() {
   return ReadResult{};
 }
 
-void StoreFile::write_count(std::int64_t count) {
-  std::string_view text;
-  if (last_scan_.status == ScanStatus::kCanonical) {
-    // Splice the new digits between the text's head and tail.
-    char digits[24];
-    auto [digits_end, error] = std::to_chars(digits, digits + sizeof digits, count);
-    (void)error;  // 24 characters hold any int64
-    std::string_view head = text_.substr(0, last_scan_.count_begin);
-    std::string_view number(digits, static_cast<std::size_t>(digits_end - digits));
-    std::string_view tail = text_.substr(last_scan_.count_end);
-    std::size_t size = head.size() + number.size() + tail.size();
-    char* out;
-    if (size <= inline_write_.size()) {
-      out = inline_write_.data();
-    } else {
-      heap_write_.resize(size);
-      out = heap_write_.data();
-    }
-    std::memcpy(out, head.data(), head.size());
-    std::memcpy(out + head.size(), number.data(), number.size());
-    std::memcpy(out + head.size() + number.size(), tail.data(), tail.size());
-    text = std::string_view(out, size);
-  } else {
+std::string_view StoreFile::rewritten(std::int64_t count) {
+  if (last_scan_.status != ScanStatus::kCanonical) {
     StoreDocument document = StoreDocument::parse(text_);
     document.set_count(count);
     heap_write_ = document.serialize();
-    text = heap_write_;
+    return heap_write_;
   }
-  pwrite_all(fd_.get(), text, 0, "");
-  if (text.size() < text_.size()) {
-    int rc;
-    do {
-      rc = ::ftruncate(fd_.get(), static_cast<off_t>(text.size()));
-    } while (rc != 0 && errno == EINTR);
-    if (rc != 0) throw SystemError("truncate", path(), errno);
+  // Splice the new digits between the text's head and tail.
+  char digits[24];
+  auto [digits_end, error] = std::to_chars(digits, digits + sizeof digits, count);
+  (void)error;  // 24 characters hold any int64
+  std::string_view head = text_.substr(0, last_scan_.count_begin);
+  std::string_view number(digits, static_cast<std::size_t>(digits_end - digits));
+  std::string_view tail = text_.substr(last_scan_.count_end);
+  std::size_t size = head.size() + number.size() + tail.size();
+  char* out;
+  if (size <= inline_write_.size()) {
+    out = inline_write_.data();
+  } else {
+    heap_write_.resize(size);
+    out = heap_write_.data();
   }
+  std::memcpy(out, head.data(), head.size());
+  std::memcpy(out + head.size(), number.data(), number.size());
+  std::memcpy(out + head.size() + number.size(), tail.data(), tail.size());
+  return std::string_view(out, size);
+}
+
+namespace {
+
+void truncate_or_throw(int fd, std::size_t size, const std::string& path) {
+  int rc;
+  do {
+    rc = ::ftruncate(fd, static_cast<off_t>(size));
+  } while (rc != 0 && errno == EINTR);
+  if (rc != 0) throw SystemError("truncate", path, errno);
+}
+
+void fsync_or_throw(int fd, const std::string& path) {
+  if (::fsync(fd) != 0) throw SystemError("fsync", path, errno);
+}
+
+}  // namespace
+
+void StoreFile::write_text(std::string_view text) {
+  if (strategy_ == WriteStrategy::kInPlace) {
+    pwrite_all(fd_.get(), text, 0, "");
+    if (text.size() < text_.size()) truncate_or_throw(fd_.get(), text.size(), path());
+    return;
+  }
+  UniqueFd temp = open_or_throw(temp_path_, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  write_all(temp.get(), text, temp_path_);
+  fsync_or_throw(temp.get(), temp_path_);
+  temp.reset();
+  if (::rename(temp_path_.c_str(), path_.c_str()) != 0) throw SystemError("rename", path_, errno);
+  fsync_or_throw(fd_.get(), path_);  // the directory: the rename itself is durable
+}
+
+void StoreFile::write_count(std::int64_t count) { write_text(rewritten(count)); }
+
+void StoreFile::write_count_partially(std::int64_t count) {
+  std::string_view text = rewritten(count);
+  std::string_view half = text.substr(0, text.size() / 2);
+  if (strategy_ == WriteStrategy::kInPlace) {
+    pwrite_all(fd_.get(), half, 0, "");
+    truncate_or_throw(fd_.get(), half.size(), path());
+    return;
+  }
+  UniqueFd temp = open_or_throw(temp_path_, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  write_all(temp.get(), half, temp_path_);
+}
+
+void StoreFile::replace(std::string_view text) {
+  text_ = std::string_view();  // in place: truncate to exactly `text`
+  if (strategy_ == WriteStrategy::kInPlace) {
+    pwrite_all(fd_.get(), text, 0, "");
+    truncate_or_throw(fd_.get(), text.size(), path());
+    return;
+  }
+  write_text(text);
 }
 
 void write_file_atomically(const std::string& path, const std::string& bytes) {

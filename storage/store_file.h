@@ -37,20 +37,28 @@ struct LoadedStore {
 // readable regular file of at most kMaxStoreBytes holding a valid store. Throws StoreError.
 LoadedStore load_store(const std::string& path);
 
+// How a customer rewrites the store.
+enum class WriteStrategy {
+  kInPlace,  // pwrite at offset 0, then ftruncate: about 7 us, not atomic to readers
+  kAtomic,   // temporary file, fsync, rename over the store, fsync the directory
+};
+
 // One customer's open store. Each process opens its own StoreFile after fork, once, and
-// keeps it for all its purchases (the purchase path never reopens the file, and after the
-// first purchase allocates nothing).
+// keeps it for all its purchases (in place, the purchase path never reopens the file, and
+// after the first purchase allocates nothing).
 //
 // A read scans the bytes in place (store_scanner.h); a write rewrites the count of the text
-// last read, keeping every other byte. Writes are pwrite at offset 0, then ftruncate when
-// the new text is shorter than the text last read. Neither step is atomic to a reader that
-// does not hold the lock: a concurrent read may see the new head followed by the old tail,
-// which read() reports as torn. That is the point of mode `none`; every other mode keeps
-// readers out while a write is in progress.
+// last read, keeping every other byte. In place, a write is pwrite at offset 0, then
+// ftruncate when the new text is shorter than the text last read. Neither step is atomic to
+// a reader that does not hold the lock: a concurrent read may see the new head followed by
+// the old tail, which read() reports as torn. That is the point of mode `none`; every other
+// mode keeps readers out while a write is in progress. Atomically, a write goes to a
+// temporary file that is fsynced and renamed over the store (then the directory is
+// fsynced), and every read opens the store afresh, because the rename gives it a new inode.
 class StoreFile {
  public:
-  // Opens `path` read-write. Throws SystemError.
-  explicit StoreFile(const std::string& path);
+  // Opens `path` read-write (in place) or its directory (atomic). Throws SystemError.
+  explicit StoreFile(const std::string& path, WriteStrategy strategy = WriteStrategy::kInPlace);
   static StoreFile open(const std::string& path) { return StoreFile(path); }
   // Not movable: the last read is a view into the object's own buffer.
   StoreFile(const StoreFile&) = delete;
@@ -71,17 +79,34 @@ class StoreFile {
   // Requires that the last read was not torn. Throws SystemError.
   void write_count(std::int64_t count);
 
-  // The file's path, for messages (looked up from the descriptor, not stored).
+  // Stops half-way through what write_count(count) would do, as a writer killed mid-write
+  // leaves things: in place, the store cut to the first half of its new text (as a rewrite
+  // that truncates first would leave it); atomically, a half-written temporary file and the
+  // store untouched. Only for crash injection, right before the caller dies.
+  void write_count_partially(std::int64_t count);
+
+  // Replaces the whole store with `text` (a repair after a writer died). Throws SystemError.
+  void replace(std::string_view text);
+
+  // The file's path, for messages.
   std::string path() const;
 
  private:
+  // The text last read with its count set to `count`, built in the write buffers.
+  std::string_view rewritten(std::int64_t count);
+  // Writes `text` as the whole store, by the object's strategy.
+  void write_text(std::string_view text);
+
   // Stores up to this size are read and rewritten in buffers inside the object (which a
   // customer keeps on its stack): a forked customer's first malloc costs about 10 us of
   // copy-on-write faults. Bigger stores use the heap. Small, because every new stack page
   // a customer touches is a page fault too.
   static constexpr std::size_t kInlineBytes = 512;
 
-  UniqueFd fd_;
+  WriteStrategy strategy_;
+  UniqueFd fd_;       // in place: the store; atomic: its directory
+  std::string path_;  // atomic only (in place needs no copy: see path())
+  std::string temp_path_;
   std::array<char, kInlineBytes> inline_read_;
   std::string heap_read_;
   std::string_view text_;  // the text last read, in inline_read_ or heap_read_

@@ -1,6 +1,10 @@
 #include "storage/store_scanner.h"
 
 #include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <string>
 
 #include "storage/store_document.h"
 
@@ -276,7 +280,26 @@ class Scanner {
 
   static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+  // A number nlohmann accepts must also be finite as a double: it rejects any number, even
+  // an integer too long for 64 bits, whose value overflows ("number overflow", found by the
+  // fuzzer). Plain integers of up to 18 digits always fit, so only others are converted.
+  static bool finite_as_double(std::string_view token) {
+    char small[64];
+    std::string large;
+    const char* text;
+    if (token.size() < sizeof small) {
+      std::memcpy(small, token.data(), token.size());
+      small[token.size()] = '\0';
+      text = small;
+    } else {
+      large.assign(token);  // only hostile input gets here
+      text = large.c_str();
+    }
+    return std::isfinite(std::strtod(text, nullptr));  // the "C" locale: '.' is the point
+  }
+
   bool number() {
+    const std::size_t start = pos_;
     if (!at_end() && text_[pos_] == '-') ++pos_;
     if (at_end() || !is_digit(text_[pos_])) return false;
     if (text_[pos_] == '0') {
@@ -298,6 +321,8 @@ class Scanner {
       while (!at_end() && is_digit(text_[pos_])) ++pos_;
       plain_integer_ = false;
     }
+    std::string_view token = text_.substr(start, pos_ - start);
+    if (!plain_integer_ || token.size() > 18) return finite_as_double(token);
     return true;
   }
 

@@ -60,7 +60,8 @@ ExperimentConfig in_workdir(const TempDir& workdir, Mode mode) {
 }  // namespace
 
 TEST_CASE("a completed run leaves no kernel object or child or trial directory", "[cleanup]") {
-  auto mode = GENERATE(Mode::kNone, Mode::kFlock, Mode::kFcntl, Mode::kNamedMutex, Mode::kJoin);
+  auto mode = GENERATE(Mode::kNone, Mode::kFlock, Mode::kFcntl, Mode::kOfd, Mode::kNamedMutex,
+                       Mode::kRobustMutex, Mode::kJoin);
   CAPTURE(ticketsim::mode_name(mode));
   TempDir workdir;
   auto result = ticketsim::run_experiment(in_workdir(workdir, mode));
@@ -69,7 +70,8 @@ TEST_CASE("a completed run leaves no kernel object or child or trial directory",
 }
 
 TEST_CASE("a stalled trial is killed and reported and leaves nothing behind", "[cleanup]") {
-  auto mode = GENERATE(Mode::kNone, Mode::kFlock, Mode::kNamedMutex, Mode::kJoin);
+  auto mode =
+      GENERATE(Mode::kNone, Mode::kFlock, Mode::kNamedMutex, Mode::kRobustMutex, Mode::kJoin);
   CAPTURE(ticketsim::mode_name(mode));
   TempDir workdir;
   ExperimentConfig config = in_workdir(workdir, mode);

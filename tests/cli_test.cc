@@ -140,7 +140,7 @@ TEST_CASE("cli: compare --modes all --json has one result per mode with the docu
                                "--latency", "200us", "--trials", "2", "--json"});
   REQUIRE(result.exit_code == 0);
   auto json = nlohmann::json::parse(result.out);
-  REQUIRE(json["results"].size() == 5);
+  REQUIRE(json["results"].size() == 7);
   std::vector<std::string> modes;
   for (const auto& row : json["results"]) {
     for (const char* key :
@@ -153,7 +153,8 @@ TEST_CASE("cli: compare --modes all --json has one result per mode with the docu
     modes.push_back(row["mode"]);
     if (row["mode"] != "none") CHECK(row["oversold_max"] == 0);
   }
-  CHECK(modes == std::vector<std::string>{"none", "flock", "fcntl", "named-mutex", "join"});
+  CHECK(modes == std::vector<std::string>{"none", "flock", "fcntl", "ofd", "named-mutex",
+                                          "robust-mutex", "join"});
 }
 
 TEST_CASE("cli: compare --modes all under lockstep skips join and says why", "[cli]") {
@@ -161,7 +162,7 @@ TEST_CASE("cli: compare --modes all under lockstep skips join and says why", "[c
       {"compare", "--procs", "4", "--latency", "0", "--schedule", "lockstep", "--trials", "1"});
   REQUIRE(result.exit_code == 0);
   CHECK_THAT(result.out, Catch::Contains("join skipped: lockstep has no meaning with join"));
-  for (const char* mode : {"none", "flock", "fcntl", "named-mutex"}) {
+  for (const char* mode : {"none", "flock", "fcntl", "ofd", "named-mutex", "robust-mutex"}) {
     CHECK_THAT(result.out, Catch::Contains(mode));
   }
 }

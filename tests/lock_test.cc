@@ -31,7 +31,7 @@ pid_t start_holder(const ticketsim::LockProvider& provider, bool shared, Pipe& t
   return fork_child([&] {
     ticketsim::LockSlot slot;
     CustomerLock& lock = provider.open_for_customer(slot);
-    shared ? lock.lock_shared() : lock.lock();
+    shared ? lock.lock_shared(0) : lock.lock(0);
     to_parent.send('L');
     if (to_child.receive() != 'R') return 1;
     shared ? lock.unlock_shared() : lock.unlock();
@@ -43,7 +43,8 @@ pid_t start_holder(const ticketsim::LockProvider& provider, bool shared, Pipe& t
 }  // namespace
 
 TEST_CASE("a lock held by one process cannot be taken by another until released", "[locks]") {
-  auto mode = GENERATE(Mode::kFlock, Mode::kFcntl, Mode::kNamedMutex);
+  auto mode =
+      GENERATE(Mode::kFlock, Mode::kFcntl, Mode::kOfd, Mode::kNamedMutex, Mode::kRobustMutex);
   CAPTURE(ticketsim::mode_name(mode));
   TempDir dir;
   auto provider = ticketsim::make_lock_provider(mode, site_in(dir));
@@ -61,7 +62,7 @@ TEST_CASE("a lock held by one process cannot be taken by another until released"
 }
 
 TEST_CASE("a reader lock excludes writers but admits other readers", "[locks]") {
-  auto mode = GENERATE(Mode::kFlock, Mode::kFcntl);
+  auto mode = GENERATE(Mode::kFlock, Mode::kFcntl, Mode::kOfd);
   CAPTURE(ticketsim::mode_name(mode));
   TempDir dir;
   auto provider = ticketsim::make_lock_provider(mode, site_in(dir));
@@ -105,7 +106,7 @@ TEST_CASE("a flock descriptor inherited across fork excludes nothing so customer
   auto provider = ticketsim::make_lock_provider(Mode::kFlock, site_in(dir));
   ticketsim::LockSlot slot;
   CustomerLock& inherited = provider->open_for_customer(slot);
-  inherited.lock();
+  inherited.lock(0);
   // The child uses the parent's handle: same open file description, so flock lets it in.
   pid_t child = fork_child([&] { return inherited.try_lock() ? 0 : 1; });
   CHECK(wait_command(child) == 0);

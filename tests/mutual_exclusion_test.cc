@@ -62,10 +62,11 @@ ExperimentConfig contended(Mode mode) {
 }  // namespace
 
 TEST_CASE("critical sections of lock modes never overlap in time", "[mutex]") {
-  auto mode = GENERATE(Mode::kFlock, Mode::kFcntl, Mode::kNamedMutex);
+  auto mode =
+      GENERATE(Mode::kFlock, Mode::kFcntl, Mode::kOfd, Mode::kNamedMutex, Mode::kRobustMutex);
   CAPTURE(ticketsim::mode_name(mode));
   auto result = ticketsim::run_experiment(contended(mode));
-  bool readers_share = mode != Mode::kNamedMutex;
+  bool readers_share = mode != Mode::kNamedMutex && mode != Mode::kRobustMutex;
   for (const auto& trial : result.trials) {
     auto sections = sections_of(trial.customers, readers_share);
     REQUIRE(sections.size() == 12 * 4);

@@ -35,7 +35,8 @@ void require_safe(const ticketsim::ExperimentResult& result, std::int64_t ticket
 
 TEST_CASE("lock modes never oversell or lose an update or tear a read over 30 lockstep trials",
           "[safety]") {
-  auto mode = GENERATE(Mode::kFlock, Mode::kFcntl, Mode::kNamedMutex);
+  auto mode =
+      GENERATE(Mode::kFlock, Mode::kFcntl, Mode::kOfd, Mode::kNamedMutex, Mode::kRobustMutex);
   CAPTURE(ticketsim::mode_name(mode));
   ExperimentConfig config;
   config.mode = mode;
@@ -64,7 +65,8 @@ TEST_CASE("join never oversells or loses an update or tears a read over 30 trial
 }
 
 TEST_CASE("lock modes stay safe under the free schedule with random think times", "[safety]") {
-  auto mode = GENERATE(Mode::kFlock, Mode::kFcntl, Mode::kNamedMutex);
+  auto mode =
+      GENERATE(Mode::kFlock, Mode::kFcntl, Mode::kOfd, Mode::kNamedMutex, Mode::kRobustMutex);
   CAPTURE(ticketsim::mode_name(mode));
   ExperimentConfig config;
   config.mode = mode;

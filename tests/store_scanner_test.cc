@@ -87,7 +87,15 @@ const std::vector<std::string> kCorpus{
     R"({"count":1,"x":1e})",
     R"({"count":1,"x":+1})",
     R"({"count":1,"x":[1,]})",
-    "{\"count\":1}\0",
+    // Numbers nlohmann rejects as overflowing a double, in any key (found by the fuzzer).
+    R"({"x": 4.5e7060, "count": 1})",
+    R"({"x": -1e309, "count": 1})",
+    R"({"x": 1e-400, "count": 1})",
+    "{\"count\": 1, \"x\": 1" + std::string(400, '0') + "}",
+    // NUL bytes: nlohmann's lexer stops at one as if the text ended (found by the fuzzer).
+    std::string("{\"count\":1}\0", 12),
+    std::string("{\"count\":1}\0garbage", 19),
+    std::string("{\"count\":\0 1}", 13),
 };
 
 }  // namespace

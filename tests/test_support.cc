@@ -2,10 +2,12 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -59,6 +61,32 @@ std::vector<ProcStat> all_processes() {
   }
   ::closedir(proc);
   return processes;
+}
+
+// Reads both pipes to their end (polling, so neither can fill up and block the child),
+// then closes them.
+void drain(int out_fd, int err_fd, CommandResult& result) {
+  pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
+  std::string* sinks[2] = {&result.out, &result.err};
+  int open_pipes = 2;
+  while (open_pipes > 0) {
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      char buffer[4096];
+      ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);
+      if (n > 0) {
+        sinks[i]->append(buffer, static_cast<std::size_t>(n));
+      } else if (n == 0 || errno != EINTR) {
+        ::close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_pipes;
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -117,27 +145,44 @@ CommandResult run_command(const std::vector<std::string>& argv) {
   ::close(err_pipe[1]);
   if (rc != 0) throw std::runtime_error("posix_spawn " + argv[0] + " failed");
   CommandResult result;
-  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-  std::string* sinks[2] = {&result.out, &result.err};
-  int open_pipes = 2;
-  while (open_pipes > 0) {
-    if (::poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
-      char buffer[4096];
-      ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);
-      if (n > 0) {
-        sinks[i]->append(buffer, static_cast<std::size_t>(n));
-      } else if (n == 0 || errno != EINTR) {
-        ::close(fds[i].fd);
-        fds[i].fd = -1;
-        --open_pipes;
+  drain(out_pipe[0], err_pipe[0], result);
+  result.exit_code = wait_command(pid);
+  return result;
+}
+
+CommandResult run_restricted(const std::vector<std::string>& argv,
+                             const Restrictions& restrictions) {
+  int out_pipe[2], err_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
+    throw std::runtime_error("pipe failed");
+  }
+  auto args = c_argv(argv);
+  std::fflush(nullptr);
+  pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    ::dup2(out_pipe[1], 1);
+    ::dup2(err_pipe[1], 2);
+    int null = ::open("/dev/null", O_RDONLY);
+    ::dup2(null, 0);
+    if (restrictions.drop_root && ::geteuid() == 0) {
+      gid_t nobody_group = 65534;
+      if (::setgroups(1, &nobody_group) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0) {
+        ::_exit(126);
       }
     }
+    if (restrictions.max_processes > 0) {
+      rlimit limit{static_cast<rlim_t>(restrictions.max_processes),
+                   static_cast<rlim_t>(restrictions.max_processes)};
+      ::setrlimit(RLIMIT_NPROC, &limit);
+    }
+    ::execv(args[0], args.data());
+    ::_exit(127);
   }
+  ::close(out_pipe[1]);
+  ::close(err_pipe[1]);
+  CommandResult result;
+  drain(out_pipe[0], err_pipe[0], result);
   result.exit_code = wait_command(pid);
   return result;
 }

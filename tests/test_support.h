@@ -39,6 +39,17 @@ struct CommandResult {
 // Runs `argv` (argv[0] a path) with stdin from /dev/null, collecting stdout and stderr.
 CommandResult run_command(const std::vector<std::string>& argv);
 
+// How to run a command with fewer rights than the tests have.
+struct Restrictions {
+  bool drop_root = true;   // as root: run as nobody (65534), so permissions apply
+  long max_processes = 0;  // RLIMIT_NPROC for the command (0: unchanged)
+};
+
+// Like run_command, under `restrictions` (root is the only user for whom permission bits
+// and the process limit mean nothing, so tests that show them drop it).
+CommandResult run_restricted(const std::vector<std::string>& argv,
+                             const Restrictions& restrictions);
+
 // Starts `argv` in the background; output goes to `out_path`/`err_path`. Returns its pid.
 pid_t start_command(const std::vector<std::string>& argv, const std::string& out_path,
                     const std::string& err_path);

@@ -65,7 +65,8 @@ TEST_CASE("a forced race yields witnesses naming exactly the customers that boug
 
 TEST_CASE("a locked mode's history has no witnesses and no overlapping critical sections",
           "[witness]") {
-  auto mode = GENERATE(Mode::kFlock, Mode::kFcntl, Mode::kNamedMutex, Mode::kJoin);
+  auto mode = GENERATE(Mode::kFlock, Mode::kFcntl, Mode::kOfd, Mode::kNamedMutex,
+                       Mode::kRobustMutex, Mode::kJoin);
   CAPTURE(ticketsim::mode_name(mode));
   ExperimentConfig config;
   config.mode = mode;
