@@ -46,6 +46,8 @@ class CustomerLock {
   // reader mode take the exclusive lock instead, which is stricter and equally safe.
   virtual Acquisition lock_shared(std::int64_t deadline_ns) { return lock(deadline_ns); }
   virtual void unlock_shared() { unlock(); }
+  // Takes the reader lock if no writer holds it; never blocks. Returns whether it did.
+  virtual bool try_lock_shared() { return try_lock(); }
 
   // After Acquisition::kPreviousOwnerDied and the repair: the protected state is consistent
   // again, so the lock stays usable. A no-op for mechanisms that never report a dead owner.

@@ -23,6 +23,9 @@ Acquisition FcntlLock::lock_shared(std::int64_t) {
   boost_call("fcntl", "shared", lock_file_, [&] { lock_.lock_sharable(); });
   return Acquisition::kAcquired;
 }
+bool FcntlLock::try_lock_shared() {
+  return boost_call("fcntl", "shared", lock_file_, [&] { return lock_.try_lock_sharable(); });
+}
 void FcntlLock::unlock_shared() {
   boost_call("fcntl", "unlock", lock_file_, [&] { lock_.unlock_sharable(); });
 }

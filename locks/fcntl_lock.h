@@ -26,6 +26,7 @@ class FcntlLock : public CustomerLock {
   void unlock() override;
   Acquisition lock_shared(std::int64_t deadline_ns) override;
   void unlock_shared() override;
+  bool try_lock_shared() override;
 
  private:
   std::string_view lock_file_;

@@ -39,5 +39,6 @@ Acquisition FlockLock::lock_shared(std::int64_t) {
   return Acquisition::kAcquired;
 }
 void FlockLock::unlock_shared() { apply(LOCK_UN, "unlock"); }
+bool FlockLock::try_lock_shared() { return apply(LOCK_SH | LOCK_NB, "shared"); }
 
 }  // namespace ticketsim

@@ -25,6 +25,7 @@ class FlockLock : public CustomerLock {
   void unlock() override;
   Acquisition lock_shared(std::int64_t deadline_ns) override;
   void unlock_shared() override;
+  bool try_lock_shared() override;
 
  private:
   // flock(fd_, operation), retried on EINTR. Returns false only for EWOULDBLOCK under LOCK_NB.

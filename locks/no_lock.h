@@ -14,6 +14,7 @@ class NoLock : public CustomerLock {
   void unlock() override {}
   Acquisition lock_shared(std::int64_t) override { return Acquisition::kAcquired; }
   void unlock_shared() override {}
+  bool try_lock_shared() override { return true; }
 };
 
 // Hands out NoLock; creates no kernel objects.

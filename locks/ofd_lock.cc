@@ -44,5 +44,6 @@ Acquisition OfdLock::lock_shared(std::int64_t) {
   return Acquisition::kAcquired;
 }
 void OfdLock::unlock_shared() { apply(F_UNLCK, false, "unlock"); }
+bool OfdLock::try_lock_shared() { return apply(F_RDLCK, false, "shared"); }
 
 }  // namespace ticketsim

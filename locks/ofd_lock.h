@@ -27,6 +27,7 @@ class OfdLock : public CustomerLock {
   void unlock() override;
   Acquisition lock_shared(std::int64_t deadline_ns) override;
   void unlock_shared() override;
+  bool try_lock_shared() override;
 
  private:
   // fcntl(F_OFD_SETLKW or F_OFD_SETLK) on the whole file, retried on EINTR. Returns false

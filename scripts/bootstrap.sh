@@ -15,6 +15,7 @@ packages=(
   clang-format                        # make format-check
   chromium                            # tests/html_report_test.cc renders the HTML report
   clang libclang-rt-14-dev            # tests/fuzz: the libFuzzer target for the store loader
+  tmux                                # tests/step_ui_test.cc drives `ticketsim step` in a terminal
 )
 
 missing=()

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <fcntl.h>
+
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
@@ -16,17 +18,21 @@
 #include <CLI/CLI.hpp>
 
 #include "locks/customer_lock.h"
+#include "simulator/demo.h"
+#include "simulator/demo_text.h"
 #include "simulator/experiment.h"
 #include "simulator/history_export.h"
 #include "simulator/interrupt.h"
 #include "simulator/report_html.h"
 #include "simulator/report_json.h"
 #include "simulator/report_text.h"
+#include "simulator/step_ui.h"
 #include "simulator/text_table.h"
 #include "simulator/timeline_text.h"
 #include "simulator/trace_export.h"
 #include "storage/posix_io.h"
 #include "storage/store_file.h"
+#include "storage/unique_fd.h"
 
 namespace ticketsim {
 namespace {
@@ -70,12 +76,11 @@ struct Flags {
 };
 
 // Adds the flags `run` and `compare` share.
-void add_common_flags(CLI::App& command, Flags& flags, CLI::Option*& tickets_option) {
+void add_common_flags(CLI::App& command, Flags& flags) {
   command.add_option("--procs", flags.procs, "Customers (child processes) per trial")
       ->capture_default_str();
-  tickets_option =
-      command.add_option("--tickets", flags.tickets,
-                         "Tickets at the start of each trial (overrides the store's count)");
+  command.add_option("--tickets", flags.tickets,
+                     "Tickets at the start of each trial (overrides the store's count)");
   command.add_option("--attempts", flags.attempts, "Purchases per customer")->capture_default_str();
   command
       .add_option("--latency", flags.latency,
@@ -86,7 +91,9 @@ void add_common_flags(CLI::App& command, Flags& flags, CLI::Option*& tickets_opt
       ->capture_default_str();
   command
       .add_option("--schedule", flags.schedule,
-                  "free (the OS decides) or lockstep (everyone reads before anyone writes)")
+                  "free (the OS decides), lockstep (everyone reads before anyone writes), or a "
+                  "controlled one, one step at a time: random (seeded by --seed), round-robin, "
+                  "script:\"1:search 2:search 1:acquire ...\", file:PATH, replay:REPORT.json")
       ->capture_default_str();
   command.add_option("--trials", flags.trials, "Independent trials, each on a fresh store copy")
       ->capture_default_str();
@@ -147,18 +154,100 @@ Mode mode_flag(const std::string& flag, const std::string& text) {
       flag, fmt::format("unknown mode '{}'; expected one of {}", text, mode_names_for_humans()));
 }
 
-ExperimentConfig make_config(const Flags& flags, const CLI::Option* tickets_option) {
-  ExperimentConfig config;
-  config.mode = mode_flag("--mode", flags.mode);
-  auto schedule = parse_schedule(flags.schedule);
-  if (!schedule) {
-    throw UsageError("--schedule", fmt::format("unknown schedule '{}'; expected free or lockstep",
-                                               flags.schedule));
+// Which workload flags the user typed (a replayed report fills in the others).
+struct GivenFlags {
+  bool mode = false, procs = false, tickets = false, attempts = false;
+};
+
+// Reads a schedule or report file named by --schedule; at most 1 MiB.
+std::string read_schedule_file(const std::string& path) {
+  try {
+    UniqueFd fd = open_or_throw(path, O_RDONLY);
+    std::string text;
+    if (!pread_whole_file(fd.get(), text, 1u << 20)) {
+      throw UsageError("--schedule", "'" + path + "' is larger than 1 MiB");
+    }
+    return text;
+  } catch (const SystemError& e) {
+    throw UsageError("--schedule", std::string("cannot read the schedule: ") + e.what());
+  }
+}
+
+std::vector<StepToken> script_flag(std::string_view text) {
+  try {
+    return parse_script(text);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError("--schedule", e.what());
+  }
+}
+
+// --schedule NAME | script:"1:search 2:search ..." | file:PATH | replay:REPORT.json. A
+// replayed report (ticketsim run --json) also supplies the workload flags not given.
+void apply_schedule_flag(const std::string& value, ExperimentConfig& config,
+                         const GivenFlags& given) {
+  auto starts_with = [&](std::string_view prefix) { return value.rfind(prefix, 0) == 0; };
+  if (starts_with("script:")) {
+    config.schedule = Schedule::kScript;
+    config.script = script_flag(std::string_view(value).substr(7));
+    return;
+  }
+  if (starts_with("file:")) {
+    config.schedule = Schedule::kScript;
+    config.script = script_flag(read_schedule_file(value.substr(5)));
+    return;
+  }
+  if (starts_with("replay:")) {
+    std::string path = value.substr(7);
+    std::string text = read_schedule_file(path);
+    auto report = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (report.is_discarded()) {  // a plain schedule file
+      config.schedule = Schedule::kScript;
+      config.script = script_flag(text);
+      return;
+    }
+    if (!report.is_object() || !report.contains("schedule_ran") ||
+        !report["schedule_ran"].is_string() || report["schedule_ran"].get<std::string>().empty()) {
+      throw UsageError("--schedule", "'" + path +
+                                         "' is not a ticketsim run --json report of a "
+                                         "controlled schedule (no \"schedule_ran\")");
+    }
+    config.schedule = Schedule::kScript;
+    config.script = script_flag(report["schedule_ran"].get<std::string>());
+    try {
+      if (!given.mode) config.mode = mode_flag("--schedule", report.at("mode").get<std::string>());
+      if (!given.procs) config.procs = report.at("procs").get<int>();
+      if (!given.attempts) config.attempts = report.at("attempts").get<int>();
+      if (!given.tickets) config.tickets = report.at("tickets").get<std::int64_t>();
+    } catch (const nlohmann::json::exception& e) {
+      throw UsageError("--schedule", "'" + path + "' lacks the workload of the run: " + e.what());
+    }
+    return;
+  }
+  auto schedule = parse_schedule(value);
+  if (!schedule || *schedule == Schedule::kScript) {
+    throw UsageError("--schedule",
+                     fmt::format("unknown schedule '{}'; expected free, lockstep, random, "
+                                 "round-robin, script:\"1:search 2:search ...\", file:PATH or "
+                                 "replay:REPORT.json",
+                                 value));
   }
   config.schedule = *schedule;
+}
+
+ExperimentConfig make_config(const Flags& flags, const CLI::App& command) {
+  const CLI::Option* tickets_option = command.get_option("--tickets");
+  GivenFlags given;
+  given.mode = command.get_option_no_throw("--mode") != nullptr &&
+               command.get_option_no_throw("--mode")->count() > 0;
+  given.procs = command.get_option("--procs")->count() > 0;
+  given.tickets = tickets_option->count() > 0;
+  given.attempts = command.get_option("--attempts")->count() > 0;
+  ExperimentConfig config;
+  config.mode = mode_flag("--mode", flags.mode);
   config.procs = flags.procs;
   if (tickets_option->count() > 0) config.tickets = flags.tickets;
   config.attempts = flags.attempts;
+  apply_schedule_flag(flags.schedule, config, given);
   try {
     config.latency = parse_duration_range(flags.latency);
   } catch (const DurationError& e) {
@@ -313,8 +402,8 @@ TextReportOptions text_options(const Flags& flags) {
   return options;
 }
 
-int run_command(const Flags& flags, const CLI::Option* tickets_option) {
-  ExperimentConfig config = make_config(flags, tickets_option);
+int run_command(const Flags& flags, const CLI::App& command) {
+  ExperimentConfig config = make_config(flags, command);
   OutputFiles outputs;
   outputs.add("--html", flags.html);
   outputs.add("--history", flags.history);
@@ -348,8 +437,8 @@ int run_command(const Flags& flags, const CLI::Option* tickets_option) {
                        failures);
 }
 
-int compare_command(const Flags& flags, const CLI::Option* tickets_option) {
-  ExperimentConfig config = make_config(flags, tickets_option);
+int compare_command(const Flags& flags, const CLI::App& command) {
+  ExperimentConfig config = make_config(flags, command);
   OutputFiles outputs;
   outputs.add("--html", flags.html);
   outputs.add("--trace", flags.trace);
@@ -385,6 +474,56 @@ int compare_command(const Flags& flags, const CLI::Option* tickets_option) {
                        flags.expect_safe, failures);
 }
 
+// Flags of `ticketsim step`.
+struct StepFlags {
+  std::string mode = "none";
+  int procs = 3;
+  std::int64_t tickets = 1;
+  int attempts = 1;
+  std::string store;
+  bool predict = false;
+};
+
+int step_command(const StepFlags& flags) {
+  ExperimentConfig config;
+  config.mode = mode_flag("--mode", flags.mode);
+  if (flags.procs < 1 || flags.procs > 9) {
+    throw UsageError(
+        "--procs", fmt::format("step shows 1 to 9 customers, one key each (got {})", flags.procs));
+  }
+  config.procs = flags.procs;
+  config.tickets = flags.tickets;
+  config.attempts = flags.attempts;
+  config.store_path = flags.store;
+  StepUiOptions options;
+  options.predict = flags.predict;
+  options.use_color = stdout_wants_color();
+  return run_step_ui(config, options, STDIN_FILENO, STDOUT_FILENO);
+}
+
+// Flags of `ticketsim demo`.
+struct DemoFlags {
+  std::string lang = "en";
+  std::string pace;
+  int procs = 15;
+};
+
+int demo_command(const DemoFlags& flags) {
+  DemoOptions options;
+  options.lang = flags.lang;
+  if (!demo_text(flags.lang)) {
+    throw UsageError("--lang", "unknown language '" + flags.lang + "'; expected en or zh");
+  }
+  if (!flags.pace.empty()) options.pace = duration_flag("--pace", flags.pace);
+  if (flags.procs < 2 || flags.procs > 100) {
+    throw UsageError("--procs",
+                     fmt::format("the demo takes 2 to 100 customers (got {})", flags.procs));
+  }
+  options.procs = flags.procs;
+  options.use_color = stdout_wants_color();
+  return run_demo(options, STDIN_FILENO, STDOUT_FILENO);
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -395,12 +534,10 @@ int run_cli(int argc, char** argv) {
   Flags run_flags;
   Flags compare_flags;
   compare_flags.trials = 3;  // a comparison states medians: more than one trial per mode
-  CLI::Option* run_tickets = nullptr;
-  CLI::Option* compare_tickets = nullptr;
 
   CLI::App* run = app.add_subcommand("run", "Run one mode and report what happened");
   run->add_option("--mode", run_flags.mode, mode_names_for_humans())->capture_default_str();
-  add_common_flags(*run, run_flags, run_tickets);
+  add_common_flags(*run, run_flags);
   run->add_flag("--customers", run_flags.customers,
                 "List every customer: pid, parent pid, what it saw, read and wrote");
   run->add_option("--history", run_flags.history,
@@ -416,7 +553,28 @@ int run_cli(int argc, char** argv) {
       ->add_option("--modes", compare_flags.modes,
                    "Comma list of modes, or all (" + mode_names_for_humans() + ")")
       ->capture_default_str();
-  add_common_flags(*compare, compare_flags, compare_tickets);
+  add_common_flags(*compare, compare_flags);
+
+  StepFlags step_flags;
+  CLI::App* step = app.add_subcommand(
+      "step", "Move real customer processes one step at a time, by key (for a classroom)");
+  step->add_option("--mode", step_flags.mode, mode_names_for_humans())->capture_default_str();
+  step->add_option("--procs", step_flags.procs, "Customers, 1 to 9 (keys 1-9)")
+      ->capture_default_str();
+  step->add_option("--tickets", step_flags.tickets, "Tickets in the store")->capture_default_str();
+  step->add_option("--attempts", step_flags.attempts, "Purchases per customer")
+      ->capture_default_str();
+  step->add_option("--store", step_flags.store, "JSON store (read, never modified)");
+  step->add_flag("--predict", step_flags.predict,
+                 "Hide counts and outcomes until revealed (r): students guess first");
+
+  DemoFlags demo_flags;
+  CLI::App* demo =
+      app.add_subcommand("demo", "The lesson, narrated: oversell, then each lock, then the cost");
+  demo->add_option("--lang", demo_flags.lang, "en or zh")->capture_default_str();
+  demo->add_option("--pace", demo_flags.pace,
+                   "Pause between acts (e.g. 2s, or 0 for none); default: Enter on a terminal");
+  demo->add_option("--procs", demo_flags.procs, "Customers")->capture_default_str();
 
   try {
     app.parse(argc, argv);
@@ -432,8 +590,10 @@ int run_cli(int argc, char** argv) {
 
   install_interrupt_handlers();
   try {
-    if (run->parsed()) return run_command(run_flags, run_tickets);
-    return compare_command(compare_flags, compare_tickets);
+    if (run->parsed()) return run_command(run_flags, *run);
+    if (step->parsed()) return step_command(step_flags);
+    if (demo->parsed()) return demo_command(demo_flags);
+    return compare_command(compare_flags, *compare);
   } catch (const UsageError& e) {
     std::cerr << "ticketsim: " << e.what() << "\n";
     return kExitUsage;

@@ -63,6 +63,9 @@ class CustomerProcesses {
   // each child reaped or stopped through `hooks`.
   WaitEnd wait_all(std::int64_t deadline_ns, const WaitHooks& hooks);
 
+  // Reaps whatever has exited (and reports stopped children), without blocking.
+  void poll(const WaitHooks& hooks) { reap_available(hooks); }
+
   // Sends SIGCONT to a stopped child.
   void resume(pid_t pid) { ::kill(pid, SIGCONT); }
 

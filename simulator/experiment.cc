@@ -9,12 +9,23 @@
 namespace ticketsim {
 namespace {
 
-// The bytes every trial starts from: the user's file unchanged, or with --tickets applied.
-struct PreparedStore {
-  std::string label;
-  std::string bytes;
-  std::int64_t tickets = 0;
-};
+double median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  std::size_t middle = values.size() / 2;
+  return values.size() % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+}
+
+}  // namespace
+
+bool explains(const TrialResult& trial) { return trial.unsafe() || trial.stalled; }
+
+const TrialResult* explained_trial(const ExperimentResult& result) {
+  for (const TrialResult& trial : result.trials) {
+    if (explains(trial)) return &trial;
+  }
+  return result.trials.empty() ? nullptr : &result.trials.back();
+}
 
 PreparedStore prepare_store(const ExperimentConfig& config) {
   PreparedStore prepared;
@@ -39,24 +50,6 @@ PreparedStore prepare_store(const ExperimentConfig& config) {
     prepared.bytes = loaded.document.serialize();
   }
   return prepared;
-}
-
-double median(std::vector<double> values) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  std::size_t middle = values.size() / 2;
-  return values.size() % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
-}
-
-}  // namespace
-
-bool explains(const TrialResult& trial) { return trial.unsafe() || trial.stalled; }
-
-const TrialResult* explained_trial(const ExperimentResult& result) {
-  for (const TrialResult& trial : result.trials) {
-    if (explains(trial)) return &trial;
-  }
-  return result.trials.empty() ? nullptr : &result.trials.back();
 }
 
 ModeSummary summarize(const ExperimentResult& result) {

@@ -24,6 +24,18 @@ struct ExperimentResult {
   bool wrote_back = false;  // config.in_place and the final store was written back
 };
 
+// The store every trial of an experiment starts from: the user's file unchanged (or with
+// config.tickets applied, keeping every other byte), a normalised copy when its count is
+// not in canonical form, or a fresh {"count": N} store when config names no file.
+struct PreparedStore {
+  std::string label;  // the store's path, or "(fresh store)"
+  std::string bytes;
+  std::int64_t tickets = 0;
+};
+
+// Loads and validates config.store_path (or makes a fresh store). Throws StoreError.
+PreparedStore prepare_store(const ExperimentConfig& config);
+
 // Statistics over one experiment's trials: the row a comparison shows per mode.
 struct ModeSummary {
   Mode mode = Mode::kNone;

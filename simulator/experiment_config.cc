@@ -12,14 +12,27 @@ std::string_view schedule_name(Schedule schedule) {
       return "free";
     case Schedule::kLockstep:
       return "lockstep";
+    case Schedule::kScript:
+      return "script";
+    case Schedule::kRandom:
+      return "random";
+    case Schedule::kRoundRobin:
+      return "round-robin";
   }
   return "unknown";
 }
 
 std::optional<Schedule> parse_schedule(std::string_view name) {
-  if (name == "free") return Schedule::kFree;
-  if (name == "lockstep") return Schedule::kLockstep;
+  for (Schedule schedule : {Schedule::kFree, Schedule::kLockstep, Schedule::kScript,
+                            Schedule::kRandom, Schedule::kRoundRobin}) {
+    if (schedule_name(schedule) == name) return schedule;
+  }
   return std::nullopt;
+}
+
+bool is_controlled(Schedule schedule) {
+  return schedule == Schedule::kScript || schedule == Schedule::kRandom ||
+         schedule == Schedule::kRoundRobin;
 }
 
 std::string_view crash_point_name(CrashPoint point) {
@@ -101,6 +114,19 @@ void ExperimentConfig::validate() const {
   }
   if (in_place && trials != 1) {
     throw ConfigError("in-place", "writes one trial's result back to the store; use --trials 1");
+  }
+  if (schedule == Schedule::kScript) {
+    if (script.empty()) throw ConfigError("schedule", "the script has no steps");
+    try {
+      validate_script(script, procs, attempts);
+    } catch (const std::invalid_argument& e) {
+      throw ConfigError("schedule", e.what());
+    }
+  }
+  if (is_controlled(schedule) && (crash_probability > 0 || pause_holder)) {
+    throw ConfigError("schedule",
+                      "crash injection and --pause-holder run under the free and "
+                      "lockstep schedules; a controlled schedule moves one step at a time");
   }
   if (mode == Mode::kJoin && schedule == Schedule::kLockstep) {
     throw ConfigError("schedule",

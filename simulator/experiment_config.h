@@ -6,9 +6,11 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "locks/lock_mode.h"
 #include "simulator/duration.h"
+#include "simulator/step.h"
 #include "storage/store_file.h"
 
 namespace ticketsim {
@@ -17,7 +19,15 @@ namespace ticketsim {
 enum class Schedule {
   kFree,      // the OS decides; latency widens the race window; outcomes are statistical
   kLockstep,  // every customer has read the store before any customer may write
+  // Controlled: the parent lets exactly one step (search, acquire, read, write, release)
+  // happen at a time, so an interleaving is exact and repeatable. Latency is not used.
+  kScript,      // the steps of ExperimentConfig::script, in that order
+  kRandom,      // the next step drawn by a generator seeded with ExperimentConfig::seed
+  kRoundRobin,  // customers in turn, each taking its next step (blocked ones try anyway)
 };
+
+// True for the schedules in which the parent grants every step.
+bool is_controlled(Schedule schedule);
 
 std::string_view schedule_name(Schedule schedule);
 std::optional<Schedule> parse_schedule(std::string_view name);
@@ -67,6 +77,7 @@ class ConfigError : public std::invalid_argument {
 struct ExperimentConfig {
   Mode mode = Mode::kNone;
   Schedule schedule = Schedule::kFree;
+  std::vector<StepToken> script;  // Schedule::kScript: the interleaving to run
   int procs = 15;
   // Overrides the store's count; without a store file, the count of a fresh {"count": N}
   // store (1 when unset).

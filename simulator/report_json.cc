@@ -89,6 +89,19 @@ Json witnesses_json(const TrialResult& trial) {
   return witnesses;
 }
 
+Json steps_json(const TrialResult& trial) {
+  Json steps = Json::array();
+  for (const StepRecord& step : trial.steps) {
+    Json entry{{"customer", step.customer + 1},
+               {"step", step_name(step.step)},
+               {"outcome", step_outcome_name(step.outcome)}};
+    if (step.value >= 0) entry["value"] = step.value;
+    if (!step.note.empty()) entry["note"] = step.note;
+    steps.push_back(std::move(entry));
+  }
+  return steps;
+}
+
 Json mutual_exclusion_json(const TrialResult& trial) {
   Json check;
   check["checked"] = trial.mutex.checked;
@@ -142,6 +155,11 @@ Json trial_json(const TrialResult& trial) {
   json["paused_ms"] = round_ms(static_cast<double>(trial.paused_ns) / 1e6);
   json["witnesses"] = witnesses_json(trial);
   json["mutual_exclusion"] = mutual_exclusion_json(trial);
+  if (!trial.steps.empty()) {
+    json["schedule_ran"] = trial.schedule_ran;
+    json["steps"] = steps_json(trial);
+    json["unfinished"] = trial.unfinished;
+  }
   return json;
 }
 
@@ -213,6 +231,9 @@ Json run_report_json(const ExperimentResult& result) {
   // every trial's own are in `trials`.
   const TrialResult* explained = explained_trial(result);
   json["witness_trial"] = explained != nullptr ? explained->index + 1 : 0;
+  if (explained != nullptr && !explained->steps.empty()) {
+    json["schedule_ran"] = explained->schedule_ran;  // --schedule replay:THIS_FILE reruns it
+  }
   json["witnesses"] = explained != nullptr ? witnesses_json(*explained) : Json::array();
   json["workload"] = workload_json(result.config, result.store_label, result.tickets);
   json["summary"] = summary_json(summary);

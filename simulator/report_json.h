@@ -18,6 +18,10 @@ nlohmann::ordered_json trial_json(const TrialResult& trial);
 // "customers", "text"}]. Customers are numbered from 1; times are ms since the trial began.
 nlohmann::ordered_json witnesses_json(const TrialResult& trial);
 
+// Controlled schedules: [{"customer", "step", "outcome": done|blocked|skipped, "value",
+// "note"}].
+nlohmann::ordered_json steps_json(const TrialResult& trial);
+
 // {"checked", "violations", "listed": [{"first": section, "second": section}]}.
 nlohmann::ordered_json mutual_exclusion_json(const TrialResult& trial);
 

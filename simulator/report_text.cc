@@ -34,14 +34,19 @@ std::string rate_text(double per_second) {
 std::string workload_line(const std::string& command, const ExperimentConfig& config,
                           std::int64_t tickets) {
   std::string line =
-      fmt::format("ticketsim {}: {} x {}, {}, latency {}", command,
-                  plural(config.procs, "customer"), plural(config.attempts, "attempt"),
-                  plural(tickets, "ticket"), format_duration_range(config.latency));
-  if (config.search_latency.count() > 0) {
+      fmt::format("ticketsim {}: {} x {}, {}", command, plural(config.procs, "customer"),
+                  plural(config.attempts, "attempt"), plural(tickets, "ticket"));
+  // A controlled schedule grants steps; it does not wait out think times.
+  if (!is_controlled(config.schedule)) {
+    line += fmt::format(", latency {}", format_duration_range(config.latency));
+  }
+  if (config.search_latency.count() > 0 && !is_controlled(config.schedule)) {
     line += fmt::format(", search latency {}", format_duration(config.search_latency));
   }
   line += fmt::format(", schedule {}", schedule_name(config.schedule));
-  if (!config.latency.fixed()) line += fmt::format(", seed {}", config.seed);
+  if (!config.latency.fixed() || config.schedule == Schedule::kRandom) {
+    line += fmt::format(", seed {}", config.seed);
+  }
   return line;
 }
 
@@ -250,6 +255,46 @@ std::string render_witnesses(const TrialResult& trial, int max_lines) {
   return out;
 }
 
+std::string describe(const StepRecord& step) {
+  std::string text = fmt::format("customer {} {}", step.customer + 1, step_name(step.step));
+  switch (step.outcome) {
+    case StepOutcome::kBlocked:
+      return text + ": BLOCKED (" + step.note + ")";
+    case StepOutcome::kSkipped:
+      return text + ": skipped (" + step.note + ")";
+    case StepOutcome::kDone:
+      break;
+  }
+  switch (step.step) {
+    case Step::kSearch:
+      return step.value >= 0 ? fmt::format("{}: saw {} left", text, step.value)
+                             : text + ": torn read";
+    case Step::kRead:
+      return step.value >= 0 ? fmt::format("{}: count={}", text, step.value) : text + ": torn read";
+    case Step::kWrite:
+      return step.note == "bought a ticket"
+                 ? fmt::format("{}: wrote count={}, bought a ticket", text, step.value)
+                 : text + ": " + step.note;
+    default:
+      return text;
+  }
+}
+
+std::string render_steps(const TrialResult& trial, int max_lines) {
+  if (trial.steps.empty()) return "";
+  std::string out = "Schedule that ran (rerun it exactly with --schedule script:\"...\"):\n  " +
+                    trial.schedule_ran + "\n\nSteps:\n";
+  for (std::size_t i = 0; i < trial.steps.size() && i < static_cast<std::size_t>(max_lines); ++i) {
+    out += fmt::format("  {:>3}. {}\n", i + 1, describe(trial.steps[i]));
+  }
+  if (trial.steps.size() > static_cast<std::size_t>(max_lines)) {
+    out += fmt::format("  ... and {} more (--json lists them all)\n",
+                       trial.steps.size() - static_cast<std::size_t>(max_lines));
+  }
+  for (const std::string& line : trial.unfinished) out += "  Unfinished: " + line + "\n";
+  return out;
+}
+
 std::string render_mutex_check(const TrialResult& trial) {
   if (!trial.mutex.checked) {
     return "Mutual exclusion: not checked (step times were not recorded)\n";
@@ -311,6 +356,8 @@ std::string render_run_report(const ExperimentResult& result, const TextReportOp
   std::string witnesses = render_witnesses(*shown, options.max_witnesses);
   if (!witnesses.empty()) out += "\n" + witnesses;
   out += "\n" + render_mutex_check(*shown);
+  std::string steps = render_steps(*shown, 40);
+  if (!steps.empty()) out += "\n" + steps;
   if (options.show_customers && !shown->customers.empty()) {
     out += "\nCustomers:\n" + customer_lines(*shown);
   }

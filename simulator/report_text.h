@@ -39,6 +39,12 @@ std::vector<std::string> explain_trial(const TrialResult& trial);
 std::string render_witnesses(const TrialResult& trial, int max_lines);
 std::string render_mutex_check(const TrialResult& trial);
 
+// Controlled schedules: the schedule that ran (replayable) and its steps, up to `max_lines`.
+std::string render_steps(const TrialResult& trial, int max_lines);
+
+// "1:search(saw 1)", "2:acquire[BLOCKED: customer 1 holds the lock]": one step, briefly.
+std::string describe(const StepRecord& step);
+
 // "1 ticket", "15 customers": `count` followed by `noun`, pluralised with "s".
 std::string plural(std::int64_t count, const std::string& noun);
 

@@ -1,24 +1,9 @@
 #include "simulator/shared_barrier.h"
 
-#include <linux/futex.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
-#include <climits>
+#include "simulator/futex.h"
 
 namespace ticketsim {
 namespace {
-
-// FUTEX_WAIT without FUTEX_PRIVATE_FLAG: the word is shared between processes.
-void futex_wait(std::atomic<std::uint32_t>* word, std::uint32_t expected) {
-  ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(word), FUTEX_WAIT, expected, nullptr,
-            nullptr, 0);
-}
-
-void futex_wake_all(std::atomic<std::uint32_t>* word) {
-  ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(word), FUTEX_WAKE, INT_MAX, nullptr,
-            nullptr, 0);
-}
 
 constexpr std::uint32_t generation_of(std::uint64_t state) {
   return static_cast<std::uint32_t>(state >> 32);

@@ -20,9 +20,11 @@ SharedTable::SharedTable(int procs, int attempts) : procs_(procs), attempts_(att
   const std::size_t header_bytes = round_up(sizeof(TableHeader), 64);
   const std::size_t slot_bytes =
       round_up(sizeof(CustomerSlot) * static_cast<std::size_t>(procs), 64);
+  const std::size_t mailbox_bytes =
+      round_up(sizeof(StepMailbox) * static_cast<std::size_t>(procs), 64);
   const std::size_t purchase_bytes =
       sizeof(PurchaseRecord) * static_cast<std::size_t>(procs) * static_cast<std::size_t>(attempts);
-  bytes_ = header_bytes + slot_bytes + purchase_bytes;
+  bytes_ = header_bytes + slot_bytes + mailbox_bytes + purchase_bytes;
   mapping_ = ::mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (mapping_ == MAP_FAILED) {
     mapping_ = nullptr;
@@ -32,7 +34,8 @@ SharedTable::SharedTable(int procs, int attempts) : procs_(procs), attempts_(att
   // The mapping is zero-filled; placement-new gives each object its default state.
   header_ = new (base) TableHeader();
   slots_ = new (base + header_bytes) CustomerSlot[procs];
-  purchases_ = reinterpret_cast<PurchaseRecord*>(base + header_bytes + slot_bytes);
+  mailboxes_ = new (base + header_bytes + slot_bytes) StepMailbox[procs];
+  purchases_ = reinterpret_cast<PurchaseRecord*>(base + header_bytes + slot_bytes + mailbox_bytes);
   for (std::size_t i = 0; i < static_cast<std::size_t>(procs) * static_cast<std::size_t>(attempts);
        ++i) {
     new (&purchases_[i]) PurchaseRecord();

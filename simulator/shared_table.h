@@ -22,6 +22,17 @@ struct TableHeader {
   std::atomic<std::int32_t> pause_taken{0};  // pause_holder: the first holder claims it
 };
 
+// The parent's word to one customer under a controlled schedule, and the customer's answer.
+// The parent writes `step`, then increments `granted` and wakes it; the customer performs
+// the step, writes `outcome` and `value`, then sets `finished` to `granted` and wakes it.
+struct StepMailbox {
+  std::atomic<std::uint32_t> granted{0};   // futex word the customer sleeps on
+  std::atomic<std::uint32_t> finished{0};  // futex word the parent sleeps on
+  std::atomic<std::uint8_t> step{0};       // the Step granted
+  std::atomic<std::uint8_t> outcome{0};    // 0: done, 1: blocked (the lock was taken)
+  std::atomic<std::int64_t> value{-1};     // the count seen, read or written, when any
+};
+
 // An anonymous MAP_SHARED mapping created by the parent before fork, so that every
 // customer writes into the same physical pages. Layout: header, one CustomerSlot per
 // customer, then procs x attempts PurchaseRecords. The store is under attack and cannot
@@ -36,6 +47,7 @@ class SharedTable {
   SharedTable& operator=(const SharedTable&) = delete;
 
   TableHeader& header() { return *header_; }
+  StepMailbox& mailbox(int customer) { return mailboxes_[customer]; }
   CustomerSlot& slot(int customer) { return slots_[customer]; }
   PurchaseRecord& purchase(int customer, int attempt) {
     return purchases_[static_cast<std::size_t>(customer) * static_cast<std::size_t>(attempts_) +
@@ -52,6 +64,7 @@ class SharedTable {
   TableHeader* header_ = nullptr;
   CustomerSlot* slots_ = nullptr;
   PurchaseRecord* purchases_ = nullptr;
+  StepMailbox* mailboxes_ = nullptr;
 };
 
 }  // namespace ticketsim

@@ -12,64 +12,18 @@
 #include "locks/lock_provider.h"
 #include "simulator/analysis.h"
 #include "simulator/clock.h"
+#include "simulator/controlled_trial.h"
 #include "simulator/customer.h"
 #include "simulator/customer_processes.h"
 #include "simulator/interrupt.h"
 #include "simulator/shared_table.h"
+#include "simulator/trial_resources.h"
 #include "simulator/trial_workspace.h"
 #include "storage/posix_io.h"
 #include "storage/store_file.h"
 #include "storage/store_scanner.h"
 
 namespace ticketsim {
-namespace {
-
-// A kernel-object name no other trial uses, now or in a concurrent run:
-// ticketsim.<pid>.<trial counter>.<random>.
-std::string unique_object_name() {
-  static std::atomic<unsigned> counter{0};
-  std::random_device random;
-  return fmt::format("ticketsim.{}.{}.{:08x}", ::getpid(), counter.fetch_add(1), random());
-}
-
-// Seeds customer `index` of trial `trial` from the experiment seed (distinct streams).
-std::uint64_t customer_seed(std::uint64_t seed, int trial, int index) {
-  return seed * 0x100000001B3ull ^ (static_cast<std::uint64_t>(trial) << 32) ^
-         static_cast<std::uint64_t>(index);
-}
-
-CustomerHistory copy_out(SharedTable& table, int index, bool keep_purchases) {
-  const CustomerSlot& slot = table.slot(index);
-  CustomerHistory history;
-  history.index = index;
-  history.pid = slot.pid;
-  history.ppid = slot.ppid;
-  history.t_spawn = slot.t_spawn;
-  history.t_exit = slot.t_exit;
-  history.search = slot.search;
-  history.error.assign(slot.error, ::strnlen(slot.error, kCustomerErrorBytes));
-  if (keep_purchases) {
-    history.purchases.reserve(static_cast<std::size_t>(table.attempts()));
-    for (int attempt = 0; attempt < table.attempts(); ++attempt) {
-      history.purchases.push_back(table.purchase(index, attempt));
-    }
-  }
-  return history;
-}
-
-// Reads the trial's store after every customer is gone.
-void read_final_store(const std::string& path, TrialResult& result) {
-  try {
-    LoadedStore final_store = load_store(path);
-    result.final_count = final_store.document.count();
-    result.final_store = std::move(final_store.bytes);
-  } catch (const StoreError&) {
-    result.final_count.reset();
-  }
-}
-
-}  // namespace
-
 namespace {
 
 // Everything the parent learns about its customers while they run.
@@ -94,9 +48,8 @@ class TrialMonitor {
   // From now on, exits are the run's own SIGKILLs, not crashes.
   void start_killing() { killing_ = true; }
 
-  int wait_status(int customer) const { return wait_status_[static_cast<std::size_t>(customer)]; }
-  bool killed(int customer) const { return killed_[static_cast<std::size_t>(customer)]; }
   bool lock_timed_out() const { return lock_timed_out_; }
+  CustomerExits exits() const { return CustomerExits{wait_status_, killed_, lock_timed_out_}; }
 
  private:
   void on_exit(const ChildExit& exit) {
@@ -151,6 +104,7 @@ class TrialMonitor {
 
 TrialResult run_trial(const TrialInput& input) {
   const ExperimentConfig& config = *input.config;
+  if (is_controlled(config.schedule)) return run_controlled_trial(input);
   TrialResult result;
   result.index = input.index;
   result.mode = config.mode;
@@ -159,41 +113,9 @@ TrialResult run_trial(const TrialInput& input) {
   result.attempts = config.attempts;
   result.tickets = input.tickets;
 
-  std::string workdir = config.workdir.empty() ? default_workdir() : config.workdir;
-  std::unique_ptr<TrialWorkspace> workspace;
-  try {
-    workspace = std::make_unique<TrialWorkspace>(workdir, input.store_bytes);
-  } catch (const SystemError& e) {
-    throw RunError(e.what());
-  }
-  std::unique_ptr<LockProvider> locks;
-  try {
-    locks = make_lock_provider(config.mode, LockSite{workspace->lock_path(), unique_object_name()});
-  } catch (const LockError& e) {
-    throw RunError(std::string("cannot create the lock: ") + e.what());
-  }
-  std::unique_ptr<SharedTable> table;
-  try {
-    table = std::make_unique<SharedTable>(config.procs, config.attempts);
-  } catch (const SystemError& e) {
-    throw RunError(e.what());
-  }
-  TableHeader& header = table->header();
-  header.round_start.init(static_cast<std::uint32_t>(config.procs));
-  header.race_point.init(static_cast<std::uint32_t>(config.procs));
-  header.committed_count.store(input.tickets);
-  const bool search_is_shared = locks->readers_share();
-
-  std::vector<CustomerPlan> plans(static_cast<std::size_t>(config.procs));
-  for (int i = 0; i < config.procs; ++i) {
-    plans[i] = CustomerPlan{i,
-                            &config,
-                            workspace->store_path(),
-                            &input.store_bytes,
-                            locks.get(),
-                            table.get(),
-                            customer_seed(config.seed, input.index, i)};
-  }
+  TrialResources resources = TrialResources::create(input);
+  TableHeader& header = resources.table->header();
+  std::vector<CustomerPlan> plans = resources.plans(input);
 
   const std::int64_t deadline = monotonic_ns() + effective_trial_timeout(config).count();
   CustomerProcesses children(config.mode == Mode::kJoin ? 1 : config.procs);
@@ -208,7 +130,7 @@ TrialResult run_trial(const TrialInput& input) {
         end = CustomerProcesses::WaitEnd::kInterrupted;
         break;
       }
-      const CustomerPlan& plan = plans[i];
+      const CustomerPlan& plan = plans[static_cast<std::size_t>(i)];
       children.spawn(i, [&plan] { return run_customer(plan); });
       ++started;
       if (config.mode == Mode::kJoin) {
@@ -240,74 +162,7 @@ TrialResult run_trial(const TrialInput& input) {
   // wait noticed.
   if (monitor.lock_timed_out()) result.stalled = true;
   result.wall_ns = monotonic_ns() - result.t_start;
-
-  // The last holder may have died mid-write with nobody after it to repair the store: the
-  // end-of-trial check does what the next holder would have done.
-  bool repaired_at_end = false;
-  if (locks->reports_dead_owner() && header.write_in_progress.load() != 0) {
-    StoreScan scan = scan_store(input.store_bytes);
-    StoreFile(workspace->store_path(), config.write)
-        .replace(with_count(input.store_bytes, scan, header.committed_count.load()));
-    repaired_at_end = true;
-  }
-  read_final_store(workspace->store_path(), result);
-  std::vector<CustomerHistory> customers;
-  customers.reserve(static_cast<std::size_t>(config.procs));
-  for (int i = 0; i < config.procs; ++i) {
-    const CustomerSlot& slot = table->slot(i);
-    CustomerHistory history = copy_out(*table, i, /*keep_purchases=*/true);
-    history.wait_status = monitor.wait_status(i);
-    history.killed_by_run = monitor.killed(i);
-    history.repairs = slot.repairs;
-    history.lock_timed_out = slot.lock_timed_out != 0;
-    history.t_paused = slot.t_paused;
-    history.t_resumed = slot.t_resumed;
-    bool died = WIFSIGNALED(history.wait_status) && !history.killed_by_run;
-    if (died) {
-      ++result.crashed;
-      if (slot.crash_point != 0) {
-        history.crashed_at = static_cast<CrashPoint>(slot.crash_point - 1);
-        history.crash_attempt = slot.crash_attempt;
-      }
-      history.died_holding_lock = slot.holding != 0;
-      result.crashes.push_back(CrashedCustomer{i, slot.pid, history.crashed_at,
-                                               history.crash_attempt, history.died_holding_lock});
-    }
-    result.repairs += history.repairs;
-    result.lock_timeouts += history.lock_timed_out ? 1 : 0;
-    if (history.t_paused != 0) {
-      result.paused_ns +=
-          (history.t_resumed != 0 ? history.t_resumed : monotonic_ns()) - history.t_paused;
-    }
-    for (const PurchaseRecord& purchase : history.purchases) {
-      if (purchase.t_lock_requested != 0 && purchase.t_lock_acquired >= purchase.t_lock_requested) {
-        result.lock_wait_ns += purchase.t_lock_acquired - purchase.t_lock_requested;
-      }
-    }
-    customers.push_back(std::move(history));
-  }
-  if (repaired_at_end) ++result.repairs;
-  if (result.stalled) {
-    std::string holders;
-    for (const CrashedCustomer& crash : result.crashes) {
-      if (crash.held_lock) holders += (holders.empty() ? "" : ", ") + describe(crash);
-    }
-    if (monitor.lock_timed_out()) {
-      result.stall_reason =
-          fmt::format("a customer waited {} for the {} lock and gave up",
-                      format_duration(effective_lock_timeout(config)), mode_name(config.mode));
-    } else {
-      result.stall_reason = fmt::format("the trial ran past its timeout of {}",
-                                        format_duration(effective_trial_timeout(config)));
-    }
-    if (!holders.empty()) result.stall_reason += "; it was held by dead " + holders;
-  }
-  analyse_trial(result, customers, search_is_shared);
-  result.times_recorded = config.record_times;
-  result.readers_share = search_is_shared;
-  result.purchases_per_s =
-      result.wall_ns > 0 ? static_cast<double>(result.purchases) * 1e9 / result.wall_ns : 0;
-  result.customers = std::move(customers);  // run_experiment drops what it does not keep
+  conclude_trial(result, input, resources, monitor.exits());
   return result;
 }
 

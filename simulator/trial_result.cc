@@ -4,6 +4,18 @@
 
 namespace ticketsim {
 
+std::string_view step_outcome_name(StepOutcome outcome) {
+  switch (outcome) {
+    case StepOutcome::kDone:
+      return "done";
+    case StepOutcome::kBlocked:
+      return "blocked";
+    case StepOutcome::kSkipped:
+      return "skipped";
+  }
+  return "unknown";
+}
+
 std::string describe(const CrashedCustomer& crash) {
   std::string how = crash.crashed_at
                         ? fmt::format("crashed {} in purchase {}",

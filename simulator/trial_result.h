@@ -13,6 +13,7 @@
 #include "simulator/customer_record.h"
 #include "simulator/experiment_config.h"
 #include "simulator/mutual_exclusion.h"
+#include "simulator/step.h"
 #include "simulator/witnesses.h"
 
 namespace ticketsim {
@@ -36,6 +37,22 @@ struct CustomerHistory {
   bool lock_timed_out = false;           // it gave up waiting for the lock
   std::int64_t t_paused = 0;             // pause_holder: stopped holding the lock ...
   std::int64_t t_resumed = 0;            // ... until here (0: never resumed)
+};
+
+// What became of one step a controlled schedule asked for.
+enum class StepOutcome {
+  kDone,     // it happened
+  kBlocked,  // it could not happen now (the lock was taken; join: an earlier customer runs)
+  kSkipped,  // it was not this customer's next step (e.g. a read after a blocked acquire)
+};
+std::string_view step_outcome_name(StepOutcome outcome);
+
+struct StepRecord {
+  int customer = 0;  // 0-based
+  Step step = Step::kSearch;
+  StepOutcome outcome = StepOutcome::kDone;
+  std::int64_t value = -1;  // the count seen (search), read (read) or written (write)
+  std::string note;         // why it was blocked or skipped; what the write did
 };
 
 // A customer that died from a signal the run did not send, as a report names it.
@@ -88,6 +105,13 @@ struct TrialResult {
   MutexCheck mutex;     // overlapping critical sections (mutex_violations is mutex.violations)
   bool times_recorded = true;
   bool readers_share = true;  // searches held a reader lock that admits other readers
+
+  // Controlled schedules: every step asked for, in order; the schedule that ran (every step
+  // granted, blocked ones included), which `--schedule script:"..."` replays exactly; and
+  // the customers it left unfinished, with why.
+  std::vector<StepRecord> steps;
+  std::string schedule_ran;
+  std::vector<std::string> unfinished;
 
   // Every customer's record; empty unless config.keep_history keeps this trial's.
   std::vector<CustomerHistory> customers;
