@@ -1,4 +1,4 @@
-// Deadlines: CLOCK_MONOTONIC times, converted for APIs that want wall-clock time.
+// The monotonic clock, and deadlines on it converted for APIs that want wall-clock time.
 #pragma once
 
 #include <time.h>
@@ -9,8 +9,9 @@
 
 namespace ticketsim {
 
-// CLOCK_MONOTONIC now, in nanoseconds.
-inline std::int64_t monotonic_now_ns() {
+// CLOCK_MONOTONIC now, in nanoseconds: the one clock every customer and the parent use
+// (comparable across processes on one machine), and the clock of every deadline.
+inline std::int64_t monotonic_ns() {
   timespec now{};
   ::clock_gettime(CLOCK_MONOTONIC, &now);
   return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
@@ -22,7 +23,7 @@ inline timespec realtime_deadline(std::int64_t deadline_ns) {
   timespec now{};
   ::clock_gettime(CLOCK_REALTIME, &now);
   std::int64_t at = static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec +
-                    (deadline_ns - monotonic_now_ns());
+                    (deadline_ns - monotonic_ns());
   return timespec{static_cast<time_t>(at / 1'000'000'000), static_cast<long>(at % 1'000'000'000)};
 }
 
@@ -30,7 +31,7 @@ inline timespec realtime_deadline(std::int64_t deadline_ns) {
 // (universal_time, never local time: see DESIGN.md).
 inline boost::posix_time::ptime utc_deadline(std::int64_t deadline_ns) {
   return boost::posix_time::microsec_clock::universal_time() +
-         boost::posix_time::microseconds((deadline_ns - monotonic_now_ns()) / 1000);
+         boost::posix_time::microseconds((deadline_ns - monotonic_ns()) / 1000);
 }
 
 }  // namespace ticketsim

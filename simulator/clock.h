@@ -1,4 +1,4 @@
-// The one clock every customer and the parent use: CLOCK_MONOTONIC, in nanoseconds.
+// Sleeping on the monotonic clock (monotonic_ns itself is in locks/deadline.h).
 #pragma once
 
 #include <time.h>
@@ -6,14 +6,9 @@
 #include <cerrno>
 #include <cstdint>
 
-namespace ticketsim {
+#include "locks/deadline.h"
 
-// CLOCK_MONOTONIC now, in nanoseconds. Comparable across processes on one machine.
-inline std::int64_t monotonic_ns() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
+namespace ticketsim {
 
 // Sleeps until CLOCK_MONOTONIC reaches `deadline_ns`, resuming after signals.
 inline void sleep_until_ns(std::int64_t deadline_ns) {

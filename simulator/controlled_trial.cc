@@ -3,18 +3,11 @@
 #include <fmt/format.h>
 
 #include "simulator/interrupt.h"
+#include "simulator/random.h"
 #include "simulator/step_driver.h"
 
 namespace ticketsim {
 namespace {
-
-// splitmix64, as the customers use it: the same sequence on every platform.
-std::uint64_t next_random(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
 
 void run_script(StepDriver& driver, const std::vector<StepToken>& script) {
   for (const StepToken& token : script) {

@@ -13,25 +13,12 @@
 #include <fmt/format.h>
 
 #include "simulator/clock.h"
+#include "simulator/random.h"
 #include "storage/store_file.h"
 #include "storage/store_scanner.h"
 
 namespace ticketsim {
 namespace {
-
-// splitmix64: a tiny, well-mixed generator whose sequence is the same on every platform,
-// so a seed reproduces the same latencies and crashes anywhere.
-std::uint64_t next_random(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
-// Uniform in [0, 1), from the top 53 bits.
-double next_unit(std::uint64_t& state) {
-  return static_cast<double>(next_random(state) >> 11) * 0x1.0p-53;
-}
 
 std::int64_t draw_latency_ns(const DurationRange& range, std::uint64_t& state) {
   std::int64_t min = range.min.count();

@@ -191,14 +191,7 @@ const StepRecord& StepDriver::step(int customer, std::optional<Step> expected) {
 }
 
 TrialResult StepDriver::finish() {
-  TrialResult result;
-  const ExperimentConfig& config = *input_.config;
-  result.index = input_.index;
-  result.mode = config.mode;
-  result.schedule = config.schedule;
-  result.procs = config.procs;
-  result.attempts = config.attempts;
-  result.tickets = input_.tickets;
+  TrialResult result = start_result(input_);
   result.t_start = t_start_;
   for (int i = 0; i < procs(); ++i) {
     if (finished(i)) continue;

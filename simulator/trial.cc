@@ -105,13 +105,7 @@ class TrialMonitor {
 TrialResult run_trial(const TrialInput& input) {
   const ExperimentConfig& config = *input.config;
   if (is_controlled(config.schedule)) return run_controlled_trial(input);
-  TrialResult result;
-  result.index = input.index;
-  result.mode = config.mode;
-  result.schedule = config.schedule;
-  result.procs = config.procs;
-  result.attempts = config.attempts;
-  result.tickets = input.tickets;
+  TrialResult result = start_result(input);
 
   TrialResources resources = TrialResources::create(input);
   TableHeader& header = resources.table->header();

@@ -107,6 +107,17 @@ std::vector<CustomerPlan> TrialResources::plans(const TrialInput& input) const {
   return plans;
 }
 
+TrialResult start_result(const TrialInput& input) {
+  TrialResult result;
+  result.index = input.index;
+  result.mode = input.config->mode;
+  result.schedule = input.config->schedule;
+  result.procs = input.config->procs;
+  result.attempts = input.config->attempts;
+  result.tickets = input.tickets;
+  return result;
+}
+
 void conclude_trial(TrialResult& result, const TrialInput& input, TrialResources& resources,
                     const CustomerExits& exits) {
   const ExperimentConfig& config = *input.config;

@@ -28,6 +28,9 @@ struct TrialResources {
   std::vector<CustomerPlan> plans(const TrialInput& input) const;
 };
 
+// A result with the trial's identity and workload filled in from `input`.
+TrialResult start_result(const TrialInput& input);
+
 // How each customer process ended, as the parent saw it.
 struct CustomerExits {
   std::vector<int> wait_status;  // by customer index
