@@ -86,7 +86,7 @@ class StepScreen {
       screen +=
           fmt::format("  {}  {:<22} {:<23} {}\n", c + 1, who, next_text, history_of(driver, c));
     }
-    screen += "\n" + message + "\n";
+    screen += fmt::format("\n{}\n", message);
     if (driver.all_finished()) {
       int sold = 0;
       for (int c = 0; c < driver.procs(); ++c) sold += driver.bought(c);
@@ -106,7 +106,7 @@ class StepScreen {
  private:
   bool shown() const { return !options_.predict || revealed_; }
   std::string bold(const std::string& text) const {
-    return options_.use_color ? "\x1b[1m" + text + "\x1b[0m" : text;
+    return options_.use_color ? fmt::format("\x1b[1m{}\x1b[0m", text) : text;
   }
 
   std::string history_of(const StepDriver& driver, int customer) const {
@@ -161,7 +161,7 @@ int run_step_ui(const ExperimentConfig& config, const StepUiOptions& options, in
       int customer = *key - '1';
       const StepRecord& step = driver->step(customer);
       if (step.outcome != StepOutcome::kSkipped) taken.push_back(StepToken{customer, step.step});
-      message = "Last: " + describe(step);
+      message = fmt::format("Last: {}", describe(step));
     } else if (*key == 'u' || *key == 'U') {
       if (taken.empty()) {
         message = "Nothing to undo.";
@@ -188,7 +188,9 @@ int run_step_ui(const ExperimentConfig& config, const StepUiOptions& options, in
   experiment.tickets = store.tickets;
   experiment.trials.push_back(std::move(result));
   experiment.interrupted_by = interrupt_signal();
-  write_all(out_fd, "\n" + render_run_report(experiment, TextReportOptions{options.use_color}), "");
+  write_all(
+      out_fd,
+      fmt::format("\n{}", render_run_report(experiment, TextReportOptions{options.use_color})), "");
   return experiment.interrupted_by != 0 ? 128 + experiment.interrupted_by : 0;
 }
 
