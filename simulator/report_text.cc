@@ -310,9 +310,16 @@ std::string render_mutex_check(const TrialResult& trial) {
   };
   std::string out = fmt::format("Mutual exclusion: BROKEN, {} overlapped, e.g.\n",
                                 plural(trial.mutex.violations, "pair"));
-  for (std::size_t i = 0; i < trial.mutex.listed.size() && i < 3; ++i) {
-    out += "  " + section(trial.mutex.listed[i].first) + " and " +
-           section(trial.mutex.listed[i].second) + "\n";
+  // Two purchases overlapping tell the story best; searches overlapping a purchase come next.
+  std::vector<const MutexViolation*> examples;
+  for (bool purchases_only : {true, false}) {
+    for (const MutexViolation& violation : trial.mutex.listed) {
+      bool both_purchases = !violation.first.search && !violation.second.search;
+      if (both_purchases == purchases_only && examples.size() < 3) examples.push_back(&violation);
+    }
+  }
+  for (const MutexViolation* violation : examples) {
+    out += "  " + section(violation->first) + " and " + section(violation->second) + "\n";
   }
   return out;
 }
@@ -412,7 +419,7 @@ std::string render_compare_report(const Comparison& comparison,
     if (summary.mode == Mode::kNone || baseline == nullptr || baseline->wall_ms_median <= 0) {
       continue;
     }
-    costs += fmt::format("  {:<12} {:.1f}x the wall time of none ({})\n", mode_name(summary.mode),
+    costs += fmt::format("  {:<13} {:.1f}x the wall time of none ({})\n", mode_name(summary.mode),
                          summary.wall_ms_median / baseline->wall_ms_median, summary.verdict);
   }
   if (!costs.empty()) out += "\nWhat safety cost (median wall time):\n" + costs;
