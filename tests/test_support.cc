@@ -152,11 +152,31 @@ CommandResult run_command(const std::vector<std::string>& argv) {
 
 CommandResult run_restricted(const std::vector<std::string>& argv,
                              const Restrictions& restrictions) {
+  // The unprivileged user may not be able to reach the build tree (a clone in a 0700
+  // directory): run a copy of the program from a directory everyone can read.
+  std::vector<std::string> copied = argv;
+  std::string copy_dir;
+  if (restrictions.drop_root && ::geteuid() == 0) {
+    std::string pattern = "/tmp/ticketsim-bin-XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    copy_dir = pattern;
+    std::filesystem::permissions(copy_dir, std::filesystem::perms(0755));
+    copied[0] = copy_dir + "/" + std::filesystem::path(argv[0]).filename().string();
+    std::filesystem::copy_file(argv[0], copied[0]);
+    std::filesystem::permissions(copied[0], std::filesystem::perms(0755));
+  }
+  struct RemoveCopy {
+    std::string dir;
+    ~RemoveCopy() {
+      std::error_code ignored;
+      if (!dir.empty()) std::filesystem::remove_all(dir, ignored);
+    }
+  } remove_copy{copy_dir};
   int out_pipe[2], err_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
     throw std::runtime_error("pipe failed");
   }
-  auto args = c_argv(argv);
+  auto args = c_argv(copied);
   std::fflush(nullptr);
   pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
