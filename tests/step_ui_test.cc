@@ -19,7 +19,8 @@ namespace {
 class TmuxSession {
  public:
   explicit TmuxSession(const std::string& command)
-      : socket_("ticketsim-test-" + std::to_string(::getpid())) {
+      : socket_("ticketsim-test-" + std::to_string(::getpid()) + "-" +
+                std::to_string(++sessions_)) {
     auto started = tmux({"new-session", "-d", "-s", "t", "-x", "120", "-y", "30", command});
     REQUIRE(started.exit_code == 0);
   }
@@ -46,6 +47,7 @@ class TmuxSession {
     args.insert(args.begin(), {"/usr/bin/tmux", "-L", socket_});
     return run_command(args);
   }
+  static inline int sessions_ = 0;  // one server socket per session, even in one process
   std::string socket_;
 };
 
