@@ -82,7 +82,9 @@ class Customer {
         slot_(plan.table->slot(plan.index)),
         header_(plan.table->header()),
         latency_random_(plan.seed),
-        crash_random_(plan.seed ^ 0xC3A5C85C97CB3127ull) {}
+        crash_random_(plan.seed ^ 0xC3A5C85C97CB3127ull),
+        lock_timeout_(effective_lock_timeout(config_)),
+        honours_deadline_(plan.locks->honours_deadline()) {}
 
   void run() {
     slot_.pid = ::getpid();
@@ -117,8 +119,7 @@ class Customer {
 
   // When to give up waiting for the lock: only for locks that honour deadlines.
   std::int64_t lock_deadline() const {
-    if (!plan_.locks->honours_deadline()) return 0;
-    return monotonic_ns() + effective_lock_timeout(config_).count();
+    return honours_deadline_ ? monotonic_ns() + lock_timeout_.count() : 0;
   }
 
   // Takes the lock, or records the timeout and throws LockTimedOut. Repairs the store
@@ -128,8 +129,7 @@ class Customer {
     if (acquisition == Acquisition::kTimedOut) {
       slot_.lock_timed_out = 1;
       throw LockTimedOut(fmt::format("gave up waiting for the {} lock after {}",
-                                     mode_name(config_.mode),
-                                     format_duration(effective_lock_timeout(config_))));
+                                     mode_name(config_.mode), format_duration(lock_timeout_)));
     }
     slot_.holding = 1;
     if (acquisition == Acquisition::kPreviousOwnerDied) {
@@ -246,6 +246,8 @@ class Customer {
   TableHeader& header_;
   std::uint64_t latency_random_;
   std::uint64_t crash_random_;
+  const Nanoseconds lock_timeout_;  // Computed once: acquire() is on the purchase path.
+  const bool honours_deadline_;
   bool crash_this_purchase_ = false;
   bool journal_ = false;
   std::optional<StoreFile> store_;
