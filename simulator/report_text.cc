@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -130,14 +131,21 @@ std::string plural(std::int64_t count, const std::string& noun) {
 
 std::vector<std::string> explain_trial(const TrialResult& trial) {
   std::vector<std::string> sentences;
+  // Findings say something went wrong; the crash and pause sentences only give context,
+  // so a trial with no finding still ends with the mode's closing sentence.
+  bool found = false;
+  auto finding = [&](std::string sentence) {
+    sentences.push_back(std::move(sentence));
+    found = true;
+  };
   if (trial.interrupted_by != 0) {
-    sentences.push_back(
+    finding(
         fmt::format("Interrupted by {}: every customer was killed and reaped; "
                     "the figures cover what finished.",
                     ::strsignal(trial.interrupted_by)));
   }
   if (trial.stalled) {
-    sentences.push_back(
+    finding(
         fmt::format("The trial stalled: {}. Every customer was killed and reaped, "
                     "and the figures cover what finished.",
                     trial.stall_reason.empty() ? "it did not finish in time" : trial.stall_reason));
@@ -177,14 +185,14 @@ std::vector<std::string> explain_trial(const TrialResult& trial) {
         static_cast<double>(trial.paused_ns) / 1e6, static_cast<double>(trial.lock_wait_ns) / 1e6));
   }
   if (trial.oversold > 0) {
-    sentences.push_back(fmt::format(
+    finding(fmt::format(
         "{} told \"you bought a ticket\", but the store held {}: {} oversold.",
         trial.sold == 1 ? "1 customer was" : fmt::format("{} customers were", trial.sold),
         plural(trial.tickets, "ticket"), plural(trial.oversold, "ticket")));
   }
   if (trial.lost_updates > 0) {
     std::int64_t went_down = trial.tickets - trial.final_count.value_or(trial.tickets);
-    sentences.push_back(fmt::format(
+    finding(fmt::format(
         "{} vanished (lost updates): {} should have taken the count down by {}, but it went "
         "down by {} (from {} to {}): customers read the same count and each wrote count-1 "
         "over the others.",
@@ -196,7 +204,7 @@ std::vector<std::string> explain_trial(const TrialResult& trial) {
     bool died_writing =
         std::any_of(trial.crashes.begin(), trial.crashes.end(),
                     [](const CrashedCustomer& c) { return c.crashed_at == CrashPoint::kMidWrite; });
-    sentences.push_back(fmt::format(
+    finding(fmt::format(
         "{} found a half-written store (torn reads): {}",
         trial.torn_reads == 1 ? "1 read" : fmt::format("{} reads", trial.torn_reads),
         died_writing ? "a customer died mid-write and left it so; --write atomic leaves the old "
@@ -204,18 +212,13 @@ std::vector<std::string> explain_trial(const TrialResult& trial) {
                      : "a rewrite is not atomic to a reader that takes no lock."));
   }
   if (trial.errors > 0) {
-    sentences.push_back(fmt::format("{} reported an error (see --customers or --json).",
-                                    plural(trial.errors, "customer")));
+    finding(fmt::format("{} reported an error (see --customers or --json).",
+                        plural(trial.errors, "customer")));
   }
   if (!trial.final_count) {
-    sentences.push_back("The store did not parse at the end of the trial.");
+    finding("The store did not parse at the end of the trial.");
   }
-  bool only_context = std::all_of(sentences.begin(), sentences.end(), [&](const std::string& s) {
-    return s.rfind("A lock holder was stopped", 0) == 0 ||
-           (!trial.stalled && s.find(" died: ") != std::string::npos);
-  });
-  if (sentences.empty() ||
-      (only_context && !trial.unsafe() && !trial.stalled && trial.final_count)) {
+  if (!found && (sentences.empty() || !trial.unsafe())) {
     if (trial.mode == Mode::kNone) {
       sentences.push_back(
           "No race was observed this time, but mode none protects nothing: the OS happened "
