@@ -37,9 +37,6 @@ void analyse_trial(TrialResult& result, const std::vector<CustomerHistory>& cust
       }
     }
   }
-  result.injected_crashes = static_cast<int>(std::count_if(
-      customers.begin(), customers.end(),
-      [](const CustomerHistory& customer) { return customer.crashed_at.has_value(); }));
   result.oversold = std::max<std::int64_t>(0, result.sold - result.tickets);
   result.lost_updates =
       result.final_count ? result.sold - (result.tickets - *result.final_count) : 0;

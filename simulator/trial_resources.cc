@@ -150,6 +150,7 @@ void conclude_trial(TrialResult& result, const TrialInput& input, TrialResources
       if (slot.crash_point != 0) {
         history.crashed_at = static_cast<CrashPoint>(slot.crash_point - 1);
         history.crash_attempt = slot.crash_attempt;
+        ++result.injected_crashes;
       }
       history.died_holding_lock = slot.holding != 0;
       result.crashes.push_back(CrashedCustomer{i, slot.pid, history.crashed_at,
