@@ -29,11 +29,36 @@ std::string read_schedule_file(const std::string& path) {
   }
 }
 
-std::vector<StepToken> script_flag(std::string_view text) {
+// Runs `config` on the scripted schedule `text`; a bad script is a --schedule error.
+void use_script(ExperimentConfig& config, std::string_view text) {
   try {
-    return parse_script(text);
+    config.script = parse_script(text);
   } catch (const std::invalid_argument& e) {
     throw UsageError("--schedule", e.what());
+  }
+  config.schedule = Schedule::kScript;
+}
+
+// --schedule replay:PATH: the schedule (and, unless given, the workload) of a run --json
+// report, or a plain schedule file.
+void use_replay(const std::string& path, ExperimentConfig& config, const GivenFlags& given) {
+  std::string text = read_schedule_file(path);
+  auto report = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (report.is_discarded()) return use_script(config, text);  // a plain schedule file
+  if (!report.is_object() || !report.contains("schedule_ran") ||
+      !report["schedule_ran"].is_string() || report["schedule_ran"].get<std::string>().empty()) {
+    throw UsageError("--schedule", "'" + path +
+                                       "' is not a ticketsim run --json report of a "
+                                       "controlled schedule (no \"schedule_ran\")");
+  }
+  use_script(config, report["schedule_ran"].get<std::string>());
+  try {
+    if (!given.mode) config.mode = mode_flag("--schedule", report.at("mode").get<std::string>());
+    if (!given.procs) config.procs = report.at("procs").get<int>();
+    if (!given.attempts) config.attempts = report.at("attempts").get<int>();
+    if (!given.tickets) config.tickets = report.at("tickets").get<std::int64_t>();
+  } catch (const nlohmann::json::exception& e) {
+    throw UsageError("--schedule", "'" + path + "' lacks the workload of the run: " + e.what());
   }
 }
 
@@ -120,43 +145,9 @@ Mode mode_flag(const std::string& flag, const std::string& text) {
 void apply_schedule_flag(const std::string& value, ExperimentConfig& config,
                          const GivenFlags& given) {
   auto starts_with = [&](std::string_view prefix) { return value.rfind(prefix, 0) == 0; };
-  if (starts_with("script:")) {
-    config.schedule = Schedule::kScript;
-    config.script = script_flag(std::string_view(value).substr(7));
-    return;
-  }
-  if (starts_with("file:")) {
-    config.schedule = Schedule::kScript;
-    config.script = script_flag(read_schedule_file(value.substr(5)));
-    return;
-  }
-  if (starts_with("replay:")) {
-    std::string path = value.substr(7);
-    std::string text = read_schedule_file(path);
-    auto report = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (report.is_discarded()) {  // a plain schedule file
-      config.schedule = Schedule::kScript;
-      config.script = script_flag(text);
-      return;
-    }
-    if (!report.is_object() || !report.contains("schedule_ran") ||
-        !report["schedule_ran"].is_string() || report["schedule_ran"].get<std::string>().empty()) {
-      throw UsageError("--schedule", "'" + path +
-                                         "' is not a ticketsim run --json report of a "
-                                         "controlled schedule (no \"schedule_ran\")");
-    }
-    config.schedule = Schedule::kScript;
-    config.script = script_flag(report["schedule_ran"].get<std::string>());
-    try {
-      if (!given.mode) config.mode = mode_flag("--schedule", report.at("mode").get<std::string>());
-      if (!given.procs) config.procs = report.at("procs").get<int>();
-      if (!given.attempts) config.attempts = report.at("attempts").get<int>();
-      if (!given.tickets) config.tickets = report.at("tickets").get<std::int64_t>();
-    } catch (const nlohmann::json::exception& e) {
-      throw UsageError("--schedule", "'" + path + "' lacks the workload of the run: " + e.what());
-    }
-    return;
-  }
+  if (starts_with("script:")) return use_script(config, std::string_view(value).substr(7));
+  if (starts_with("file:")) return use_script(config, read_schedule_file(value.substr(5)));
+  if (starts_with("replay:")) return use_replay(value.substr(7), config, given);
   auto schedule = parse_schedule(value);
   if (!schedule || *schedule == Schedule::kScript) {
     throw UsageError("--schedule",
