@@ -152,14 +152,21 @@ void fsync_or_throw(int fd, const std::string& path) {
 
 }  // namespace
 
-void StoreFile::write_text(std::string_view text) {
-  if (strategy_ == WriteStrategy::kInPlace) {
-    pwrite_all(fd_.get(), text, 0, "");
-    if (text.size() < text_.size()) truncate_or_throw(fd_.get(), text.size(), path());
-    return;
-  }
+void StoreFile::write_in_place(std::string_view text, bool truncate) {
+  pwrite_all(fd_.get(), text, 0, "");
+  if (truncate) truncate_or_throw(fd_.get(), text.size(), path());
+}
+
+UniqueFd StoreFile::write_temp(std::string_view text) {
   UniqueFd temp = open_or_throw(temp_path_, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   write_all(temp.get(), text, temp_path_);
+  return temp;
+}
+
+void StoreFile::write_text(std::string_view text) {
+  // In place, a text no shorter than the last read needs no truncate (one syscall fewer).
+  if (strategy_ == WriteStrategy::kInPlace) return write_in_place(text, text.size() < text_.size());
+  UniqueFd temp = write_temp(text);
   fsync_or_throw(temp.get(), temp_path_);
   temp.reset();
   if (::rename(temp_path_.c_str(), path_.c_str()) != 0) throw SystemError("rename", path_, errno);
@@ -171,22 +178,12 @@ void StoreFile::write_count(std::int64_t count) { write_text(rewritten(count)); 
 void StoreFile::write_count_partially(std::int64_t count) {
   std::string_view text = rewritten(count);
   std::string_view half = text.substr(0, text.size() / 2);
-  if (strategy_ == WriteStrategy::kInPlace) {
-    pwrite_all(fd_.get(), half, 0, "");
-    truncate_or_throw(fd_.get(), half.size(), path());
-    return;
-  }
-  UniqueFd temp = open_or_throw(temp_path_, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  write_all(temp.get(), half, temp_path_);
+  if (strategy_ == WriteStrategy::kInPlace) return write_in_place(half, /*truncate=*/true);
+  write_temp(half);  // closed at once; the store is untouched
 }
 
 void StoreFile::replace(std::string_view text) {
-  text_ = std::string_view();  // in place: truncate to exactly `text`
-  if (strategy_ == WriteStrategy::kInPlace) {
-    pwrite_all(fd_.get(), text, 0, "");
-    truncate_or_throw(fd_.get(), text.size(), path());
-    return;
-  }
+  if (strategy_ == WriteStrategy::kInPlace) return write_in_place(text, /*truncate=*/true);
   write_text(text);
 }
 
@@ -208,7 +205,7 @@ void write_file_atomically(const std::string& path, const std::string& bytes) {
     mode_t mode = (::stat(target.c_str(), &st) == 0) ? (st.st_mode & 07777) : 0644;
     if (::fchmod(temp.get(), mode) != 0) throw SystemError("chmod", temp_path, errno);
     write_all(temp.get(), bytes, temp_path);
-    if (::fsync(temp.get()) != 0) throw SystemError("fsync", temp_path, errno);
+    fsync_or_throw(temp.get(), temp_path);
     temp.reset();
     if (::rename(temp_path.c_str(), target.c_str()) != 0) {
       throw SystemError("rename", target.string(), errno);
@@ -218,7 +215,7 @@ void write_file_atomically(const std::string& path, const std::string& bytes) {
     throw;
   }
   UniqueFd dir = open_or_throw(directory.string(), O_RDONLY | O_DIRECTORY);
-  if (::fsync(dir.get()) != 0) throw SystemError("fsync", directory.string(), errno);
+  fsync_or_throw(dir.get(), directory.string());
 }
 
 }  // namespace ticketsim

@@ -96,6 +96,10 @@ class StoreFile {
   std::string_view rewritten(std::int64_t count);
   // Writes `text` as the whole store, by the object's strategy.
   void write_text(std::string_view text);
+  // In place: writes `text` at offset 0, then cuts the file to its size if `truncate`.
+  void write_in_place(std::string_view text, bool truncate);
+  // Atomic: writes `text` into a fresh temporary file and returns it, not yet renamed.
+  UniqueFd write_temp(std::string_view text);
 
   // Stores up to this size are read and rewritten in buffers inside the object (which a
   // customer keeps on its stack): a forked customer's first malloc costs about 10 us of
