@@ -4,7 +4,6 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include <cstring>
 #include <exception>
 #include <optional>
 #include <stdexcept>
@@ -25,11 +24,6 @@ std::int64_t draw_latency_ns(const DurationRange& range, std::uint64_t& state) {
   if (range.fixed()) return min;
   auto span = static_cast<std::uint64_t>(range.max.count() - min) + 1;
   return min + static_cast<std::int64_t>(next_random(state) % span);
-}
-
-void record_error(CustomerSlot& slot, const char* message) {
-  std::strncpy(slot.error, message, kCustomerErrorBytes - 1);
-  slot.error[kCustomerErrorBytes - 1] = '\0';
 }
 
 // The customer waited longer than the lock timeout.
@@ -265,12 +259,12 @@ int run_customer(const CustomerPlan& plan) noexcept {
     customer.run();
     return kCustomerExitOk;
   } catch (const LockTimedOut& e) {
-    record_error(customer.slot(), e.what());
+    customer.slot().set_error(e.what());
     status = kCustomerExitLockTimeout;
   } catch (const std::exception& e) {
-    record_error(customer.slot(), e.what());
+    customer.slot().set_error(e.what());
   } catch (...) {
-    record_error(customer.slot(), "unknown exception");
+    customer.slot().set_error("unknown exception");
   }
   if (PurchaseRecord* record = customer.current()) record->outcome = Outcome::kError;
   if (plan.config->record_times) customer.slot().t_exit = monotonic_ns();

@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace ticketsim {
@@ -64,6 +65,12 @@ struct CustomerSlot {
   std::int64_t t_paused = 0;             // SIGSTOPped holding the lock (pause_holder) ...
   std::int64_t t_resumed = 0;            // ... until here
   char error[kCustomerErrorBytes] = {};  // NUL-terminated; empty when no error
+
+  // Leaves `message` for the parent, truncated to fit and always NUL-terminated.
+  void set_error(const char* message) {
+    std::strncpy(error, message, kCustomerErrorBytes - 1);
+    error[kCustomerErrorBytes - 1] = '\0';
+  }
 };
 
 }  // namespace ticketsim

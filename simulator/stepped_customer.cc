@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <cstring>
 #include <exception>
 #include <optional>
 #include <stdexcept>
@@ -159,9 +158,9 @@ int run_stepped_customer(const CustomerPlan& plan) noexcept {
     customer.run();
     return kCustomerExitOk;
   } catch (const std::exception& e) {
-    std::strncpy(customer.slot().error, e.what(), kCustomerErrorBytes - 1);
+    customer.slot().set_error(e.what());
   } catch (...) {
-    std::strncpy(customer.slot().error, "unknown exception", kCustomerErrorBytes - 1);
+    customer.slot().set_error("unknown exception");
   }
   return kCustomerExitError;
 }
