@@ -2,10 +2,13 @@
 
 #include "simulator/cli_flags.h"
 
+#include <signal.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <fcntl.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
@@ -25,6 +28,7 @@
 #include "simulator/experiment.h"
 #include "simulator/history_export.h"
 #include "simulator/interrupt.h"
+#include "simulator/output_file.h"
 #include "simulator/report_html.h"
 #include "simulator/report_json.h"
 #include "simulator/report_text.h"
@@ -61,15 +65,6 @@ class Progress {
   bool enabled_;
 };
 
-int finish_status(bool interrupted_by_signal, int signal_number, bool raced, bool expect_safe,
-                  const std::vector<std::string>& failures) {
-  for (const std::string& failure : failures) std::cerr << "ticketsim: " << failure << "\n";
-  if (interrupted_by_signal) return 128 + signal_number;
-  if (!failures.empty()) return kExitRunFailed;
-  if (expect_safe && raced) return kExitRaceFound;
-  return kExitOk;
-}
-
 // Customer errors make the run a failure (exit 1); name the first one.
 void collect_failures(const ExperimentResult& result, std::vector<std::string>& failures) {
   for (const TrialResult& trial : result.trials) {
@@ -81,7 +76,9 @@ void collect_failures(const ExperimentResult& result, std::vector<std::string>& 
 }
 
 // Output files named by flags: checked before the experiment runs (a bad path is bad usage,
-// exit 2, nothing run), written atomically after it.
+// exit 2, nothing run). Each is built only when asked for, streamed into a temporary file
+// beside its target and renamed over it when complete: an interrupted or failed export
+// leaves nothing.
 class OutputFiles {
  public:
   void add(const std::string& flag, const std::string& path) {
@@ -95,22 +92,37 @@ class OutputFiles {
       throw UsageError(flag, "cannot write '" + path + "': directory '" + directory.string() +
                                  "' does not exist or is not writable");
     }
-    paths_[flag] = path;
+    paths_.emplace_back(flag, path);
   }
-  bool wants(const std::string& flag) const { return paths_.count(flag) > 0; }
-  // Writes `content` to the file named by `flag`; a failure is a failure of the run.
-  void write(const std::string& flag, const std::string& content) const {
-    auto it = paths_.find(flag);
+  bool empty() const { return paths_.empty(); }
+
+  // Writes the file named by `flag`, if any, with `produce(sink)`. A run interrupted before
+  // or during it writes nothing and says so; any other failure is a failure of the run.
+  template <typename Produce>
+  void write(const std::string& flag, Produce&& produce) {
+    auto it = std::find_if(paths_.begin(), paths_.end(),
+                           [&](const auto& entry) { return entry.first == flag; });
     if (it == paths_.end()) return;
+    if (interrupt_signal() != 0) {
+      not_written_.push_back(flag);
+      return;
+    }
     try {
-      write_file_atomically(it->second, content);
+      OutputFile file(it->second);
+      produce(static_cast<TextSink&>(file));
+      file.commit();
+    } catch (const OutputInterrupted&) {
+      not_written_.push_back(flag);
     } catch (const std::exception& e) {
       throw RunError(flag + ": " + e.what());
     }
   }
+  // The files an interrupt kept from being written, for the closing message.
+  const std::vector<std::string>& not_written() const { return not_written_; }
 
  private:
-  std::map<std::string, std::string> paths_;
+  std::vector<std::pair<std::string, std::string>> paths_;
+  std::vector<std::string> not_written_;
 };
 
 TextReportOptions text_options(const Flags& flags) {
@@ -122,8 +134,95 @@ TextReportOptions text_options(const Flags& flags) {
   return options;
 }
 
+// Refuses, before anything runs, every flag that could not apply to this run (exit 2):
+// a flag is honoured or refused, never silently ignored.
+void refuse_inapplicable_flags(const Flags& flags, const CLI::App& command,
+                               const ExperimentConfig& config) {
+  auto given = [&](const char* name) {
+    const CLI::Option* option = command.get_option_no_throw(name);
+    return option != nullptr && option->count() > 0;
+  };
+  if (flags.json && flags.timeline) {
+    throw UsageError("--timeline",
+                     "draws on the terminal, and --json prints nothing but JSON; use --html FILE "
+                     "for a timeline beside --json");
+  }
+  if (flags.no_times) {
+    for (const char* flag : {"--history", "--html", "--trace"}) {
+      if (given(flag)) {
+        throw UsageError(flag, "needs step times, and --no-times turns them off");
+      }
+    }
+    if (flags.timeline) throw UsageError("--timeline", "needs step times, and --no-times turns them off");
+  }
+  if (is_controlled(config.schedule)) {
+    for (const char* flag : {"--latency", "--search-latency"}) {
+      if (given(flag)) {
+        throw UsageError(flag, fmt::format("a controlled schedule ({}) grants one step at a time "
+                                           "and never waits out think times; drop {}",
+                                           schedule_name(config.schedule), flag));
+      }
+    }
+  }
+  if (given("--crash-at") && config.crash_probability == 0) {
+    throw UsageError("--crash-at", "says where injected crashes strike; add --crash-prob P");
+  }
+}
+
+// A replayed report supplies the workload its schedule was recorded for: a typed workload
+// flag that disagrees with it would run the script on another workload, so it is refused.
+void refuse_replay_overrides(const Flags& flags, const CLI::App& command) {
+  if (flags.schedule.rfind("replay:", 0) != 0) return;
+  for (const char* flag : {"--mode", "--procs", "--attempts", "--tickets"}) {
+    const CLI::Option* option = command.get_option_no_throw(flag);
+    if (option != nullptr && option->count() > 0) {
+      throw UsageError(flag, fmt::format("--schedule replay: reruns the report's own workload; "
+                                         "drop {} (or use script:\"...\" with a new workload)",
+                                         flag));
+    }
+  }
+}
+
+// Ends a command: failures on stderr, then the exit status. A closed stdout (SIGPIPE) ends
+// quietly; another interrupt exits 128 + its signal.
+int finish_status(int interrupted_by, bool raced, bool expect_safe,
+                  const std::vector<std::string>& failures, const OutputFiles& outputs) {
+  if (interrupted_by == SIGPIPE) return 128 + SIGPIPE;
+  for (const std::string& failure : failures) std::cerr << "ticketsim: " << failure << "\n";
+  if (interrupted_by != 0) {
+    for (const std::string& flag : outputs.not_written()) {
+      std::cerr << "ticketsim: interrupted by " << ::strsignal(interrupted_by) << ": " << flag
+                << " was not written\n";
+    }
+    return 128 + interrupted_by;
+  }
+  if (!failures.empty()) return kExitRunFailed;
+  if (expect_safe && raced) return kExitRaceFound;
+  return kExitOk;
+}
+
+// `run --json`: the report, and with --customers every customer's record of the explained
+// trial, streamed purchase by purchase so that a million purchases never sit in memory.
+void print_run_json(const ExperimentResult& result, bool with_customers) {
+  StdoutSink out;
+  std::string head = run_report_json(result).dump(2);
+  const TrialResult* shown = explained_trial(result);
+  if (!with_customers || shown == nullptr) {
+    out.write(head);
+    out.write("\n");
+    return;
+  }
+  head.pop_back();  // the closing brace: the customers follow
+  while (!head.empty() && (head.back() == '\n' || head.back() == ' ')) head.pop_back();
+  out.write(head);
+  write_customers_json(*shown, out);
+  out.write("\n}\n");
+}
+
 int run_command(const Flags& flags, const CLI::App& command) {
   ExperimentConfig config = make_config(flags, command);
+  refuse_replay_overrides(flags, command);
+  refuse_inapplicable_flags(flags, command, config);
   OutputFiles outputs;
   outputs.add("--html", flags.html);
   outputs.add("--history", flags.history);
@@ -131,57 +230,73 @@ int run_command(const Flags& flags, const CLI::App& command) {
   Progress progress(config.trials);
   ExperimentResult result = run_experiment(config, std::ref(progress));
   progress.clear();
-  if (flags.json) {
-    std::cout << run_report_json(result).dump(2) << "\n";
-  } else {
-    std::cout << render_run_report(result, text_options(flags));
-  }
-  std::cout.flush();
-  if (const TrialResult* shown = explained_trial(result)) {
-    outputs.write("--html", render_run_html(result));
-    if (outputs.wants("--history")) {
-      try {
-        outputs.write("--history", jepsen_history(*shown).dump(1) + "\n");
-      } catch (const std::invalid_argument& e) {
-        throw RunError(std::string("--history: ") + e.what());
-      }
+  try {
+    if (flags.json) {
+      print_run_json(result, flags.customers);
+    } else {
+      StdoutSink().write(render_run_report(result, text_options(flags)));
     }
-    std::string label = fmt::format("{}, trial {}", mode_name(shown->mode), shown->index + 1);
-    outputs.write("--trace", chrome_trace({TracedTrial{shown, label}}).dump() + "\n");
+    StdoutSink::flush();
+    if (const TrialResult* shown = explained_trial(result)) {
+      outputs.write("--html", [&](TextSink& out) { render_run_html(result, out); });
+      outputs.write("--history", [&](TextSink& out) { write_jepsen_history(*shown, out); });
+      outputs.write("--trace", [&](TextSink& out) {
+        std::string label = fmt::format("{}, trial {}", mode_name(shown->mode), shown->index + 1);
+        write_chrome_trace({TracedTrial{shown, label}}, out);
+      });
+    }
+  } catch (const StdoutClosed&) {
+    return finish_status(SIGPIPE, false, false, {}, outputs);
   }
   bool raced = false;
-  for (const TrialResult& trial : result.trials) raced = raced || trial.unsafe() || trial.stalled;
+  for (const TrialResult& trial : result.trials) {
+    raced = raced || trial.unsafe() || trial.stalled || trial.verdict() == "unprotected";
+  }
   std::vector<std::string> failures;
   collect_failures(result, failures);
-  return finish_status(result.interrupted_by != 0, result.interrupted_by, raced, flags.expect_safe,
-                       failures);
+  int interrupted_by = result.interrupted_by != 0 ? result.interrupted_by : interrupt_signal();
+  return finish_status(interrupted_by, raced, flags.expect_safe, failures, outputs);
 }
 
 int compare_command(const Flags& flags, const CLI::App& command) {
   ExperimentConfig config = make_config(flags, command);
+  refuse_replay_overrides(flags, command);
+  refuse_inapplicable_flags(flags, command, config);
   OutputFiles outputs;
   outputs.add("--html", flags.html);
   outputs.add("--trace", flags.trace);
   std::vector<SkippedMode> skipped;
   std::vector<Mode> modes = modes_flag(flags.modes, config.schedule, skipped);
+  if (flags.expect_safe &&
+      std::all_of(modes.begin(), modes.end(), [](Mode mode) { return mode == Mode::kNone; })) {
+    throw UsageError("--expect-safe",
+                     "judges the modes that promise safety, and --modes lists only none");
+  }
   Progress progress(config.trials * static_cast<int>(modes.size()));
   Comparison comparison = run_comparison(config, modes, std::ref(progress));
   progress.clear();
-  if (flags.json) {
-    std::cout << compare_report_json(comparison, skipped).dump(2) << "\n";
-  } else {
-    std::cout << render_compare_report(comparison, skipped, text_options(flags));
-  }
-  std::cout.flush();
-  outputs.write("--html", render_compare_html(comparison, skipped));
-  std::vector<TracedTrial> traced;
-  for (const ExperimentResult& result : comparison.results) {
-    if (const TrialResult* shown = explained_trial(result)) {
-      traced.push_back(TracedTrial{
-          shown, fmt::format("{}, trial {}", mode_name(shown->mode), shown->index + 1)});
+  try {
+    if (flags.json) {
+      StdoutSink().write(compare_report_json(comparison, skipped).dump(2) + "\n");
+    } else {
+      StdoutSink().write(render_compare_report(comparison, skipped, text_options(flags)));
     }
+    StdoutSink::flush();
+    outputs.write("--html",
+                  [&](TextSink& out) { render_compare_html(comparison, skipped, out); });
+    outputs.write("--trace", [&](TextSink& out) {
+      std::vector<TracedTrial> traced;
+      for (const ExperimentResult& result : comparison.results) {
+        if (const TrialResult* shown = explained_trial(result)) {
+          traced.push_back(TracedTrial{
+              shown, fmt::format("{}, trial {}", mode_name(shown->mode), shown->index + 1)});
+        }
+      }
+      write_chrome_trace(traced, out);
+    });
+  } catch (const StdoutClosed&) {
+    return finish_status(SIGPIPE, false, false, {}, outputs);
   }
-  outputs.write("--trace", chrome_trace(traced).dump() + "\n");
   bool raced = false;
   std::vector<std::string> failures;
   for (const ExperimentResult& result : comparison.results) {
@@ -190,8 +305,9 @@ int compare_command(const Flags& flags, const CLI::App& command) {
     if (result.config.mode == Mode::kNone) continue;
     for (const TrialResult& trial : result.trials) raced = raced || trial.unsafe() || trial.stalled;
   }
-  return finish_status(comparison.interrupted_by != 0, comparison.interrupted_by, raced,
-                       flags.expect_safe, failures);
+  int interrupted_by =
+      comparison.interrupted_by != 0 ? comparison.interrupted_by : interrupt_signal();
+  return finish_status(interrupted_by, raced, flags.expect_safe, failures, outputs);
 }
 
 // Flags of `ticketsim step`.
@@ -314,7 +430,12 @@ int run_cli(int argc, char** argv) {
     if (step->parsed()) return step_command(step_flags);
     if (demo->parsed()) return demo_command(demo_flags);
     return compare_command(compare_flags, *compare);
-  } catch (const UsageError& e) {
+  } catch (const std::exception&) {
+    // Whatever failed after stdout's reader went away (a write's EPIPE): end quietly.
+    if (interrupt_signal() == SIGPIPE) return 128 + SIGPIPE;
+    try {
+      throw;
+    } catch (const UsageError& e) {
     std::cerr << "ticketsim: " << e.what() << "\n";
     return kExitUsage;
   } catch (const ConfigError& e) {
@@ -329,6 +450,7 @@ int run_cli(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::cerr << "ticketsim: the run failed: " << e.what() << "\n";
     return kExitRunFailed;
+  }
   }
 }
 

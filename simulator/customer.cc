@@ -32,6 +32,10 @@ class LockTimedOut : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The parent broke the lockstep barriers to stop the trial (stall or interrupt): the
+// customer leaves quietly. This is the run's decision, not a failure of the customer.
+class StoppedByRun : public std::exception {};
+
 // Holds a CustomerLock until release() or destruction, so that an exception between
 // acquire and release never leaves a lock held by a customer that goes on living.
 class HeldLock {
@@ -188,10 +192,7 @@ class Customer {
   void purchase(PurchaseRecord& record, int attempt) {
     crash_this_purchase_ =
         config_.crash_probability > 0 && next_unit(crash_random_) < config_.crash_probability;
-    if (lockstep() && !header_.round_start.arrive_and_wait()) {
-      record.outcome = Outcome::kError;
-      throw std::runtime_error("lockstep barrier broken: the trial is being stopped");
-    }
+    if (lockstep() && !header_.round_start.arrive_and_wait()) throw StoppedByRun();
     record.t_lock_requested = now();
     HeldLock held;
     acquire(held, /*shared=*/false);
@@ -204,8 +205,7 @@ class Customer {
     // Mode none under lockstep: nobody writes until everybody has read. (Lock modes wait
     // at round_start instead, before the lock, so this barrier can never deadlock.)
     if (lockstep() && config_.mode == Mode::kNone && !header_.race_point.arrive_and_wait()) {
-      record.outcome = Outcome::kError;
-      throw std::runtime_error("lockstep barrier broken: the trial is being stopped");
+      throw StoppedByRun();
     }
     sleep_for_ns(draw_latency_ns(config_.latency, latency_random_));
     record.t_write_begin = now();
@@ -214,11 +214,15 @@ class Customer {
     } else if (record.value_read > 0) {
       std::int64_t next = record.value_read - 1;
       if (journal_) header_.write_in_progress.store(1);
+      // Recorded around the write: a customer that dies in between leaves its effect
+      // unknown (indeterminate), one that dies after it leaves a known write.
+      record.write_state = WriteState::kBegun;
       if (crash_this_purchase_ && config_.crash_at == CrashPoint::kMidWrite) {
         store_->write_count_partially(next);
         maybe_crash(CrashPoint::kMidWrite, attempt);
       }
       store_->write_count(next);
+      record.write_state = WriteState::kDone;
       if (journal_) {
         header_.committed_count.store(next);
         header_.write_in_progress.store(0);
@@ -258,6 +262,9 @@ int run_customer(const CustomerPlan& plan) noexcept {
   try {
     customer.run();
     return kCustomerExitOk;
+  } catch (const StoppedByRun&) {
+    customer.slot().stopped_by_run = 1;
+    status = kCustomerExitStopped;
   } catch (const LockTimedOut& e) {
     customer.slot().set_error(e.what());
     status = kCustomerExitLockTimeout;
@@ -266,7 +273,8 @@ int run_customer(const CustomerPlan& plan) noexcept {
   } catch (...) {
     customer.slot().set_error("unknown exception");
   }
-  if (PurchaseRecord* record = customer.current()) record->outcome = Outcome::kError;
+  PurchaseRecord* record = customer.current();
+  if (record != nullptr && status != kCustomerExitStopped) record->outcome = Outcome::kError;
   if (plan.config->record_times) customer.slot().t_exit = monotonic_ns();
   return status;
 }

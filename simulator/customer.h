@@ -30,6 +30,7 @@ struct CustomerPlan {
 inline constexpr int kCustomerExitOk = 0;
 inline constexpr int kCustomerExitError = 1;        // an error; the slot holds its message
 inline constexpr int kCustomerExitLockTimeout = 3;  // gave up waiting for the lock
+inline constexpr int kCustomerExitStopped = 4;  // left a barrier the run broke to stop the trial
 
 // Runs one customer in the current (child) process: opens its own store descriptor and
 // lock handle, searches once, then makes config.attempts purchases, recording every step

@@ -20,4 +20,16 @@ std::string_view outcome_name(Outcome outcome) {
   return "unknown";
 }
 
+std::string_view write_state_name(WriteState state) {
+  switch (state) {
+    case WriteState::kNone:
+      return "none";
+    case WriteState::kBegun:
+      return "begun";
+    case WriteState::kDone:
+      return "done";
+  }
+  return "unknown";
+}
+
 }  // namespace ticketsim

@@ -21,6 +21,16 @@ enum class Outcome : std::uint8_t {
 
 std::string_view outcome_name(Outcome outcome);
 
+// How far a purchase got with its write, recorded around the write itself so that the
+// oracle knows whether a customer that died there changed the store.
+enum class WriteState : std::uint8_t {
+  kNone = 0,  // it never began to write (no effect on the store)
+  kBegun,     // it began to write and never recorded the end: its effect is unknown
+  kDone,      // the write completed (the store holds it), whether or not the customer was told
+};
+
+std::string_view write_state_name(WriteState state);
+
 // Times are CLOCK_MONOTONIC nanoseconds (comparable across processes); 0 means "did not
 // happen". Values are ticket counts; -1 means "none" (torn read, or nothing written).
 struct SearchRecord {
@@ -43,6 +53,7 @@ struct PurchaseRecord {
   std::int64_t value_read = -1;
   std::int64_t value_written = -1;
   Outcome outcome = Outcome::kNotRun;
+  WriteState write_state = WriteState::kNone;
 };
 
 // Longest error message a customer can leave for the parent (truncated beyond).
@@ -62,6 +73,7 @@ struct CustomerSlot {
   std::int32_t crash_attempt = 0;        // the purchase it crashed in
   std::int32_t repairs = 0;              // stores repaired after a holder died mid-write
   std::int32_t lock_timed_out = 0;       // 1 when it gave up waiting for the lock
+  std::int32_t stopped_by_run = 0;       // 1 when it left because the run stopped the trial
   std::int64_t t_paused = 0;             // SIGSTOPped holding the lock (pause_holder) ...
   std::int64_t t_resumed = 0;            // ... until here
   char error[kCustomerErrorBytes] = {};  // NUL-terminated; empty when no error

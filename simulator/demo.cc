@@ -30,23 +30,21 @@ class Demo {
     PreparedStore store = prepare_store(lesson);
     say(fmt::format(fmt::runtime(text_.setup), arg("procs", options_.procs),
                     arg("parent", ::getpid()), arg("store", trim(store.bytes))));
-    acts_one_and_two(lesson, store);
-    if (interrupted()) return 128 + interrupt_signal();
-    pause();
+    if (!acts_one_and_two(lesson, store) || !pause()) return ending();
     act_three(store);
-    if (interrupted()) return 128 + interrupt_signal();
-    pause();
+    if (interrupted() || !pause()) return ending();
     act_four(store);
-    if (interrupted()) return 128 + interrupt_signal();
-    pause();
+    if (interrupted() || !pause()) return ending();
     act_five();
-    if (interrupted()) return 128 + interrupt_signal();
+    if (interrupted()) return ending();
     say("\n" + std::string(text_.end));
     return 0;
   }
 
  private:
   static bool interrupted() { return interrupt_signal() != 0; }
+  // The status of a demo that stopped early: interrupted, or quit at a prompt.
+  static int ending() { return interrupted() ? 128 + interrupt_signal() : 0; }
 
   void say(const std::string& line) { write_all(out_fd_, line + "\n", ""); }
 
@@ -69,21 +67,33 @@ class Demo {
     return config;
   }
 
-  // Between acts: the pace, or Enter on a terminal.
-  void pause() {
+  // Between acts: the pace, or Enter on a terminal. False when the demo should stop: an
+  // interrupt (Ctrl-C ends a pause at once, before the next act prints anything) or `q`.
+  bool pause() {
+    if (interrupted()) return false;
     if (options_.pace) {
-      sleep_for_ns(options_.pace->count());
-      return;
+      // In slices, so that an interrupt ends a long pace within a moment.
+      const std::int64_t until = monotonic_ns() + options_.pace->count();
+      while (!interrupted() && monotonic_ns() < until) {
+        sleep_for_ns(std::min<std::int64_t>(until - monotonic_ns(), 50'000'000));
+      }
+      return !interrupted();
     }
-    if (::isatty(in_fd_) == 0) return;
+    if (::isatty(in_fd_) == 0) return true;
     say(std::string(text_.pause));
-    char c;
-    while (::read(in_fd_, &c, 1) == 1 && c != '\n') {
+    char c = 0;
+    bool quit = false;
+    for (;;) {
+      ssize_t n = ::read(in_fd_, &c, 1);
+      if (n != 1 || c == '\n') break;  // end of input, an interrupt (EINTR) or Enter
+      if (c == 'q' || c == 'Q') quit = true;
     }
+    return !quit && !interrupted();
   }
 
   // Acts 1 and 2 are one trial with the lesson's interleaving, granted step by step.
-  void acts_one_and_two(const ExperimentConfig& lesson, const PreparedStore& store) {
+  // False when the demo should stop between the two acts.
+  bool acts_one_and_two(const ExperimentConfig& lesson, const PreparedStore& store) {
     TrialInput input{&lesson, store.bytes, store.tickets, 0};
     StepDriver driver(input);
     say(heading(text_.act1));
@@ -92,7 +102,7 @@ class Demo {
       say(fmt::format(fmt::runtime(text_.searched), arg("n", c + 1), arg("pid", driver.pid(c)),
                       arg("ppid", driver.ppid(c)), arg("count", search.value)));
     }
-    pause();
+    if (!pause()) return false;
     say(heading(text_.act2));
     say(std::string(text_.act2_how));
     for (Step step : {Step::kAcquire, Step::kRead}) {
@@ -138,6 +148,7 @@ class Demo {
                         arg("times", w.buyers.size()), arg("pids", pids)));
       }
     }
+    return true;
   }
 
   static int blocked_steps(const TrialResult& trial) {

@@ -58,21 +58,32 @@ ModeSummary summarize(const ExperimentResult& result) {
   summary.trials = static_cast<int>(result.trials.size());
   std::vector<double> walls, rates;
   bool first = true;
+  int known_final_counts = 0;
   for (const TrialResult& trial : result.trials) {
     if (trial.oversold > 0) ++summary.oversold_trials;
     summary.oversold_max = std::max(summary.oversold_max, trial.oversold);
-    summary.lost_updates_total += trial.lost_updates;
+    if (trial.lost_updates) {
+      summary.lost_updates_total += *trial.lost_updates;
+    } else {
+      ++summary.lost_updates_unknown;
+    }
+    summary.indeterminate_total += trial.indeterminate;
     summary.torn_reads_total += trial.torn_reads;
     summary.mutex_violations_total += trial.mutex_violations;
     if (trial.unsafe()) ++summary.unsafe_trials;
     if (trial.stalled) ++summary.stalled_trials;
     if (trial.errors > 0 || trial.crashed > trial.injected_crashes) ++summary.error_trials;
-    std::int64_t final_count = trial.final_count.value_or(-1);
     summary.sold_min = first ? trial.sold : std::min(summary.sold_min, trial.sold);
     summary.sold_max = first ? trial.sold : std::max(summary.sold_max, trial.sold);
-    summary.final_count_min = first ? final_count : std::min(summary.final_count_min, final_count);
-    summary.final_count_max = first ? final_count : std::max(summary.final_count_max, final_count);
     first = false;
+    if (!trial.final_count) {
+      ++summary.final_count_unknown;
+    } else {
+      bool first_known = known_final_counts++ == 0;
+      std::int64_t count = *trial.final_count;
+      summary.final_count_min = first_known ? count : std::min(summary.final_count_min, count);
+      summary.final_count_max = first_known ? count : std::max(summary.final_count_max, count);
+    }
     walls.push_back(trial.wall_ms());
     rates.push_back(trial.purchases_per_s);
   }
@@ -92,6 +103,8 @@ ModeSummary summarize(const ExperimentResult& result) {
     summary.verdict = "STALLED";
   } else if (summary.error_trials > 0) {
     summary.verdict = "ERROR";
+  } else if (summary.mode == Mode::kNone) {
+    summary.verdict = "unprotected";
   } else {
     summary.verdict = "safe";
   }

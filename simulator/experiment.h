@@ -43,16 +43,20 @@ struct ModeSummary {
   int oversold_trials = 0;  // trials that oversold
   std::int64_t oversold_max = 0;
   std::int64_t sold_min = 0, sold_max = 0;
-  std::int64_t lost_updates_total = 0;
+  std::int64_t lost_updates_total = 0;  // over the trials where it is known
+  int lost_updates_unknown = 0;         // trials whose lost updates are unknown
   std::int64_t torn_reads_total = 0;
   std::int64_t mutex_violations_total = 0;
-  std::int64_t final_count_min = 0, final_count_max = 0;
+  std::int64_t final_count_min = 0, final_count_max = 0;  // over readable final stores
+  int final_count_unknown = 0;  // trials whose final store did not parse
   int unsafe_trials = 0;
   int stalled_trials = 0;
   int error_trials = 0;  // trials where a customer failed or crashed
   double wall_ms_median = 0, wall_ms_min = 0, wall_ms_max = 0;
   double purchases_per_s_median = 0, purchases_per_s_min = 0, purchases_per_s_max = 0;
-  // One word: UNSAFE if any trial raced, STALLED, ERROR, INTERRUPTED, else safe.
+  std::int64_t indeterminate_total = 0;  // writes of unknown effect
+  // One word: UNSAFE if any trial raced, INTERRUPTED, STALLED, ERROR, unprotected (mode
+  // none without a race), else safe.
   std::string verdict;
 };
 

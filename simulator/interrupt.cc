@@ -29,8 +29,11 @@ void install_interrupt_handlers() {
   action.sa_handler = on_interrupt_signal;
   sigemptyset(&action.sa_mask);
   action.sa_flags = 0;  // no SA_RESTART: a blocking wait returns EINTR and sees the flag
-  ::sigaction(SIGINT, &action, nullptr);
-  ::sigaction(SIGTERM, &action, nullptr);
+  // SIGHUP: the terminal went away. SIGPIPE: the reader of stdout went away; the write
+  // that raised it fails with EPIPE and the run ends as if interrupted, quietly.
+  for (int signal_number : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) {
+    ::sigaction(signal_number, &action, nullptr);
+  }
 }
 
 void request_interrupt(int signal_number) noexcept {

@@ -1,9 +1,10 @@
-// Interrupt requests (SIGINT/SIGTERM) that running trials honour.
+// Interrupt requests (SIGINT, SIGTERM, SIGHUP, SIGPIPE) that running trials honour.
 #pragma once
 
 namespace ticketsim {
 
-// Installs SIGINT and SIGTERM handlers that record the signal for interrupt_signal().
+// Installs SIGINT, SIGTERM, SIGHUP and SIGPIPE handlers that record the signal for
+// interrupt_signal().
 // The CLI calls this; a library user may instead call request_interrupt() themselves.
 // Forked customers inherit the handlers; in any process but the installer, the handler
 // restores the default action and re-raises, so a signal sent to a customer still kills it

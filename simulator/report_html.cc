@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <array>
 #include <set>
 
 #include <fmt/format.h>
@@ -39,7 +40,7 @@ h1{font-size:20px}h2{font-size:16px;margin-top:28px}
 table{border-collapse:collapse}td,th{padding:3px 10px;border-bottom:1px solid #dde;text-align:right}
 td:first-child,th:first-child{text-align:left}
 .UNSAFE{color:#c0182d;font-weight:600}.safe{color:#18804a;font-weight:600}
-.STALLED,.ERROR,.INTERRUPTED{color:#a56a00;font-weight:600}
+.STALLED,.ERROR,.INTERRUPTED,.unprotected{color:#a56a00;font-weight:600}
 .witness{color:#c0182d}ul{padding-left:20px}
 svg{background:#fbfbfd;border:1px solid #dde}
 .wait{fill:#f2c14e}.search{fill:#b56ccf}.hold{fill:#4a78c2}.think{fill:#7cc6d6}.write{fill:#2e9e5b}
@@ -61,12 +62,15 @@ addEventListener('load', () => {
 });
 )";
 
-std::string page(const std::string& title, const std::string& body) {
-  return fmt::format(
+void page_head(const std::string& title, TextSink& out) {
+  out.write(fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-      "<title>{}</title><style>{}</style></head>\n<body>\n{}\n<script>{}</script>\n</body></"
-      "html>\n",
-      escape(title), kStyle, body, kScript);
+      "<title>{}</title><style>{}</style></head>\n<body>\n",
+      escape(title), kStyle));
+}
+
+void page_tail(TextSink& out) {
+  out.write(fmt::format("\n<script>{}</script>\n</body></html>\n", kScript));
 }
 
 std::string legend() {
@@ -84,30 +88,67 @@ double ms(std::int64_t time_ns, std::int64_t origin_ns) {
   return static_cast<double>(time_ns - origin_ns) / 1e6;
 }
 
-// An SVG timeline of one trial, to real time.
-std::string svg_timeline(const TrialResult& trial) {
-  if (trial.customers.empty()) return "<p>(no timeline: this trial's history was not kept)</p>";
-  if (!trial.times_recorded) return "<p>(no timeline: step times were not recorded)</p>";
+// Lanes drawn at most; the rest of a larger trial is counted under the timeline.
+constexpr std::size_t kMaxLanes = 2000;
+// A lane with more purchases than this is drawn binned: one bar per run of pixel columns
+// with the same dominant activity, so a million purchases cost a few thousand rectangles.
+constexpr std::size_t kMaxPurchasesDrawn = 150;
+
+// What a customer was doing, as the timeline colours it.
+enum class Activity { kWait, kSearch, kHold, kThink, kWrite, kCount };
+constexpr const char* kActivityClass[] = {"wait", "search", "hold", "think", "write"};
+
+// An SVG timeline of one trial, to real time, written lane by lane.
+void svg_timeline(const TrialResult& trial, TextSink& out) {
+  if (trial.customers.empty()) {
+    out.write("<p>(no timeline: this trial's history was not kept)</p>");
+    return;
+  }
+  if (!trial.times_recorded) {
+    out.write("<p>(no timeline: step times were not recorded)</p>");
+    return;
+  }
   const auto& customers = trial.customers;
-  const int n = static_cast<int>(customers.size());
   std::int64_t t_end = trial.t_start + 1;
-  for (const CustomerHistory& customer : customers) t_end = std::max(t_end, customer.t_exit);
+  std::size_t most_purchases = 0;
   for (const CustomerHistory& customer : customers) {
+    t_end = std::max(t_end, customer.t_exit);
+    most_purchases = std::max(most_purchases, customer.purchases.size());
     for (const PurchaseRecord& p : customer.purchases) t_end = std::max(t_end, p.t_released);
   }
+  // The lanes drawn: every customer, or the first kMaxLanes with the witnessed ones first.
+  std::vector<int> named = trial.witnesses.customers_named();
+  std::set<int> witnessed(named.begin(), named.end());
+  std::vector<int> drawn;
+  for (int c : named) {
+    if (drawn.size() < kMaxLanes / 2) drawn.push_back(c);
+  }
+  for (const CustomerHistory& customer : customers) {
+    if (drawn.size() >= kMaxLanes) break;
+    if (witnessed.count(customer.index) == 0 || customers.size() <= kMaxLanes) {
+      drawn.push_back(customer.index);
+    }
+  }
+  std::sort(drawn.begin(), drawn.end());
+  drawn.erase(std::unique(drawn.begin(), drawn.end()), drawn.end());
+  std::vector<int> row_of(customers.size(), -1);
+  for (std::size_t row = 0; row < drawn.size(); ++row) {
+    row_of[static_cast<std::size_t>(drawn[row])] = static_cast<int>(row);
+  }
+  const int n = static_cast<int>(drawn.size());
+  const bool binned = most_purchases > kMaxPurchasesDrawn;
+
   const double span_ms = ms(t_end, trial.t_start);
   const double left = 120, plot_width = 1040, top = 24;
   const double lane = n <= 60 ? 16 : std::max(2.0, 900.0 / n);
   const double height = top + lane * n + 30;
   // Large trials keep one tooltip per lane instead of one per bar, so the file stays small.
-  const bool bar_titles = n <= 200;
+  const bool bar_titles = n <= 200 && !binned;
   auto x = [&](std::int64_t t) { return left + ms(t, trial.t_start) / span_ms * plot_width; };
   auto w = [&](std::int64_t a, std::int64_t b) {
     return std::max(0.6, (ms(b, trial.t_start) - ms(a, trial.t_start)) / span_ms * plot_width);
   };
 
-  std::vector<int> named = trial.witnesses.customers_named();
-  std::set<int> witnessed(named.begin(), named.end());
   std::string svg = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {:.0f} {:.0f}\" width=\"100%\" "
       "role=\"img\" aria-label=\"timeline\">\n",
@@ -123,24 +164,23 @@ std::string svg_timeline(const TrialResult& trial) {
         "<text class=\"axis\" x=\"{0:.1f}\" y=\"{3:.0f}\" text-anchor=\"middle\">{4:g} ms</text>\n",
         gx, top - 4, top + lane * n, top + lane * n + 14, std::round(t * 1000) / 1000);
   }
+  out.write(svg);
   const bool readers_share = trial.readers_share;
-  std::string overlaps;
-  for (const auto& [begin, end] : overlap_periods(critical_sections(customers, readers_share))) {
-    overlaps += fmt::format(
-        "<rect class=\"overlap\" x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"{:.1f}\">"
-        "<title>critical sections overlapping {:.3f}-{:.3f} ms</title></rect>\n",
-        x(begin), top - 6, w(begin, end), lane * n + 6, ms(begin, trial.t_start),
-        ms(end, trial.t_start));
-  }
-  for (int i = 0; i < n; ++i) {
-    const CustomerHistory& c = customers[static_cast<std::size_t>(i)];
-    const double y = top + lane * i;
+  for (const CustomerHistory& c : customers) {
+    const int row = row_of[static_cast<std::size_t>(c.index)];
+    if (row < 0) continue;
+    svg.clear();
+    const double y = top + lane * row;
     const double bar_h = std::max(1.0, lane - 2);
     const bool marked = witnessed.count(c.index) > 0;
     svg += fmt::format("<g class=\"lane{}\" data-customer=\"{}\" data-pid=\"{}\">",
                        marked ? " witnessed" : "", c.index + 1, c.pid);
-    svg += fmt::format("<title>customer {} (pid {}, parent {}){}</title>", c.index + 1, c.pid,
-                       c.ppid, marked ? ": witnessed" : "");
+    svg += fmt::format("<title>customer {} (pid {}, parent {}){}{}</title>", c.index + 1, c.pid,
+                       c.ppid, marked ? ": witnessed" : "",
+                       binned ? fmt::format("; {} purchases, each pixel column coloured by what "
+                                            "took most of its time",
+                                            c.purchases.size())
+                              : "");
     if (lane >= 9) {
       svg += fmt::format("<text class=\"label\" x=\"4\" y=\"{:.1f}\">#{} p{}{}</text>",
                          y + lane - 4, c.index + 1, c.pid, marked ? " *" : "");
@@ -161,26 +201,94 @@ std::string svg_timeline(const TrialResult& trial) {
     bar("search", s.t_lock_acquired, s.t_released,
         s.outcome == Outcome::kSeen ? fmt::format("search: saw count={}", s.value_seen)
                                     : "search: torn read");
-    for (std::size_t a = 0; a < c.purchases.size(); ++a) {
-      const PurchaseRecord& p = c.purchases[a];
-      std::string name = fmt::format("purchase {}", a + 1);
-      bar("wait", p.t_lock_requested, p.t_lock_acquired, name + ": waiting for the lock");
-      bar("hold", p.t_lock_acquired, p.t_released,
-          fmt::format("{}: lock held; read count={}, {}", name, p.value_read,
-                      p.outcome == Outcome::kBought ? fmt::format("wrote count={}", p.value_written)
-                                                    : std::string(outcome_name(p.outcome))));
-      bar("think", p.t_read, p.t_write_begin, name + ": thinking (latency) after reading");
-      if (p.outcome == Outcome::kBought) {
-        bar("write", p.t_write_begin, std::max(p.t_written, p.t_write_begin + 1),
-            fmt::format("{}: wrote count={}", name, p.value_written));
+    if (binned) {
+      // Time per activity in each pixel column; each run of columns with the same dominant
+      // activity becomes one bar.
+      constexpr int kColumns = 1040;
+      std::vector<std::array<double, static_cast<int>(Activity::kCount)>> busy(kColumns);
+      auto add = [&](Activity activity, std::int64_t a, std::int64_t b) {
+        if (a == 0 || b == 0 || b <= a) return;
+        double from = ms(a, trial.t_start) / span_ms * kColumns;
+        double to = ms(b, trial.t_start) / span_ms * kColumns;
+        for (int col = std::max(0, static_cast<int>(from));
+             col < kColumns && col <= static_cast<int>(to); ++col) {
+          double overlap = std::min(to, col + 1.0) - std::max(from, static_cast<double>(col));
+          if (overlap > 0) busy[static_cast<std::size_t>(col)][static_cast<int>(activity)] += overlap;
+        }
+      };
+      for (const PurchaseRecord& p : c.purchases) {
+        add(Activity::kWait, p.t_lock_requested, p.t_lock_acquired);
+        add(Activity::kHold, p.t_lock_acquired, p.t_read);
+        add(Activity::kThink, p.t_read, p.t_write_begin);
+        add(Activity::kWrite, p.t_write_begin, p.t_written);
+        add(Activity::kHold, std::max(p.t_written, p.t_write_begin), p.t_released);
+      }
+      auto dominant = [&](int col) {
+        const auto& column = busy[static_cast<std::size_t>(col)];
+        auto best = std::max_element(column.begin(), column.end());
+        return *best > 0 ? static_cast<int>(best - column.begin()) : -1;
+      };
+      for (int col = 0; col < kColumns;) {
+        int activity = dominant(col), end = col + 1;
+        while (end < kColumns && dominant(end) == activity) ++end;
+        if (activity >= 0) {
+          svg += fmt::format(
+              "<rect class=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\"/>",
+              kActivityClass[activity], left + col * plot_width / kColumns, y + 1,
+              (end - col) * plot_width / kColumns, bar_h);
+        }
+        col = end;
+      }
+    } else {
+      for (std::size_t a = 0; a < c.purchases.size(); ++a) {
+        const PurchaseRecord& p = c.purchases[a];
+        std::string name = fmt::format("purchase {}", a + 1);
+        bar("wait", p.t_lock_requested, p.t_lock_acquired, name + ": waiting for the lock");
+        bar("hold", p.t_lock_acquired, p.t_released,
+            fmt::format("{}: lock held; read count={}, {}", name, p.value_read,
+                        p.outcome == Outcome::kBought
+                            ? fmt::format("wrote count={}", p.value_written)
+                            : std::string(outcome_name(p.outcome))));
+        bar("think", p.t_read, p.t_write_begin, name + ": thinking (latency) after reading");
+        if (p.outcome == Outcome::kBought) {
+          bar("write", p.t_write_begin, std::max(p.t_written, p.t_write_begin + 1),
+              fmt::format("{}: wrote count={}", name, p.value_written));
+        }
       }
     }
     svg += "</g>\n";
+    out.write(svg);
   }
-  svg += overlaps;  // drawn over the lanes, translucent
+  // Drawn over the lanes, translucent. Periods closer than a pixel are merged into one band.
+  svg.clear();
+  const std::int64_t pixel_ns = static_cast<std::int64_t>(span_ms * 1e6 / plot_width) + 1;
+  std::pair<std::int64_t, std::int64_t> band{0, 0};
+  auto flush_band = [&] {
+    if (band.second <= band.first) return;
+    svg += fmt::format(
+        "<rect class=\"overlap\" x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"{:.1f}\">"
+        "<title>critical sections overlapping {:.3f}-{:.3f} ms</title></rect>\n",
+        x(band.first), top - 6, w(band.first, band.second), lane * n + 6,
+        ms(band.first, trial.t_start), ms(band.second, trial.t_start));
+  };
+  for (const auto& [begin, end] : overlap_periods(critical_sections(customers, readers_share))) {
+    if (band.second > band.first && begin - band.second < pixel_ns) {
+      band.second = end;
+      continue;
+    }
+    flush_band();
+    band = {begin, end};
+  }
+  flush_band();
   // Witnesses: a mark on each stale write, linked to the write it landed on.
-  auto lane_mid = [&](int customer) { return top + lane * customer + lane / 2; };
+  auto lane_mid = [&](int customer) {
+    return top + lane * row_of[static_cast<std::size_t>(customer)] + lane / 2;
+  };
   for (const LostUpdateWitness& witness : trial.witnesses.lost_updates) {
+    if (row_of[static_cast<std::size_t>(witness.overwritten.customer)] < 0 ||
+        row_of[static_cast<std::size_t>(witness.writer.customer)] < 0) {
+      continue;
+    }
     double x1 = x(witness.overwritten.wrote_ns), y1 = lane_mid(witness.overwritten.customer);
     double x2 = x(witness.writer.wrote_ns), y2 = lane_mid(witness.writer.customer);
     svg += fmt::format(
@@ -191,28 +299,35 @@ std::string svg_timeline(const TrialResult& trial) {
         escape(describe(witness, trial.t_start)));
   }
   svg += "</svg>\n";
-  return svg;
+  if (customers.size() > drawn.size()) {
+    svg += fmt::format("<p>{} of {} customers drawn (the witnessed ones and the first).</p>\n",
+                       drawn.size(), customers.size());
+  }
+  out.write(svg);
 }
 
-std::string trial_sections(const TrialResult& trial) {
+void trial_sections(const TrialResult& trial, TextSink& out) {
   std::string html = "<ul>\n";
   for (const std::string& sentence : explain_trial(trial))
     html += "<li>" + escape(sentence) + "</li>\n";
   html += "</ul>\n";
   std::vector<std::string> witnesses;
-  for (const auto& witness : trial.witnesses.lost_updates)
-    witnesses.push_back(describe(witness, trial.t_start));
-  for (const auto& witness : trial.witnesses.double_sales)
-    witnesses.push_back(describe(witness, trial.t_start));
+  constexpr std::size_t kShown = 50;
+  for (const auto& witness : trial.witnesses.lost_updates) {
+    if (witnesses.size() < kShown) witnesses.push_back(describe(witness, trial.t_start));
+  }
+  for (const auto& witness : trial.witnesses.double_sales) {
+    if (witnesses.size() < kShown) witnesses.push_back(describe(witness, trial.t_start));
+  }
   if (!witnesses.empty()) {
-    html += fmt::format("<h3>Witnesses ({})</h3>\n<ul>\n", witnesses.size());
-    constexpr std::size_t kShown = 50;
-    for (std::size_t i = 0; i < witnesses.size() && i < kShown; ++i) {
-      html += "<li class=\"witness\">" + escape(witnesses[i]) + "</li>\n";
+    html += fmt::format("<h3>Witnesses ({})</h3>\n<ul>\n", trial.witnesses.count());
+    for (const std::string& witness : witnesses) {
+      html += "<li class=\"witness\">" + escape(witness) + "</li>\n";
     }
-    if (witnesses.size() > kShown) {
-      html += fmt::format("<li>... and {} more (ticketsim --json lists them all)</li>\n",
-                          witnesses.size() - kShown);
+    auto more = trial.witnesses.count() - static_cast<std::int64_t>(witnesses.size());
+    if (more > 0) {
+      html += fmt::format("<li>... and {} more (ticketsim --json lists up to {} of each kind)</li>\n",
+                          more, kListedWitnesses);
     }
     html += "</ul>\n";
   }
@@ -227,8 +342,16 @@ std::string trial_sections(const TrialResult& trial) {
     start = end + 1;
   }
   html += "</ul>\n";
-  html += legend() + svg_timeline(trial);
-  return html;
+  out.write(html + legend());
+  svg_timeline(trial, out);
+}
+
+std::string lost_updates_cell(const TrialResult& trial) {
+  if (!trial.lost_updates) return "unknown";
+  if (trial.lost_updates_max && *trial.lost_updates_max != *trial.lost_updates) {
+    return fmt::format("{}-{}", *trial.lost_updates, *trial.lost_updates_max);
+  }
+  return std::to_string(*trial.lost_updates);
 }
 
 std::string verdict_cell(const std::string& verdict) {
@@ -246,7 +369,8 @@ std::string workload(const ExperimentConfig& config, std::int64_t tickets, const
 
 }  // namespace
 
-std::string render_run_html(const ExperimentResult& result) {
+void render_run_html(const ExperimentResult& result, TextSink& out) {
+  page_head(fmt::format("ticketsim run: {}", mode_name(result.config.mode)), out);
   std::string body =
       fmt::format("<h1>ticketsim run: mode {}</h1>\n", mode_name(result.config.mode));
   body += workload(result.config, result.tickets, result.store_label, false);
@@ -258,22 +382,35 @@ std::string render_run_html(const ExperimentResult& result) {
     body += fmt::format(
         "<tr><td>#{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1f}</td>"
         "<td>{:.0f}</td>{}</tr>\n",
-        trial.index + 1, trial.sold, trial.oversold, trial.lost_updates, trial.torn_reads,
+        trial.index + 1, trial.sold, trial.oversold, lost_updates_cell(trial), trial.torn_reads,
         trial.final_count ? std::to_string(*trial.final_count) : "unreadable", trial.wall_ms(),
         trial.purchases_per_s, verdict_cell(std::string(trial.verdict())));
   }
   body += "</table>\n";
   if (const TrialResult* shown = explained_trial(result)) {
-    body += fmt::format("<h2>What happened in trial #{}</h2>\n", shown->index + 1) +
-            trial_sections(*shown);
+    out.write(body + fmt::format("<h2>What happened in trial #{}</h2>\n", shown->index + 1));
+    trial_sections(*shown, out);
+  } else {
+    out.write(body);
   }
-  return page(fmt::format("ticketsim run: {}", mode_name(result.config.mode)), body);
+  page_tail(out);
 }
 
-std::string render_compare_html(const Comparison& comparison,
-                                const std::vector<SkippedMode>& skipped) {
+std::string render_run_html(const ExperimentResult& result) {
+  StringSink sink;
+  render_run_html(result, sink);
+  return sink.text();
+}
+
+void render_compare_html(const Comparison& comparison, const std::vector<SkippedMode>& skipped,
+                         TextSink& out) {
+  page_head("ticketsim compare", out);
   std::string body = "<h1>ticketsim compare</h1>\n";
-  if (comparison.results.empty()) return page("ticketsim compare", body + "<p>No mode ran.</p>");
+  if (comparison.results.empty()) {
+    out.write(body + "<p>No mode ran.</p>");
+    page_tail(out);
+    return;
+  }
   const ExperimentResult& first = comparison.results.front();
   body += workload(first.config, first.tickets, first.store_label, true);
   std::vector<ModeSummary> summaries;
@@ -287,7 +424,9 @@ std::string render_compare_html(const Comparison& comparison,
     body += fmt::format(
         "<tr><td>{}</td><td>{}</td><td>{}/{}</td><td>{}</td><td>{}</td><td>{:.1f}</td><td>{:.0f}</"
         "td>{}</tr>\n",
-        mode_name(s.mode), s.oversold_max, s.oversold_trials, s.trials, s.lost_updates_total,
+        mode_name(s.mode), s.oversold_max, s.oversold_trials, s.trials,
+        s.lost_updates_unknown == s.trials ? std::string("unknown")
+                                           : std::to_string(s.lost_updates_total),
         s.torn_reads_total, s.wall_ms_median, s.purchases_per_s_median, verdict_cell(s.verdict));
   }
   body += "</table>\n";
@@ -338,14 +477,22 @@ std::string render_compare_html(const Comparison& comparison,
       [](const ModeSummary& s) { return s.purchases_per_s_median; }, max_rate,
       [](const ModeSummary& s) { return fmt::format("{:.0f}", s.purchases_per_s_median); });
 
+  out.write(body);
   for (const ExperimentResult& result : comparison.results) {
     const TrialResult* shown = explained_trial(result);
     if (shown == nullptr) continue;
-    body +=
-        fmt::format("<h2>{}: trial #{}</h2>\n", mode_name(result.config.mode), shown->index + 1);
-    body += trial_sections(*shown);
+    out.write(
+        fmt::format("<h2>{}: trial #{}</h2>\n", mode_name(result.config.mode), shown->index + 1));
+    trial_sections(*shown, out);
   }
-  return page("ticketsim compare", body);
+  page_tail(out);
+}
+
+std::string render_compare_html(const Comparison& comparison,
+                                const std::vector<SkippedMode>& skipped) {
+  StringSink sink;
+  render_compare_html(comparison, skipped, sink);
+  return sink.text();
 }
 
 }  // namespace ticketsim

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "simulator/output_file.h"
 #include "simulator/experiment.h"
 #include "simulator/report_text.h"
 
@@ -13,10 +14,14 @@ namespace ticketsim {
 // mutual-exclusion check and an SVG timeline of the explained trial, drawn to real time
 // (hovering any bar shows the step's details). One file: inline CSS, inline SVG and a few
 // lines of inline script, no network access, no framework.
+// Written to `out` as it is produced; the string form is for tests and small reports.
+void render_run_html(const ExperimentResult& result, TextSink& out);
 std::string render_run_html(const ExperimentResult& result);
 
 // `ticketsim compare --html`: the comparison table, the safety-versus-throughput chart
 // (worst oversell and median purchases/s per mode), and each mode's timeline.
+void render_compare_html(const Comparison& comparison, const std::vector<SkippedMode>& skipped,
+                         TextSink& out);
 std::string render_compare_html(const Comparison& comparison,
                                 const std::vector<SkippedMode>& skipped);
 

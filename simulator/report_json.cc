@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include <fmt/format.h>
+
 namespace ticketsim {
 namespace {
 
@@ -49,6 +51,10 @@ Json purchase_json(const PurchaseRef& purchase, std::int64_t origin_ns) {
           {"wrote_ms", relative_ms(purchase.wrote_ns, origin_ns)}};
 }
 
+Json optional_json(const std::optional<std::int64_t>& value) {
+  return value ? Json(*value) : Json(nullptr);
+}
+
 Json section_json(const CriticalSection& section, std::int64_t origin_ns) {
   return {{"customer", section.customer + 1},
           {"pid", section.pid},
@@ -89,6 +95,13 @@ Json witnesses_json(const TrialResult& trial) {
   return witnesses;
 }
 
+Json witness_counts_json(const Witnesses& witnesses) {
+  return {{"lost_update", witnesses.lost_update_count},
+          {"double_sale", witnesses.double_sale_count},
+          {"erased_total", witnesses.erased_total},
+          {"listed_at_most", kListedWitnesses}};
+}
+
 Json steps_json(const TrialResult& trial) {
   Json steps = Json::array();
   for (const StepRecord& step : trial.steps) {
@@ -125,7 +138,7 @@ Json trial_json(const TrialResult& trial) {
   json["attempts"] = trial.attempts;
   json["sold"] = trial.sold;
   json["oversold"] = trial.oversold;
-  json["lost_updates"] = trial.lost_updates;
+  json["lost_updates"] = optional_json(trial.lost_updates);
   json["torn_reads"] = trial.torn_reads;
   json["final_count"] = trial.final_count ? Json(*trial.final_count) : Json(nullptr);
   json["stalled"] = trial.stalled;
@@ -133,6 +146,9 @@ Json trial_json(const TrialResult& trial) {
   json["purchases_per_s"] = round_rate(trial.purchases_per_s);
   json["purchases"] = trial.purchases;
   json["mutex_violations"] = trial.mutex_violations;
+  json["lost_updates_max"] = optional_json(trial.lost_updates_max);
+  json["writes_made"] = trial.writes_made;
+  json["indeterminate"] = trial.indeterminate;
   json["errors"] = trial.errors;
   json["crashed"] = trial.crashed;
   json["interrupted"] = trial.interrupted_by != 0;
@@ -154,6 +170,7 @@ Json trial_json(const TrialResult& trial) {
   json["lock_wait_ms"] = round_ms(static_cast<double>(trial.lock_wait_ns) / 1e6);
   json["paused_ms"] = round_ms(static_cast<double>(trial.paused_ns) / 1e6);
   json["witnesses"] = witnesses_json(trial);
+  json["witness_counts"] = witness_counts_json(trial.witnesses);
   json["mutual_exclusion"] = mutual_exclusion_json(trial);
   if (!trial.steps.empty()) {
     json["schedule_ran"] = trial.schedule_ran;
@@ -169,7 +186,17 @@ Json summary_json(const ModeSummary& summary) {
   json["trials"] = summary.trials;
   json["oversold_trials"] = summary.oversold_trials;
   json["oversold_max"] = summary.oversold_max;
-  json["lost_updates_total"] = summary.lost_updates_total;
+  json["lost_updates_total"] =
+      summary.lost_updates_unknown == summary.trials && summary.trials > 0
+          ? Json(nullptr)
+          : Json(summary.lost_updates_total);
+  json["lost_updates_unknown_trials"] = summary.lost_updates_unknown;
+  json["indeterminate_total"] = summary.indeterminate_total;
+  json["final_count_min"] =
+      summary.final_count_unknown < summary.trials ? Json(summary.final_count_min) : Json(nullptr);
+  json["final_count_max"] =
+      summary.final_count_unknown < summary.trials ? Json(summary.final_count_max) : Json(nullptr);
+  json["final_count_unknown_trials"] = summary.final_count_unknown;
   json["torn_reads_total"] = summary.torn_reads_total;
   json["stalled_trials"] = summary.stalled_trials;
   json["wall_ms_median"] = round_ms(summary.wall_ms_median);
@@ -194,13 +221,17 @@ Json run_report_json(const ExperimentResult& result) {
   json["tickets"] = result.tickets;
   json["attempts"] = result.config.attempts;
   std::int64_t sold = 0, oversold = 0, lost = 0, torn = 0, purchases = 0, violations = 0;
+  std::int64_t indeterminate = 0;
+  bool lost_known = true;
   std::int64_t wall_ns = 0;
   int errors = 0, crashed = 0;
   bool stalled = false;
   for (const TrialResult& trial : result.trials) {
     sold += trial.sold;
     oversold += trial.oversold;
-    lost += trial.lost_updates;
+    lost += trial.lost_updates.value_or(0);
+    lost_known = lost_known && trial.lost_updates.has_value();
+    indeterminate += trial.indeterminate;
     torn += trial.torn_reads;
     purchases += trial.purchases;
     violations += trial.mutex_violations;
@@ -211,7 +242,7 @@ Json run_report_json(const ExperimentResult& result) {
   }
   json["sold"] = sold;
   json["oversold"] = oversold;
-  json["lost_updates"] = lost;
+  json["lost_updates"] = lost_known ? Json(lost) : Json(nullptr);
   json["torn_reads"] = torn;
   const TrialResult* last = result.trials.empty() ? nullptr : &result.trials.back();
   json["final_count"] = last && last->final_count ? Json(*last->final_count) : Json(nullptr);
@@ -223,6 +254,7 @@ Json run_report_json(const ExperimentResult& result) {
   json["mutex_violations"] = violations;
   json["errors"] = errors;
   json["crashed"] = crashed;
+  json["indeterminate"] = indeterminate;
   json["interrupted"] = result.interrupted_by != 0;
   ModeSummary summary = summarize(result);
   json["verdict"] = summary.verdict;
@@ -235,6 +267,7 @@ Json run_report_json(const ExperimentResult& result) {
     json["schedule_ran"] = explained->schedule_ran;  // --schedule replay:THIS_FILE reruns it
   }
   json["witnesses"] = explained != nullptr ? witnesses_json(*explained) : Json::array();
+  if (explained != nullptr) json["witness_counts"] = witness_counts_json(explained->witnesses);
   json["workload"] = workload_json(result.config, result.store_label, result.tickets);
   json["summary"] = summary_json(summary);
   json["trials"] = Json::array();
@@ -263,6 +296,45 @@ Json compare_report_json(const Comparison& comparison, const std::vector<Skipped
   }
   json["interrupted"] = comparison.interrupted_by != 0;
   return json;
+}
+
+void write_customers_json(const TrialResult& trial, TextSink& out) {
+  fmt::memory_buffer buffer;
+  auto flush_if_full = [&] {
+    if (buffer.size() < (1 << 16)) return;
+    out.write(std::string_view(buffer.data(), buffer.size()));
+    buffer.clear();
+  };
+  auto at = [&](std::int64_t time_ns) { return relative_ms(time_ns, trial.t_start); };
+  buffer.append(std::string_view(",\n  \"customers\": ["));
+  for (std::size_t c = 0; c < trial.customers.size(); ++c) {
+    const CustomerHistory& customer = trial.customers[c];
+    const SearchRecord& search = customer.search;
+    fmt::format_to(std::back_inserter(buffer),
+                   "{}\n    {{\"customer\": {}, \"pid\": {}, \"ppid\": {}, \"killed_by_run\": {}, "
+                   "\"error\": {}, \"search\": {{\"outcome\": \"{}\", \"seen\": {}, "
+                   "\"requested_ms\": {}, \"acquired_ms\": {}, \"released_ms\": {}}}, "
+                   "\"purchases\": [",
+                   c == 0 ? "" : ",", customer.index + 1, customer.pid, customer.ppid,
+                   customer.killed_by_run, nlohmann::json(customer.error).dump(),
+                   outcome_name(search.outcome), search.value_seen, at(search.t_lock_requested),
+                   at(search.t_lock_acquired), at(search.t_released));
+    for (std::size_t a = 0; a < customer.purchases.size(); ++a) {
+      const PurchaseRecord& p = customer.purchases[a];
+      fmt::format_to(std::back_inserter(buffer),
+                     "{}\n      {{\"attempt\": {}, \"outcome\": \"{}\", \"read\": {}, "
+                     "\"wrote\": {}, \"write\": \"{}\", \"requested_ms\": {}, "
+                     "\"acquired_ms\": {}, \"read_ms\": {}, \"written_ms\": {}, "
+                     "\"released_ms\": {}}}",
+                     a == 0 ? "" : ",", a + 1, outcome_name(p.outcome), p.value_read,
+                     p.value_written, write_state_name(p.write_state), at(p.t_lock_requested),
+                     at(p.t_lock_acquired), at(p.t_read), at(p.t_written), at(p.t_released));
+      flush_if_full();
+    }
+    buffer.append(std::string_view("]}"));
+  }
+  buffer.append(std::string_view("\n  ]"));
+  out.write(std::string_view(buffer.data(), buffer.size()));
 }
 
 }  // namespace ticketsim

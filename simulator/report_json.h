@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "simulator/experiment.h"
+#include "simulator/output_file.h"
 #include "simulator/report_text.h"
 
 namespace ticketsim {
@@ -17,6 +18,10 @@ nlohmann::ordered_json trial_json(const TrialResult& trial);
 // "customers", "text"} | {"kind": "double_sale", "ticket", "times_sold", "buyers",
 // "customers", "text"}]. Customers are numbered from 1; times are ms since the trial began.
 nlohmann::ordered_json witnesses_json(const TrialResult& trial);
+
+// {"lost_update": n, "double_sale": n, "erased_total": n, "listed_at_most": 100}: every
+// witness counted, of which witnesses_json lists at most 100 of each kind.
+nlohmann::ordered_json witness_counts_json(const Witnesses& witnesses);
 
 // Controlled schedules: [{"customer", "step", "outcome": done|blocked|skipped, "value",
 // "note"}].
@@ -39,5 +44,11 @@ nlohmann::ordered_json run_report_json(const ExperimentResult& result);
 // and the workload.
 nlohmann::ordered_json compare_report_json(const Comparison& comparison,
                                            const std::vector<SkippedMode>& skipped);
+
+// `run --json --customers`: `,\n  "customers": [...]` (a member to append to the report's
+// object), one object per customer of `trial` with its search and every purchase (outcome,
+// values read and written, write state none|begun|done, times in ms since the trial began;
+// 0 = did not happen). Written to `out` as it goes.
+void write_customers_json(const TrialResult& trial, TextSink& out);
 
 }  // namespace ticketsim

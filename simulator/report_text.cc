@@ -19,12 +19,21 @@ constexpr int kMaxTrialRows = 20;  // more trials: summary row only (all of them
 const char* verdict_color(std::string_view verdict) {
   if (verdict == "safe") return "32";      // green
   if (verdict == "UNSAFE") return "1;31";  // bold red
-  return "33";                             // yellow: stalled, error, interrupted
+  return "33";  // yellow: unprotected, stalled, error, interrupted
 }
 
 std::string range_text(std::int64_t min, std::int64_t max) {
-  if (min < 0 && max < 0) return "?";
   return min == max ? fmt::format("{}", min) : fmt::format("{}-{}", min, max);
+}
+
+// A final-count range over trials; trials whose final store did not parse are named.
+std::string final_count_text(const ModeSummary& summary) {
+  if (summary.final_count_unknown == summary.trials) return "unreadable";
+  std::string text = range_text(summary.final_count_min, summary.final_count_max);
+  if (summary.final_count_unknown > 0) {
+    text += fmt::format(" ({} unreadable)", summary.final_count_unknown);
+  }
+  return text;
 }
 
 std::string rate_text(double per_second) {
@@ -51,12 +60,21 @@ std::string workload_line(const std::string& command, const ExperimentConfig& co
   return line;
 }
 
+// Exact, a range when some writes are indeterminate, or "unknown" (unreadable final store).
+std::string lost_updates_text(const TrialResult& trial) {
+  if (!trial.lost_updates) return "unknown";
+  if (trial.lost_updates_max && *trial.lost_updates_max != *trial.lost_updates) {
+    return fmt::format("{}-{}", *trial.lost_updates, *trial.lost_updates_max);
+  }
+  return fmt::format("{}", *trial.lost_updates);
+}
+
 std::vector<TextTable::Cell> trial_row(const std::string& label, const TrialResult& trial) {
   std::string verdict(trial.verdict());
   return {{label},
           {fmt::format("{}", trial.sold)},
           {fmt::format("{}", trial.oversold), trial.oversold > 0 ? "31" : ""},
-          {fmt::format("{}", trial.lost_updates), trial.lost_updates > 0 ? "31" : ""},
+          {lost_updates_text(trial), trial.lost_updates.value_or(0) > 0 ? "31" : ""},
           {fmt::format("{}", trial.torn_reads), trial.torn_reads > 0 ? "31" : ""},
           {trial.final_count ? fmt::format("{}", *trial.final_count) : "unreadable"},
           {fmt::format("{:.1f}", trial.wall_ms())},
@@ -74,9 +92,13 @@ std::vector<TextTable::Cell> summary_row(const std::string& label, const ModeSum
       {label},
       {range_text(summary.sold_min, summary.sold_max)},
       {oversold, summary.oversold_max > 0 ? "31" : ""},
-      {fmt::format("{}", summary.lost_updates_total), summary.lost_updates_total > 0 ? "31" : ""},
+      {summary.lost_updates_unknown == summary.trials
+           ? std::string("unknown")
+           : fmt::format("{}{}", summary.lost_updates_total,
+                         summary.lost_updates_unknown > 0 ? "+?" : ""),
+       summary.lost_updates_total > 0 ? "31" : ""},
       {fmt::format("{}", summary.torn_reads_total), summary.torn_reads_total > 0 ? "31" : ""},
-      {range_text(summary.final_count_min, summary.final_count_max)},
+      {final_count_text(summary)},
       {fmt::format("{:.1f}", summary.wall_ms_median)},
       {rate_text(summary.purchases_per_s_median)},
       {summary.verdict, verdict_color(summary.verdict)}};
@@ -190,15 +212,24 @@ std::vector<std::string> explain_trial(const TrialResult& trial) {
         trial.sold == 1 ? "1 customer was" : fmt::format("{} customers were", trial.sold),
         plural(trial.tickets, "ticket"), plural(trial.oversold, "ticket")));
   }
-  if (trial.lost_updates > 0) {
-    std::int64_t went_down = trial.tickets - trial.final_count.value_or(trial.tickets);
+  if (trial.lost_updates.value_or(0) > 0) {
+    std::int64_t lost = *trial.lost_updates;
+    std::int64_t went_down = trial.tickets - *trial.final_count;
     finding(fmt::format(
-        "{} vanished (lost updates): {} should have taken the count down by {}, but it went "
+        "{}{} vanished (lost updates): {} should have taken the count down by {}, but it went "
         "down by {} (from {} to {}): customers read the same count and each wrote count-1 "
         "over the others.",
-        trial.lost_updates == 1 ? "1 decrement" : fmt::format("{} decrements", trial.lost_updates),
-        plural(trial.sold, "sale"), trial.sold, went_down, trial.tickets,
-        trial.final_count.value_or(-1)));
+        trial.indeterminate > 0 ? "At least " : "",
+        lost == 1 ? "1 decrement" : fmt::format("{} decrements", lost),
+        plural(trial.writes_made, "completed write"), trial.writes_made, went_down,
+        trial.tickets, *trial.final_count));
+  }
+  if (trial.indeterminate > 0) {
+    sentences.push_back(fmt::format(
+        "{} died while writing the store: whether {} write{} landed is unknown "
+        "(indeterminate), so the figures that depend on it are ranges.",
+        plural(trial.indeterminate, "purchase"), trial.indeterminate == 1 ? "its" : "their",
+        trial.indeterminate == 1 ? "" : "s"));
   }
   if (trial.torn_reads > 0) {
     bool died_writing =
@@ -216,13 +247,28 @@ std::vector<std::string> explain_trial(const TrialResult& trial) {
                         plural(trial.errors, "customer")));
   }
   if (!trial.final_count) {
-    finding("The store did not parse at the end of the trial.");
+    finding(
+        "The store did not parse at the end of the trial, so the final count and the lost "
+        "updates are unknown.");
   }
-  if (!found && (sentences.empty() || !trial.unsafe())) {
+  if (trial.mutex_violations > 0 && trial.mode != Mode::kNone) {
+    finding(fmt::format("The {} lock let critical sections overlap ({}): it did not exclude.",
+                        mode_name(trial.mode), plural(trial.mutex_violations, "pair")));
+  }
+  if (!found) {
     if (trial.mode == Mode::kNone) {
-      sentences.push_back(
-          "No race was observed this time, but mode none protects nothing: the OS happened "
-          "to run the customers apart. --schedule lockstep forces the race.");
+      std::string apart = is_controlled(trial.schedule)
+                              ? "the schedule ran the purchases apart"
+                          : trial.mutex_violations > 0
+                              ? fmt::format(
+                                    "purchases overlapped ({}), but each happened to read after "
+                                    "the previous write",
+                                    plural(trial.mutex_violations, "pair"))
+                              : "the OS happened to run the purchases apart";
+      sentences.push_back(fmt::format(
+          "No race was seen in this trial, but nothing protected the store (mode none): {}. "
+          "--schedule lockstep forces the race.",
+          apart));
     } else if (trial.mode == Mode::kJoin) {
       sentences.push_back(fmt::format(
           "Customers ran one at a time (start, then join): {} sold from {}, nothing lost. "
@@ -239,21 +285,24 @@ std::vector<std::string> explain_trial(const TrialResult& trial) {
 }
 
 std::string render_witnesses(const TrialResult& trial, int max_lines) {
+  const Witnesses& witnesses = trial.witnesses;
+  if (witnesses.empty()) return "";
   std::vector<std::string> lines;
-  for (const LostUpdateWitness& witness : trial.witnesses.lost_updates) {
+  auto shown = static_cast<std::size_t>(max_lines);
+  for (const LostUpdateWitness& witness : witnesses.lost_updates) {
+    if (lines.size() == shown) break;
     lines.push_back(describe(witness, trial.t_start));
   }
-  for (const DoubleSaleWitness& witness : trial.witnesses.double_sales) {
+  for (const DoubleSaleWitness& witness : witnesses.double_sales) {
+    if (lines.size() == shown) break;
     lines.push_back(describe(witness, trial.t_start));
   }
-  if (lines.empty()) return "";
-  std::string out = fmt::format("Witnesses ({}):\n", lines.size());
-  for (std::size_t i = 0; i < lines.size() && i < static_cast<std::size_t>(max_lines); ++i) {
-    out += "  " + lines[i] + "\n";
-  }
-  if (lines.size() > static_cast<std::size_t>(max_lines)) {
-    out += fmt::format("  ... and {} more (--json lists them all)\n",
-                       lines.size() - static_cast<std::size_t>(max_lines));
+  std::string out = fmt::format("Witnesses ({}):\n", witnesses.count());
+  for (const std::string& line : lines) out += "  " + line + "\n";
+  auto more = witnesses.count() - static_cast<std::int64_t>(lines.size());
+  if (more > 0) {
+    out += fmt::format("  ... and {} more (--json lists up to {} of each kind)\n", more,
+                       kListedWitnesses);
   }
   return out;
 }

@@ -118,7 +118,9 @@ class SteppedCustomer {
     if (last_read_.torn) {
       record.outcome = Outcome::kTornRead;
     } else if (record.value_read > 0) {
+      record.write_state = WriteState::kBegun;
       store_->write_count(record.value_read - 1);
+      record.write_state = WriteState::kDone;
       record.t_written = now();
       record.value_written = value = record.value_read - 1;
       record.outcome = Outcome::kBought;

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "simulator/output_file.h"
 #include "simulator/trial_result.h"
 
 namespace ticketsim {
@@ -21,6 +22,8 @@ struct TracedTrial {
 // events ("ph": "X", microseconds) for "wait for lock", "search", "purchase N" (the lock
 // held), and inside it "read", "think", "write"; instant events mark witnessed writes.
 // Trials without kept customers or recorded times are skipped.
+// Written to `out` event by event; chrome_trace() is the same as a JSON value (tests).
+void write_chrome_trace(const std::vector<TracedTrial>& trials, TextSink& out);
 nlohmann::ordered_json chrome_trace(const std::vector<TracedTrial>& trials);
 
 }  // namespace ticketsim

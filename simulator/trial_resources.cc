@@ -142,6 +142,7 @@ void conclude_trial(TrialResult& result, const TrialInput& input, TrialResources
     history.killed_by_run = exits.killed[static_cast<std::size_t>(i)];
     history.repairs = slot.repairs;
     history.lock_timed_out = slot.lock_timed_out != 0;
+    history.stopped_by_run = slot.stopped_by_run != 0;
     history.t_paused = slot.t_paused;
     history.t_resumed = slot.t_resumed;
     bool died = WIFSIGNALED(history.wait_status) && !history.killed_by_run;
@@ -161,11 +162,6 @@ void conclude_trial(TrialResult& result, const TrialInput& input, TrialResources
     if (history.t_paused != 0) {
       result.paused_ns +=
           (history.t_resumed != 0 ? history.t_resumed : monotonic_ns()) - history.t_paused;
-    }
-    for (const PurchaseRecord& purchase : history.purchases) {
-      if (purchase.t_lock_requested != 0 && purchase.t_lock_acquired >= purchase.t_lock_requested) {
-        result.lock_wait_ns += purchase.t_lock_acquired - purchase.t_lock_requested;
-      }
     }
     customers.push_back(std::move(history));
   }

@@ -29,6 +29,7 @@ std::string_view TrialResult::verdict() const {
   if (stalled) return "STALLED";
   if (unsafe()) return "UNSAFE";
   if (errors > 0 || crashed > injected_crashes) return "ERROR";
+  if (mode == Mode::kNone) return "unprotected";
   return "safe";
 }
 

@@ -35,6 +35,7 @@ struct CustomerHistory {
   bool died_holding_lock = false;        // it died (crash or signal) inside a critical section
   int repairs = 0;                       // stores it repaired after a holder died mid-write
   bool lock_timed_out = false;           // it gave up waiting for the lock
+  bool stopped_by_run = false;           // it left a barrier the run broke to stop the trial
   std::int64_t t_paused = 0;             // pause_holder: stopped holding the lock ...
   std::int64_t t_resumed = 0;            // ... until here (0: never resumed)
 };
@@ -76,10 +77,16 @@ struct TrialResult {
   int attempts = 0;
   std::int64_t tickets = 0;  // the count the trial started with
 
-  std::int64_t sold = 0;              // purchases whose customer was told "you bought a ticket"
-  std::int64_t oversold = 0;          // max(0, sold - tickets)
-  std::int64_t lost_updates = 0;      // sold - (tickets - final_count): decrements that vanished
-  std::int64_t torn_reads = 0;        // reads (search or purchase) that found a torn file
+  std::int64_t sold = 0;      // purchases whose customer was told "you bought a ticket"
+  std::int64_t oversold = 0;  // max(0, sold - tickets)
+  // Decrements that vanished: writes_made - (tickets - final_count). Empty when the final
+  // store is unreadable (then nobody knows). When some writes are indeterminate this is the
+  // least it can be, and lost_updates_max the most; equal otherwise.
+  std::optional<std::int64_t> lost_updates;
+  std::optional<std::int64_t> lost_updates_max;
+  std::int64_t writes_made = 0;    // writes known to have completed (told or not)
+  std::int64_t indeterminate = 0;  // writes begun by a customer that died before it ended
+  std::int64_t torn_reads = 0;     // reads (search or purchase) that found a torn file
   std::int64_t purchases = 0;         // purchases that completed (bought, sold out or torn read)
   std::int64_t mutex_violations = 0;  // pairs of overlapping critical sections
   int errors = 0;                     // customers that reported an error
@@ -94,7 +101,7 @@ struct TrialResult {
   std::vector<CrashedCustomer> crashes;  // every customer that died (see `crashed`)
   int repairs = 0;                // stores repaired by a holder that found its predecessor dead
   int lock_timeouts = 0;          // customers that gave up waiting for the lock
-  std::int64_t lock_wait_ns = 0;  // total time customers waited for the lock (purchases)
+  std::int64_t lock_wait_ns = 0;  // total time customers waited for any lock (search, purchase)
   std::int64_t paused_ns = 0;     // pause_holder: how long the holder was stopped
   int interrupted_by = 0;         // SIGINT/SIGTERM that stopped the trial, or 0
   std::int64_t t_start = 0;       // CLOCK_MONOTONIC when the first customer was forked
@@ -116,11 +123,16 @@ struct TrialResult {
   // Every customer's record; empty unless config.keep_history keeps this trial's.
   std::vector<CustomerHistory> customers;
 
-  // A race was observed: oversold, lost updates, torn reads or overlapping critical sections.
+  // A race was observed in the data (oversold, lost updates, torn reads, a final store
+  // that does not parse), or a lock let two critical sections overlap. Mode none has no
+  // lock, so its overlaps alone are no finding: a trial of none without a data race is
+  // `unprotected`, never `safe`.
   bool unsafe() const {
-    return oversold > 0 || lost_updates > 0 || torn_reads > 0 || mutex_violations > 0;
+    return oversold > 0 || lost_updates.value_or(0) > 0 || torn_reads > 0 || !final_count ||
+           (mutex_violations > 0 && mode != Mode::kNone);
   }
-  // One word for tables: STALLED, INTERRUPTED, UNSAFE, ERROR or safe.
+  // One word for tables: INTERRUPTED, STALLED, UNSAFE, ERROR, unprotected (mode none, no
+  // race seen) or safe.
   std::string_view verdict() const;
   double wall_ms() const { return static_cast<double>(wall_ns) / 1e6; }
 };

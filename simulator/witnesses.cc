@@ -1,7 +1,6 @@
 #include "simulator/witnesses.h"
 
 #include <algorithm>
-#include <map>
 
 #include <fmt/format.h>
 
@@ -48,15 +47,33 @@ Witnesses find_witnesses(const std::vector<CustomerHistory>& customers, std::int
     }
   }
 
-  // Double sales: several buyers read the same count, so they bought the same seat.
-  std::map<std::int64_t, std::vector<PurchaseRef>> buyers_by_ticket;
-  for (const PurchaseRef& sale : sales) buyers_by_ticket[sale.read_value].push_back(sale);
-  for (auto& [ticket, buyers] : buyers_by_ticket) {
-    if (buyers.size() < 2) continue;
-    std::sort(buyers.begin(), buyers.end(), [](const PurchaseRef& a, const PurchaseRef& b) {
-      return a.read_ns != b.read_ns ? a.read_ns < b.read_ns : a.customer < b.customer;
-    });
-    witnesses.double_sales.push_back(DoubleSaleWitness{ticket, std::move(buyers)});
+  // Double sales: several buyers read the same count, so they bought the same seat. Sorted
+  // by the count read, buyers of one seat sit side by side, in the order they read.
+  std::sort(sales.begin(), sales.end(), [](const PurchaseRef& a, const PurchaseRef& b) {
+    if (a.read_value != b.read_value) return a.read_value > b.read_value;
+    return a.read_ns != b.read_ns ? a.read_ns < b.read_ns : a.customer < b.customer;
+  });
+  struct Group {
+    std::size_t begin, size;
+  };
+  std::vector<Group> groups;
+  for (std::size_t begin = 0; begin < sales.size();) {
+    std::size_t end = begin + 1;
+    while (end < sales.size() && sales[end].read_value == sales[begin].read_value) ++end;
+    if (end - begin >= 2) groups.push_back({begin, end - begin});
+    begin = end;
+  }
+  witnesses.double_sale_count = static_cast<std::int64_t>(groups.size());
+  std::size_t listed = std::min(groups.size(), kListedWitnesses);
+  std::partial_sort(groups.begin(), groups.begin() + static_cast<std::ptrdiff_t>(listed),
+                    groups.end(), [&](const Group& a, const Group& b) {
+                      return a.size != b.size ? a.size > b.size : a.begin < b.begin;
+                    });
+  for (std::size_t g = 0; g < listed; ++g) {
+    auto first = sales.begin() + static_cast<std::ptrdiff_t>(groups[g].begin);
+    witnesses.double_sales.push_back(DoubleSaleWitness{
+        first->read_value, std::vector<PurchaseRef>(
+                               first, first + static_cast<std::ptrdiff_t>(groups[g].size))});
   }
 
   // Lost updates: replay the writes in the order they completed. A write that read more
@@ -72,7 +89,11 @@ Witnesses find_witnesses(const std::vector<CustomerHistory>& customers, std::int
   for (const PurchaseRef& sale : sales) {
     std::int64_t erased = sale.read_value - current;
     if (erased > 0 && previous != nullptr) {
-      witnesses.lost_updates.push_back(LostUpdateWitness{sale, *previous, erased});
+      ++witnesses.lost_update_count;
+      witnesses.erased_total += erased;
+      if (witnesses.lost_updates.size() < kListedWitnesses) {
+        witnesses.lost_updates.push_back(LostUpdateWitness{sale, *previous, erased});
+      }
     }
     current = sale.wrote_value;
     previous = &sale;

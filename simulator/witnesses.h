@@ -42,10 +42,20 @@ struct DoubleSaleWitness {
   std::vector<PurchaseRef> buyers;  // in the order they read
 };
 
+// How many witnesses of each kind are listed at most; the rest are counted. A run of a
+// million purchases can have hundreds of thousands, and no reader needs them all.
+inline constexpr std::size_t kListedWitnesses = 100;
+
+// Every witness is counted; the first kListedWitnesses lost updates (in the order the writes
+// completed) and the kListedWitnesses largest double sales (most buyers first) are listed.
 struct Witnesses {
   std::vector<LostUpdateWitness> lost_updates;
   std::vector<DoubleSaleWitness> double_sales;
-  bool empty() const { return lost_updates.empty() && double_sales.empty(); }
+  std::int64_t lost_update_count = 0;  // every lost-update witness, listed or not
+  std::int64_t double_sale_count = 0;  // every ticket sold more than once
+  std::int64_t erased_total = 0;       // sum of `erased` over every lost-update witness
+  bool empty() const { return lost_update_count == 0 && double_sale_count == 0; }
+  std::int64_t count() const { return lost_update_count + double_sale_count; }
   // The customers any witness names (0-based, sorted, unique).
   std::vector<int> customers_named() const;
 };

@@ -40,7 +40,7 @@ ticketsim::TrialResult scripted(Mode mode, const std::string& script, int procs 
 std::vector<std::int64_t> figures(const ticketsim::TrialResult& trial) {
   return {trial.sold,
           trial.oversold,
-          trial.lost_updates,
+          trial.lost_updates.value_or(-1),
           trial.torn_reads,
           trial.final_count.value_or(-1),
           trial.mutex_violations,

@@ -1,0 +1,78 @@
+// Where reports go as they are produced: a file published whole or not at all, stdout, or a
+// string (tests).
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <exception>
+
+namespace ticketsim {
+
+// The run was interrupted (SIGINT, SIGTERM, SIGHUP, SIGPIPE) before a report file was done.
+class OutputInterrupted : public std::exception {
+ public:
+  const char* what() const noexcept override { return "interrupted while writing a report"; }
+};
+
+// Receives text as a report produces it, so that no report holds its whole document.
+class TextSink {
+ public:
+  virtual ~TextSink() = default;
+  virtual void write(std::string_view text) = 0;
+};
+
+// Collects everything in memory: for tests and small documents.
+class StringSink : public TextSink {
+ public:
+  void write(std::string_view text) override { text_.append(text); }
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string text_;
+};
+
+// Writes to standard output through stdio. A closed pipe (EPIPE, after the CLI's SIGPIPE
+// handler recorded the signal) throws StdoutClosed, so a run whose reader went away ends
+// quietly.
+class StdoutSink : public TextSink {
+ public:
+  void write(std::string_view text) override;
+  // Flushes stdout; throws StdoutClosed on EPIPE.
+  static void flush();
+};
+
+// The reader of standard output went away (EPIPE).
+class StdoutClosed : public std::exception {
+ public:
+  const char* what() const noexcept override { return "standard output was closed"; }
+};
+
+// Writes into a temporary file beside `path` (same directory, so the rename is atomic) through
+// a large stdio buffer, never holding the document in memory. commit() renames it over `path`;
+// destroying an uncommitted OutputFile removes the temporary file, so an interrupted or failed
+// export leaves neither a partial file nor a stray temporary. Write errors throw
+// std::runtime_error naming `path`; write() throws OutputInterrupted once an interrupt has been
+// requested (checked every few hundred kilobytes), so a long export stops within a moment.
+class OutputFile : public TextSink {
+ public:
+  explicit OutputFile(std::string path);
+  ~OutputFile();
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+
+  void write(std::string_view text) override;
+  void commit();
+  const std::string& path() const { return path_; }
+
+ private:
+  void fail(const char* operation);
+
+  std::string path_;
+  std::string temp_path_;
+  std::FILE* file_ = nullptr;
+  std::size_t since_check_ = 0;
+  bool committed_ = false;
+};
+
+}  // namespace ticketsim
