@@ -32,10 +32,12 @@
 #include "simulator/report_html.h"
 #include "simulator/report_json.h"
 #include "simulator/report_text.h"
+#include "simulator/stale_runs.h"
 #include "simulator/step_ui.h"
 #include "simulator/text_table.h"
 #include "simulator/timeline_text.h"
 #include "simulator/trace_export.h"
+#include "simulator/trial_workspace.h"
 #include "storage/posix_io.h"
 #include "storage/store_file.h"
 #include "storage/unique_fd.h"
@@ -64,6 +66,27 @@ class Progress {
   int done_ = 0;
   bool enabled_;
 };
+
+// Removes what runs killed by SIGKILL left in `workdir` and /dev/shm, and says on stderr
+// what it removed (stdout stays the report's). `quiet_if_none`: say nothing when there
+// was nothing (every run does this first); otherwise say so (`ticketsim cleanup`).
+void remove_leftovers(const std::string& workdir, bool quiet_if_none) {
+  LeftoverPlaces places;
+  places.workdir = workdir.empty() ? default_workdir() : workdir;
+  std::vector<StaleLeftover> removed = remove_stale_leftovers(places);
+  if (removed.empty()) {
+    if (!quiet_if_none) {
+      std::cerr << "ticketsim cleanup: nothing to remove in " << places.workdir << " or "
+                << places.shm_dir << "\n";
+    }
+    return;
+  }
+  std::cerr << "ticketsim: removed " << plural(static_cast<int>(removed.size()), "leftover")
+            << " of runs that were killed (their process is gone):\n";
+  for (const StaleLeftover& leftover : removed) {
+    std::cerr << "  " << leftover.path << " (pid " << leftover.owner << ")\n";
+  }
+}
 
 // Customer errors make the run a failure (exit 1); name the first one.
 void collect_failures(const ExperimentResult& result, std::vector<std::string>& failures) {
@@ -153,7 +176,8 @@ void refuse_inapplicable_flags(const Flags& flags, const CLI::App& command,
         throw UsageError(flag, "needs step times, and --no-times turns them off");
       }
     }
-    if (flags.timeline) throw UsageError("--timeline", "needs step times, and --no-times turns them off");
+    if (flags.timeline)
+      throw UsageError("--timeline", "needs step times, and --no-times turns them off");
   }
   if (is_controlled(config.schedule)) {
     for (const char* flag : {"--latency", "--search-latency"}) {
@@ -223,6 +247,7 @@ int run_command(const Flags& flags, const CLI::App& command) {
   ExperimentConfig config = make_config(flags, command);
   refuse_replay_overrides(flags, command);
   refuse_inapplicable_flags(flags, command, config);
+  remove_leftovers(config.workdir, true);
   OutputFiles outputs;
   outputs.add("--html", flags.html);
   outputs.add("--history", flags.history);
@@ -262,6 +287,7 @@ int compare_command(const Flags& flags, const CLI::App& command) {
   ExperimentConfig config = make_config(flags, command);
   refuse_replay_overrides(flags, command);
   refuse_inapplicable_flags(flags, command, config);
+  remove_leftovers(config.workdir, true);
   OutputFiles outputs;
   outputs.add("--html", flags.html);
   outputs.add("--trace", flags.trace);
@@ -282,8 +308,7 @@ int compare_command(const Flags& flags, const CLI::App& command) {
       StdoutSink().write(render_compare_report(comparison, skipped, text_options(flags)));
     }
     StdoutSink::flush();
-    outputs.write("--html",
-                  [&](TextSink& out) { render_compare_html(comparison, skipped, out); });
+    outputs.write("--html", [&](TextSink& out) { render_compare_html(comparison, skipped, out); });
     outputs.write("--trace", [&](TextSink& out) {
       std::vector<TracedTrial> traced;
       for (const ExperimentResult& result : comparison.results) {
@@ -331,6 +356,7 @@ int step_command(const StepFlags& flags) {
   config.tickets = flags.tickets;
   config.attempts = flags.attempts;
   config.store_path = flags.store;
+  remove_leftovers(config.workdir, true);
   StepUiOptions options;
   options.predict = flags.predict;
   options.use_color = stdout_wants_color();
@@ -357,6 +383,7 @@ int demo_command(const DemoFlags& flags) {
   }
   options.procs = flags.procs;
   options.use_color = stdout_wants_color();
+  remove_leftovers("", true);
   return run_demo(options, STDIN_FILENO, STDOUT_FILENO);
 }
 
@@ -412,6 +439,15 @@ int run_cli(int argc, char** argv) {
                    "Pause between acts (e.g. 2s, or 0 for none); default: Enter on a terminal");
   demo->add_option("--procs", demo_flags.procs, "Customers")->capture_default_str();
 
+  std::string cleanup_workdir;
+  CLI::App* cleanup = app.add_subcommand(
+      "cleanup",
+      "Remove the trial directories and /dev/shm objects of runs killed by SIGKILL (every "
+      "run also does this first)");
+  cleanup->add_option("--workdir", cleanup_workdir,
+                      "Where the killed runs made their trial directories (default: $TMPDIR "
+                      "or /tmp)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -429,6 +465,14 @@ int run_cli(int argc, char** argv) {
     if (run->parsed()) return run_command(run_flags, *run);
     if (step->parsed()) return step_command(step_flags);
     if (demo->parsed()) return demo_command(demo_flags);
+    if (cleanup->parsed()) {
+      std::error_code error;
+      if (!cleanup_workdir.empty() && !std::filesystem::is_directory(cleanup_workdir, error)) {
+        throw UsageError("--workdir", "'" + cleanup_workdir + "' is not a directory");
+      }
+      remove_leftovers(cleanup_workdir, false);
+      return kExitOk;
+    }
     return compare_command(compare_flags, *compare);
   } catch (const std::exception&) {
     // Whatever failed after stdout's reader went away (a write's EPIPE): end quietly.
@@ -436,21 +480,21 @@ int run_cli(int argc, char** argv) {
     try {
       throw;
     } catch (const UsageError& e) {
-    std::cerr << "ticketsim: " << e.what() << "\n";
-    return kExitUsage;
-  } catch (const ConfigError& e) {
-    std::cerr << "ticketsim: --" << e.field() << ": " << e.problem() << "\n";
-    return kExitUsage;
-  } catch (const StoreError& e) {
-    std::cerr << "ticketsim: store " << e.path() << ": " << e.problem() << "\n";
-    return kExitUsage;
-  } catch (const RunError& e) {
-    std::cerr << "ticketsim: the run failed: " << e.what() << "\n";
-    return kExitRunFailed;
-  } catch (const std::exception& e) {
-    std::cerr << "ticketsim: the run failed: " << e.what() << "\n";
-    return kExitRunFailed;
-  }
+      std::cerr << "ticketsim: " << e.what() << "\n";
+      return kExitUsage;
+    } catch (const ConfigError& e) {
+      std::cerr << "ticketsim: --" << e.field() << ": " << e.problem() << "\n";
+      return kExitUsage;
+    } catch (const StoreError& e) {
+      std::cerr << "ticketsim: store " << e.path() << ": " << e.problem() << "\n";
+      return kExitUsage;
+    } catch (const RunError& e) {
+      std::cerr << "ticketsim: the run failed: " << e.what() << "\n";
+      return kExitRunFailed;
+    } catch (const std::exception& e) {
+      std::cerr << "ticketsim: the run failed: " << e.what() << "\n";
+      return kExitRunFailed;
+    }
   }
 }
 

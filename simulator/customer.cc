@@ -93,7 +93,7 @@ class Customer {
       ::prctl(PR_SET_TIMERSLACK, 1UL);
     }
     // Own descriptors, opened after fork: nothing here is shared with another customer.
-    store_.emplace(plan_.store_path, config_.write);
+    store_.emplace(*plan_.store_path, config_.write);
     lock_ = &plan_.locks->open_for_customer(lock_slot_);
     journal_ = plan_.locks->reports_dead_owner();
     search();

@@ -18,7 +18,7 @@ namespace ticketsim {
 struct CustomerPlan {
   int index = 0;  // slot in the table
   const ExperimentConfig* config = nullptr;
-  std::string store_path;  // the trial's copy of the store
+  const std::string* store_path = nullptr;  // the trial's copy of the store
   // The store every trial starts from (canonical): a repair rebuilds the store from it.
   const std::string* initial_store = nullptr;
   const LockProvider* locks = nullptr;

@@ -24,6 +24,7 @@ constexpr std::int64_t kMaxSleepNs = 50'000'000;  // re-check interrupts at leas
 
 CustomerProcesses::CustomerProcesses(int expected_children) : parent_pid_(::getpid()) {
   running_.reserve(static_cast<std::size_t>(expected_children));
+  position_.reserve(static_cast<std::size_t>(expected_children));
   sigset_t block;
   sigemptyset(&block);
   sigaddset(&block, SIGCHLD);
@@ -58,25 +59,20 @@ pid_t CustomerProcesses::spawn(int tag, const std::function<int()>& body) {
   // Otherwise waitpid(-pgid) could find the group empty while a child has yet to join it.
   ::setpgid(pid, pgid_ == 0 ? pid : pgid_);
   if (pgid_ == 0) pgid_ = pid;
+  position_.put(pid, running_.size());
   running_.push_back(Child{pid, tag});
-  position_stale_ = true;
   return pid;
 }
 
 int CustomerProcesses::forget(pid_t pid) {
-  if (position_stale_) {
-    position_.clear();
-    for (std::size_t i = 0; i < running_.size(); ++i) position_[running_[i].pid] = i;
-    position_stale_ = false;
-  }
-  auto it = position_.find(pid);
-  if (it == position_.end()) return -1;
-  std::size_t slot = it->second;
+  long found = position_.find(pid);
+  if (found < 0) return -1;
+  std::size_t slot = static_cast<std::size_t>(found);
   int tag = running_[slot].tag;
-  position_.erase(it);
+  position_.erase(pid);
   if (slot + 1 != running_.size()) {
     running_[slot] = running_.back();
-    position_[running_[slot].pid] = slot;
+    position_.put(running_[slot].pid, slot);
   }
   running_.pop_back();
   return tag;
@@ -127,15 +123,14 @@ int CustomerProcesses::reap_each_by_pid(const WaitHooks& hooks) {
       hooks.on_exit(ChildExit{child.pid, child.tag, pid == child.pid ? status : 0});
   }
   running_ = std::move(still_running);
-  position_stale_ = true;
+  position_.clear();
+  for (std::size_t i = 0; i < running_.size(); ++i) position_.put(running_[i].pid, i);
   return reaped;
 }
 
 int CustomerProcesses::tag_of(pid_t pid) {
-  for (const Child& child : running_) {
-    if (child.pid == pid) return child.tag;
-  }
-  return -1;
+  long found = position_.find(pid);
+  return found < 0 ? -1 : running_[static_cast<std::size_t>(found)].tag;
 }
 
 CustomerProcesses::WaitEnd CustomerProcesses::wait_all(std::int64_t deadline_ns,

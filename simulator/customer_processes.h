@@ -6,8 +6,9 @@
 
 #include <cstdint>
 #include <functional>
-#include <unordered_map>
 #include <vector>
+
+#include "simulator/pid_slots.h"
 
 namespace ticketsim {
 
@@ -94,10 +95,7 @@ class CustomerProcesses {
   pid_t parent_pid_;
   sigset_t saved_mask_{};       // the caller's signal mask, restored on destruction
   std::vector<Child> running_;  // forked and not yet reaped, in no particular order
-  // pid -> position in running_, rebuilt lazily at the first reap after spawning (not
-  // maintained during spawning, which must not allocate).
-  std::unordered_map<pid_t, std::size_t> position_;
-  bool position_stale_ = false;
+  PidSlots position_;  // pid -> position in running_, sized once: spawning allocates nothing
 };
 
 }  // namespace ticketsim

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "simulator/interrupt.h"
+#include "simulator/trial_workspace.h"
+#include "simulator/write_cost.h"
 #include "storage/store_file.h"
 #include "storage/store_scanner.h"
 
@@ -32,11 +34,14 @@ PreparedStore prepare_store(const ExperimentConfig& config) {
   if (config.store_path.empty()) {
     StoreDocument document = StoreDocument::parse("{\"count\": 1}");
     document.set_count(config.tickets.value_or(1));
-    prepared = PreparedStore{"(fresh store)", document.serialize(), document.count()};
+    prepared.label = "(fresh store)";
+    prepared.bytes = document.serialize();
+    prepared.tickets = document.count();
     return prepared;
   }
   LoadedStore loaded = load_store(config.store_path);
   prepared.label = config.store_path;
+  if (config.in_place) prepared.source_bytes = loaded.bytes;
   prepared.tickets = config.tickets.value_or(loaded.document.count());
   StoreScan scan = scan_store(loaded.bytes);
   if (scan.status == ScanStatus::kCanonical) {
@@ -111,9 +116,16 @@ ModeSummary summarize(const ExperimentResult& result) {
   return summary;
 }
 
-ExperimentResult run_experiment(const ExperimentConfig& config, const TrialObserver& observer) {
-  config.validate();
-  PreparedStore store = prepare_store(config);
+ExperimentResult run_experiment(const ExperimentConfig& given, const TrialObserver& observer) {
+  given.validate();
+  PreparedStore store = prepare_store(given);
+  ExperimentConfig config = given;
+  // Atomic writes cost two fsyncs each: the default timeouts allow for what they cost on
+  // the filesystem the trials run on, measured here.
+  if (config.write == WriteStrategy::kAtomic && !config.write_cost) {
+    config.write_cost =
+        measure_atomic_write_cost(config.workdir.empty() ? default_workdir() : config.workdir);
+  }
   ExperimentResult result;
   result.config = config;
   result.store_label = store.label;
@@ -121,7 +133,8 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const TrialObser
   int kept = -1;  // kExplainedTrial: the trial whose customers are kept so far
   for (int trial = 0; trial < config.trials; ++trial) {
     if (interrupt_signal() != 0) break;
-    result.trials.push_back(run_trial(TrialInput{&config, store.bytes, store.tickets, trial}));
+    result.trials.push_back(
+        run_trial(TrialInput{&result.config, store.bytes, store.tickets, trial}));
     TrialResult& latest = result.trials.back();
     if (observer) observer(latest);
     if (config.keep_history == HistoryKept::kNone) {
@@ -142,7 +155,9 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const TrialObser
   if (config.in_place && last != nullptr && result.interrupted_by == 0 && !last->stalled &&
       last->final_count) {
     try {
-      write_file_atomically(config.store_path, last->final_store);
+      replace_file_if_unchanged(config.store_path, store.source_bytes, last->final_store);
+    } catch (const StoreChanged& e) {
+      throw RunError(std::string("--in-place: ") + e.what());
     } catch (const std::exception& e) {
       throw RunError(std::string("cannot write the store back: ") + e.what());
     }

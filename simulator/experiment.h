@@ -31,6 +31,7 @@ struct PreparedStore {
   std::string label;  // the store's path, or "(fresh store)"
   std::string bytes;
   std::int64_t tickets = 0;
+  std::string source_bytes;  // config.in_place: the file's bytes as read, for the write-back
 };
 
 // Loads and validates config.store_path (or makes a fresh store). Throws StoreError.
@@ -48,7 +49,7 @@ struct ModeSummary {
   std::int64_t torn_reads_total = 0;
   std::int64_t mutex_violations_total = 0;
   std::int64_t final_count_min = 0, final_count_max = 0;  // over readable final stores
-  int final_count_unknown = 0;  // trials whose final store did not parse
+  int final_count_unknown = 0;                            // trials whose final store did not parse
   int unsafe_trials = 0;
   int stalled_trials = 0;
   int error_trials = 0;  // trials where a customer failed or crashed

@@ -138,7 +138,9 @@ void ExperimentConfig::validate() const {
 Nanoseconds default_trial_timeout(const ExperimentConfig& config) {
   using std::chrono::seconds;
   Nanoseconds serial_work =
-      (config.latency.max * config.attempts + config.search_latency) * config.procs;
+      ((config.latency.max + config.write_cost.value_or(Nanoseconds(0))) * config.attempts +
+       config.search_latency) *
+      config.procs;
   // Forking and reaping cost about 0.1 ms per customer; allow 1 ms.
   Nanoseconds process_work = std::chrono::milliseconds(1) * config.procs;
   // Longer than any lock timeout, so that a dead lock holder is reported as such.
@@ -152,8 +154,9 @@ Nanoseconds effective_trial_timeout(const ExperimentConfig& config) {
 }
 
 Nanoseconds default_lock_timeout(const ExperimentConfig& config) {
-  Nanoseconds serial_purchases =
-      (config.latency.max + std::chrono::milliseconds(1)) * config.attempts * config.procs;
+  Nanoseconds serial_purchases = (config.latency.max + std::chrono::milliseconds(1) +
+                                  config.write_cost.value_or(Nanoseconds(0))) *
+                                 config.attempts * config.procs;
   return std::chrono::seconds(5) + 2 * serial_purchases +
          config.pause_holder.value_or(Nanoseconds(0));
 }

@@ -108,6 +108,9 @@ struct ExperimentConfig {
   // an unlocked reader can see a half-written file) or kAtomic (temporary file, fsync,
   // rename, directory fsync: readers and crashes see the old store or the new one).
   WriteStrategy write = WriteStrategy::kInPlace;
+  // What one store write costs, for the default timeouts. Unset: a few microseconds in
+  // place; run_experiment measures it for atomic writes (two fsyncs: up to tens of ms).
+  std::optional<Nanoseconds> write_cost;
 
   // Fault injection. Each purchase dies by SIGKILL at `crash_at` with this probability,
   // drawn from a generator seeded by `seed` (so a seed reproduces the same crashes).
@@ -124,14 +127,16 @@ struct ExperimentConfig {
 };
 
 // The time a trial may take before it counts as stalled: 30 s plus three times the time
-// the workload needs when run one purchase at a time.
+// the workload needs when run one purchase at a time (think times, process creation and
+// config.write_cost per purchase).
 Nanoseconds default_trial_timeout(const ExperimentConfig& config);
 
 // The trial timeout in force: config.trial_timeout or default_trial_timeout().
 Nanoseconds effective_trial_timeout(const ExperimentConfig& config);
 
 // The longest a customer may wait for a lock before it counts as stuck: 5 s plus twice the
-// time all customers' purchases take one at a time (a legitimate wait is never longer).
+// time all customers' purchases take one at a time, writes included (a legitimate wait is
+// never longer).
 Nanoseconds default_lock_timeout(const ExperimentConfig& config);
 Nanoseconds effective_lock_timeout(const ExperimentConfig& config);
 

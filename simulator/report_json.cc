@@ -30,6 +30,9 @@ Json workload_json(const ExperimentConfig& config, const std::string& store_labe
   workload["trial_timeout_ms"] = static_cast<double>(effective_trial_timeout(config).count()) / 1e6;
   workload["lock_timeout_ms"] = static_cast<double>(effective_lock_timeout(config).count()) / 1e6;
   workload["write"] = write_strategy_name(config.write);
+  workload["write_cost_ms"] = config.write_cost
+                                  ? Json(static_cast<double>(config.write_cost->count()) / 1e6)
+                                  : Json(nullptr);
   workload["crash_prob"] = config.crash_probability;
   workload["crash_at"] = crash_point_name(config.crash_at);
   workload["pause_holder_ms"] =
@@ -186,10 +189,9 @@ Json summary_json(const ModeSummary& summary) {
   json["trials"] = summary.trials;
   json["oversold_trials"] = summary.oversold_trials;
   json["oversold_max"] = summary.oversold_max;
-  json["lost_updates_total"] =
-      summary.lost_updates_unknown == summary.trials && summary.trials > 0
-          ? Json(nullptr)
-          : Json(summary.lost_updates_total);
+  json["lost_updates_total"] = summary.lost_updates_unknown == summary.trials && summary.trials > 0
+                                   ? Json(nullptr)
+                                   : Json(summary.lost_updates_total);
   json["lost_updates_unknown_trials"] = summary.lost_updates_unknown;
   json["indeterminate_total"] = summary.indeterminate_total;
   json["final_count_min"] =

@@ -24,7 +24,6 @@ constexpr std::uint8_t kBlockedAnswer = 1;
 StepDriver::StepDriver(const TrialInput& input)
     : input_(input),
       resources_(TrialResources::create(input_)),
-      plans_(resources_.plans(input_)),
       children_(input_.config->procs),
       exits_{std::vector<int>(static_cast<std::size_t>(input_.config->procs), 0),
              std::vector<bool>(static_cast<std::size_t>(input_.config->procs), false), false},
@@ -37,7 +36,7 @@ StepDriver::StepDriver(const TrialInput& input)
   };
   t_start_ = monotonic_ns();
   for (int i = 0; i < procs(); ++i) {
-    const CustomerPlan& plan = plans_[static_cast<std::size_t>(i)];
+    const CustomerPlan plan = resources_.plan(input_, i);
     try {
       pids_[static_cast<std::size_t>(i)] =
           children_.spawn(i, [&plan] { return run_stepped_customer(plan); });

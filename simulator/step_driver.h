@@ -65,7 +65,6 @@ class StepDriver {
 
   TrialInput input_;
   TrialResources resources_;
-  std::vector<CustomerPlan> plans_;
   CustomerProcesses children_;
   WaitHooks hooks_;
   CustomerExits exits_;

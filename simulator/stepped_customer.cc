@@ -28,7 +28,7 @@ class SteppedCustomer {
     slot_.pid = ::getpid();
     slot_.ppid = ::getppid();
     slot_.t_spawn = now();
-    store_.emplace(plan_.store_path, config_.write);
+    store_.emplace(*plan_.store_path, config_.write);
     lock_ = &plan_.locks->open_for_customer(lock_slot_);
     std::uint32_t seen = 0;
     for (;;) {

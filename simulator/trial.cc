@@ -26,6 +26,12 @@
 namespace ticketsim {
 namespace {
 
+// While spawning, reap the customers that already exited every this many forks. A zombie
+// stays in its process group until reaped, and every customer that exits scans its group's
+// members for a live one (the kernel's orphaned-group check): with thousands of unreaped
+// zombies that scan made 10,000 customers cost 1.7x the fork-and-reap floor, not 1.1x.
+constexpr int kReapEvery = 32;
+
 // Everything the parent learns about its customers while they run.
 class TrialMonitor {
  public:
@@ -109,7 +115,6 @@ TrialResult run_trial(const TrialInput& input) {
 
   TrialResources resources = TrialResources::create(input);
   TableHeader& header = resources.table->header();
-  std::vector<CustomerPlan> plans = resources.plans(input);
 
   const std::int64_t deadline = monotonic_ns() + effective_trial_timeout(config).count();
   CustomerProcesses children(config.mode == Mode::kJoin ? 1 : config.procs);
@@ -124,9 +129,10 @@ TrialResult run_trial(const TrialInput& input) {
         end = CustomerProcesses::WaitEnd::kInterrupted;
         break;
       }
-      const CustomerPlan& plan = plans[static_cast<std::size_t>(i)];
+      const CustomerPlan plan = resources.plan(input, i);
       children.spawn(i, [&plan] { return run_customer(plan); });
       ++started;
+      if (started % kReapEvery == 0) children.poll(hooks);
       if (config.mode == Mode::kJoin) {
         end = children.wait_all(deadline, hooks);  // p.start(); p.join()
         if (end != CustomerProcesses::WaitEnd::kAllExited) break;

@@ -92,19 +92,15 @@ TrialResources TrialResources::create(const TrialInput& input) {
   return resources;
 }
 
-std::vector<CustomerPlan> TrialResources::plans(const TrialInput& input) const {
+CustomerPlan TrialResources::plan(const TrialInput& input, int index) const {
   const ExperimentConfig& config = *input.config;
-  std::vector<CustomerPlan> plans(static_cast<std::size_t>(config.procs));
-  for (int i = 0; i < config.procs; ++i) {
-    plans[static_cast<std::size_t>(i)] = CustomerPlan{i,
-                                                      &config,
-                                                      workspace->store_path(),
-                                                      &input.store_bytes,
-                                                      locks.get(),
-                                                      table.get(),
-                                                      customer_seed(config.seed, input.index, i)};
-  }
-  return plans;
+  return CustomerPlan{index,
+                      &config,
+                      &workspace->store_path(),
+                      &input.store_bytes,
+                      locks.get(),
+                      table.get(),
+                      customer_seed(config.seed, input.index, index)};
 }
 
 TrialResult start_result(const TrialInput& input) {

@@ -24,8 +24,10 @@ struct TrialResources {
   // RunError naming what could not be created.
   static TrialResources create(const TrialInput& input);
 
-  // One plan per customer, referring to these resources and to `input`.
-  std::vector<CustomerPlan> plans(const TrialInput& input) const;
+  // Customer `index`'s plan, referring to these resources and to `input`. Built when the
+  // customer is spawned, not kept per customer: every heap page the parent holds while
+  // forking is copied into the page tables of every later child.
+  CustomerPlan plan(const TrialInput& input, int index) const;
 };
 
 // A result with the trial's identity and workload filled in from `input`.

@@ -24,6 +24,7 @@ TrialWorkspace::TrialWorkspace(const std::string& parent_directory,
     throw SystemError("create a trial directory in", parent_directory, errno);
   }
   directory_ = pattern;
+  store_path_ = directory_ + "/store.json";
   try {
     UniqueFd store = open_or_throw(store_path(), O_WRONLY | O_CREAT | O_EXCL, 0644);
     write_all(store.get(), store_bytes, store_path());

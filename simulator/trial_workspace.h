@@ -21,11 +21,12 @@ class TrialWorkspace {
   TrialWorkspace& operator=(const TrialWorkspace&) = delete;
 
   const std::string& directory() const { return directory_; }
-  std::string store_path() const { return directory_ + "/store.json"; }
+  const std::string& store_path() const { return store_path_; }
   std::string lock_path() const { return directory_ + "/store.json.lock"; }
 
  private:
   std::string directory_;
+  std::string store_path_;  // directory_ + "/store.json", kept for customers to refer to
 };
 
 }  // namespace ticketsim

@@ -1,6 +1,7 @@
 #include "storage/store_file.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -217,5 +218,33 @@ void write_file_atomically(const std::string& path, const std::string& bytes) {
   UniqueFd dir = open_or_throw(directory.string(), O_RDONLY | O_DIRECTORY);
   fsync_or_throw(dir.get(), directory.string());
 }
+
+void replace_file_if_unchanged(const std::string& path, std::string_view expected,
+                               const std::string& bytes) {
+  namespace fs = std::filesystem;
+  std::error_code ignored;
+  fs::path target = fs::exists(path, ignored) ? fs::canonical(path) : fs::path(path);
+  fs::path directory = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  // The lock is taken on the directory: a lock on the store itself would be lost with the
+  // inode the rename below replaces, and a lock file beside it would litter the user's
+  // directory. Every ticketsim writing back to this directory takes the same lock.
+  UniqueFd dir = open_or_throw(directory.string(), O_RDONLY | O_DIRECTORY);
+  while (::flock(dir.get(), LOCK_EX) != 0) {
+    if (errno != EINTR) throw SystemError("lock the directory", directory.string(), errno);
+  }
+  std::string current;
+  bool fits;
+  {
+    UniqueFd file = open_or_throw(target.string(), O_RDONLY);
+    fits = pread_whole_file(file.get(), current, kMaxStoreBytes);
+  }
+  if (!fits || current != expected) {
+    throw StoreChanged(fmt::format(
+        "{} changed while the run was running (another program or run wrote it); the run's "
+        "result was not written back, and the file was left as it is",
+        path));
+  }
+  write_file_atomically(target.string(), bytes);
+}  // closing `dir` releases the lock
 
 }  // namespace ticketsim

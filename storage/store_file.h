@@ -124,4 +124,18 @@ class StoreFile {
 // directory. Keeps the permission bits of an existing file. Throws SystemError.
 void write_file_atomically(const std::string& path, const std::string& bytes);
 
+// The file to be replaced no longer holds what the run read.
+class StoreChanged : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A compare-and-swap on a file: under an exclusive flock on its directory, replaces `path`
+// with `bytes` (as write_file_atomically does) only if it still holds exactly `expected`;
+// otherwise throws StoreChanged and leaves the file untouched. Two ticketsim runs writing
+// back to one store therefore never lose each other's sales. Throws SystemError on I/O
+// errors.
+void replace_file_if_unchanged(const std::string& path, std::string_view expected,
+                               const std::string& bytes);
+
 }  // namespace ticketsim

@@ -246,3 +246,29 @@ TEST_CASE("cli: killing ticketsim kills its customers too so no orphan remains",
   }
   CHECK(running.empty());
 }
+
+TEST_CASE(
+    "cli: --in-place writes back only if the store is unchanged: two runs never lose "
+    "a sale",
+    "[cli]") {
+  TempDir dir, slow_workdir;
+  write_file(dir.file("s.json"), "{\"count\": 100}\n");
+  // The slow run reads 100 and sells one ticket in about 1 s; the fast run reads 100, sells
+  // 10 and writes 90 back meanwhile. The slow run then finds 90, not the 100 it read.
+  pid_t slow = ticketsim::testing::start_command(
+      {ticketsim::testing::ticketsim_binary(), "run", "--mode", "flock", "--store",
+       dir.file("s.json"), "--procs", "1", "--latency", "1s", "--in-place", "--workdir",
+       slow_workdir.path()},
+      dir.file("slow.out"), dir.file("slow.err"));
+  // Its trial directory exists once it has read the store.
+  for (int i = 0; i < 1000 && slow_workdir.entries().empty(); ++i) ::usleep(10000);
+  REQUIRE(slow_workdir.entries().size() == 1);
+  auto fast = ticketsim_cli({"run", "--mode", "flock", "--store", dir.file("s.json"), "--procs",
+                             "10", "--latency", "0", "--in-place"});
+  REQUIRE(fast.exit_code == 0);
+  CHECK(read_file(dir.file("s.json")) == "{\"count\": 90}\n");
+  CHECK(ticketsim::testing::wait_command(slow) == 1);
+  CHECK_THAT(read_file(dir.file("slow.err")),
+             Catch::Contains("--in-place") && Catch::Contains("changed while the run was running"));
+  CHECK(read_file(dir.file("s.json")) == "{\"count\": 90}\n");  // the fast run's sales kept
+}

@@ -76,3 +76,17 @@ TEST_CASE("the default trial timeout grows with the serial workload", "[config]"
   // 30 s + 3 x (100 x 10 x 10 ms + 100 x 1 ms) = 30 s + 3 x 10.1 s.
   CHECK(ticketsim::default_trial_timeout(config) == 30s + 3 * 10100ms);
 }
+
+TEST_CASE("the default timeouts allow for what every write costs", "[config]") {
+  ExperimentConfig config;
+  config.procs = 8;
+  config.attempts = 20000;
+  config.latency = {};
+  config.write = ticketsim::WriteStrategy::kAtomic;
+  const auto without = ticketsim::default_trial_timeout(config);
+  const auto lock_without = ticketsim::default_lock_timeout(config);
+  config.write_cost = 10ms;  // two fsyncs on a slow disk
+  // 160,000 writes at 10 ms each, one at a time: the trial may take three times that.
+  CHECK(ticketsim::default_trial_timeout(config) - without == 3 * 160000 * 10ms);
+  CHECK(ticketsim::default_lock_timeout(config) - lock_without == 2 * 160000 * 10ms);
+}

@@ -200,3 +200,28 @@ TEST_CASE("a crash mid-write tears an in-place store but never an atomic one", "
   REQUIRE(atomic.torn_reads == 0);
   REQUIRE(atomic.injected_crashes == 8);
 }
+
+TEST_CASE(
+    "atomic writes: the run measures what a write costs on the work directory and the "
+    "default timeouts include it",
+    "[faults]") {
+  TempDir workdir;
+  ExperimentConfig config;
+  config.mode = Mode::kFlock;
+  config.procs = 2;
+  config.attempts = 3;
+  config.latency = {};
+  config.workdir = workdir.path();
+  config.write = ticketsim::WriteStrategy::kAtomic;
+  auto atomic = ticketsim::run_experiment(config);
+  REQUIRE(atomic.config.write_cost.has_value());
+  CHECK(atomic.config.write_cost->count() > 0);
+  ExperimentConfig unmeasured = atomic.config;
+  unmeasured.write_cost.reset();
+  CHECK(ticketsim::effective_trial_timeout(atomic.config) >
+        ticketsim::effective_trial_timeout(unmeasured));
+  require_clean(workdir);  // the measurement's scratch directory is gone too
+
+  config.write = ticketsim::WriteStrategy::kInPlace;
+  CHECK_FALSE(ticketsim::run_experiment(config).config.write_cost.has_value());
+}

@@ -137,3 +137,22 @@ TEST_CASE("write_file_atomically through a symlink replaces the target and keeps
   REQUIRE(::lstat(dir.file("link.json").c_str(), &st) == 0);
   CHECK(S_ISLNK(st.st_mode));
 }
+
+TEST_CASE("replace_file_if_unchanged replaces a file that still holds what was read",
+          "[store-file]") {
+  TempDir dir;
+  write_file(dir.file("s.json"), "{\"count\": 5}\n");
+  ticketsim::replace_file_if_unchanged(dir.file("s.json"), "{\"count\": 5}\n", "{\"count\": 3}\n");
+  CHECK(read_file(dir.file("s.json")) == "{\"count\": 3}\n");
+}
+
+TEST_CASE("replace_file_if_unchanged leaves a file another writer changed untouched",
+          "[store-file]") {
+  TempDir dir;
+  write_file(dir.file("s.json"), "{\"count\": 4}\n");  // another run's write-back
+  CHECK_THROWS_AS(ticketsim::replace_file_if_unchanged(dir.file("s.json"), "{\"count\": 5}\n",
+                                                       "{\"count\": 3}\n"),
+                  ticketsim::StoreChanged);
+  CHECK(read_file(dir.file("s.json")) == "{\"count\": 4}\n");
+  CHECK(dir.entries().size() == 1);  // no temporary file left beside it
+}

@@ -1,0 +1,142 @@
+// What a SIGKILLed run leaves, and how the next run or `ticketsim cleanup` removes it.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+#include "simulator/stale_runs.h"
+#include "tests/test_support.h"
+
+using namespace std::chrono_literals;
+using ticketsim::testing::TempDir;
+
+namespace {
+
+// The pid of a process that existed and is gone (reaped): a killed run's.
+pid_t dead_pid() {
+  pid_t pid = ticketsim::testing::fork_child([] { return 0; });
+  ticketsim::testing::wait_command(pid);
+  return pid;
+}
+
+bool exists(const std::string& path) {
+  std::error_code ignored;
+  return std::filesystem::exists(std::filesystem::symlink_status(path, ignored));
+}
+
+// Waits up to 10 s for run `pid` to have made its trial directory in `workdir` and its
+// named lock object (made after the directory).
+bool wait_for_trial_objects(pid_t pid, const TempDir& workdir) {
+  const std::string prefix = "ticketsim." + std::to_string(pid) + ".";
+  for (int i = 0; i < 1000; ++i) {
+    if (!workdir.entries().empty() && !ticketsim::testing::shm_entries_containing(prefix).empty()) {
+      return true;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("leftovers of a dead run are removed and named; a live run's are kept", "[stale-runs]") {
+  TempDir workdir, shm;
+  const std::string dead = std::to_string(dead_pid());
+  pid_t alive_pid = ticketsim::testing::fork_child([] {
+    ::pause();
+    return 0;
+  });
+  const std::string alive = std::to_string(alive_pid);
+  std::filesystem::create_directory(workdir.file("ticketsim-" + dead + "-AbC123"));
+  ticketsim::testing::write_file(workdir.file("ticketsim-" + dead + "-AbC123/store.json"), "{}");
+  std::filesystem::create_directory(workdir.file("ticketsim-" + alive + "-XyZ789"));
+  ticketsim::testing::write_file(shm.file("sem.ticketsim." + dead + ".0.deadbeef"), "");
+  ticketsim::testing::write_file(shm.file("ticketsim." + dead + ".1.cafebabe"), "");
+  ticketsim::testing::write_file(shm.file("sem.ticketsim." + alive + ".0.12345678"), "");
+  // Not ticketsim's, or not of the form: never touched.
+  ticketsim::testing::write_file(shm.file("sem.other." + dead + ".0"), "");
+  ticketsim::testing::write_file(workdir.file("ticketsim-" + dead + "-file"), "");
+  std::filesystem::create_directory(workdir.file("ticketsim-notapid-AbC123"));
+
+  auto removed = ticketsim::remove_stale_leftovers({workdir.path(), shm.path()});
+  ::kill(alive_pid, SIGKILL);
+  ticketsim::testing::wait_command(alive_pid);
+
+  REQUIRE(removed.size() == 3);
+  for (const auto& leftover : removed) REQUIRE(std::to_string(leftover.owner) == dead);
+  CHECK_FALSE(exists(workdir.file("ticketsim-" + dead + "-AbC123")));
+  CHECK_FALSE(exists(shm.file("sem.ticketsim." + dead + ".0.deadbeef")));
+  CHECK_FALSE(exists(shm.file("ticketsim." + dead + ".1.cafebabe")));
+  CHECK(exists(workdir.file("ticketsim-" + alive + "-XyZ789")));
+  CHECK(exists(shm.file("sem.ticketsim." + alive + ".0.12345678")));
+  CHECK(exists(shm.file("sem.other." + dead + ".0")));
+  CHECK(exists(workdir.file("ticketsim-" + dead + "-file")));  // a file, not a trial directory
+  CHECK(exists(workdir.file("ticketsim-notapid-AbC123")));
+}
+
+TEST_CASE("a SIGKILLed run leaves its trial directory and semaphore; cleanup removes them",
+          "[stale-runs]") {
+  TempDir workdir, logs;
+  pid_t run = ticketsim::testing::start_command(
+      {ticketsim::testing::ticketsim_binary(), "run", "--mode", "named-mutex", "--procs", "3",
+       "--latency", "20s", "--workdir", workdir.path()},
+      logs.file("out"), logs.file("err"));
+  REQUIRE(wait_for_trial_objects(run, workdir));
+  const std::string prefix = "ticketsim." + std::to_string(run) + ".";
+  ::kill(run, SIGKILL);
+  REQUIRE(ticketsim::testing::wait_command(run) == 128 + SIGKILL);
+
+  // What the README says a SIGKILL leaves: the trial directory and the named semaphore.
+  REQUIRE(workdir.entries().size() == 1);
+  REQUIRE(ticketsim::testing::shm_entries_containing(prefix).size() == 1);
+
+  auto cleanup = ticketsim::testing::run_command(
+      {ticketsim::testing::ticketsim_binary(), "cleanup", "--workdir", workdir.path()});
+  REQUIRE(cleanup.exit_code == 0);
+  CHECK(cleanup.err.find("removed 2 leftovers") != std::string::npos);
+  CHECK(cleanup.err.find(workdir.path() + "/ticketsim-" + std::to_string(run)) !=
+        std::string::npos);
+  CHECK(cleanup.err.find("/dev/shm/sem." + prefix) != std::string::npos);
+  CHECK(workdir.entries().empty());
+  CHECK(ticketsim::testing::shm_entries_containing(prefix).empty());
+
+  auto again = ticketsim::testing::run_command(
+      {ticketsim::testing::ticketsim_binary(), "cleanup", "--workdir", workdir.path()});
+  CHECK(again.exit_code == 0);
+  CHECK(again.err.find("nothing to remove") != std::string::npos);
+}
+
+TEST_CASE("the next run removes what a SIGKILLed run left, and says so on stderr", "[stale-runs]") {
+  TempDir workdir, logs;
+  pid_t killed = ticketsim::testing::start_command(
+      {ticketsim::testing::ticketsim_binary(), "run", "--mode", "robust-mutex", "--procs", "3",
+       "--latency", "20s", "--workdir", workdir.path()},
+      logs.file("out"), logs.file("err"));
+  REQUIRE(wait_for_trial_objects(killed, workdir));
+  ::kill(killed, SIGKILL);
+  ticketsim::testing::wait_command(killed);
+  const std::string prefix = "ticketsim." + std::to_string(killed) + ".";
+  REQUIRE(ticketsim::testing::shm_entries_containing(prefix).size() == 1);
+
+  auto next = ticketsim::testing::run_command({ticketsim::testing::ticketsim_binary(), "run",
+                                               "--procs", "2", "--latency", "0", "--json",
+                                               "--workdir", workdir.path()});
+  REQUIRE(next.exit_code == 0);
+  CHECK(next.out.rfind("{", 0) == 0);  // stdout stays the JSON report
+  CHECK(next.err.find("removed 2 leftovers") != std::string::npos);
+  CHECK(workdir.entries().empty());
+  CHECK(ticketsim::testing::shm_entries_containing(prefix).empty());
+}
+
+TEST_CASE("cleanup refuses a work directory that does not exist", "[stale-runs]") {
+  auto result = ticketsim::testing::run_command(
+      {ticketsim::testing::ticketsim_binary(), "cleanup", "--workdir", "/nonexistent/dir"});
+  CHECK(result.exit_code == 2);
+  CHECK(result.err.find("--workdir") != std::string::npos);
+}
