@@ -23,6 +23,7 @@
 #include <CLI/CLI.hpp>
 
 #include "locks/customer_lock.h"
+#include "simulator/check_history_command.h"
 #include "simulator/demo.h"
 #include "simulator/demo_text.h"
 #include "simulator/experiment.h"
@@ -139,6 +140,10 @@ class OutputFiles {
     } catch (const std::exception& e) {
       throw RunError(flag + ": " + e.what());
     }
+  }
+  // An interrupt came before the files' turn: none of them is written.
+  void skip_all() {
+    for (const auto& [flag, path] : paths_) not_written_.push_back(flag);
   }
   // The files an interrupt kept from being written, for the closing message.
   const std::vector<std::string>& not_written() const { return not_written_; }
@@ -272,6 +277,10 @@ int run_command(const Flags& flags, const CLI::App& command) {
     }
   } catch (const StdoutClosed&) {
     return finish_status(SIGPIPE, false, false, {}, outputs);
+  } catch (const OutputInterrupted&) {
+    // Interrupted while stdout's reader was not reading: no file is written either.
+    outputs.skip_all();
+    return finish_status(interrupt_signal(), false, false, {}, outputs);
   }
   bool raced = false;
   for (const TrialResult& trial : result.trials) {
@@ -321,6 +330,10 @@ int compare_command(const Flags& flags, const CLI::App& command) {
     });
   } catch (const StdoutClosed&) {
     return finish_status(SIGPIPE, false, false, {}, outputs);
+  } catch (const OutputInterrupted&) {
+    // Interrupted while stdout's reader was not reading: no file is written either.
+    outputs.skip_all();
+    return finish_status(interrupt_signal(), false, false, {}, outputs);
   }
   bool raced = false;
   std::vector<std::string> failures;
@@ -439,6 +452,19 @@ int run_cli(int argc, char** argv) {
                    "Pause between acts (e.g. 2s, or 0 for none); default: Enter on a terminal");
   demo->add_option("--procs", demo_flags.procs, "Customers")->capture_default_str();
 
+  CheckHistoryOptions check_options;
+  CLI::App* check_history = app.add_subcommand(
+      "check-history",
+      "Check that a history (from --history, or any source in that format) is linearizable "
+      "for a ticket counter: exit 0 yes, 3 no, 2 bad input");
+  check_history->add_option("FILE", check_options.path, "The history's JSON file (- for stdin)")
+      ->required();
+  check_history->add_option("--tickets", check_options.tickets,
+                            "The count the store held when the history began");
+  check_history->add_flag("--json", check_options.json,
+                          "Print one JSON document: linearizable, ops and, when not, the "
+                          "smallest set of operations that cannot be ordered");
+
   std::string cleanup_workdir;
   CLI::App* cleanup = app.add_subcommand(
       "cleanup",
@@ -465,6 +491,7 @@ int run_cli(int argc, char** argv) {
     if (run->parsed()) return run_command(run_flags, *run);
     if (step->parsed()) return step_command(step_flags);
     if (demo->parsed()) return demo_command(demo_flags);
+    if (check_history->parsed()) return check_history_command(check_options, std::cout, std::cerr);
     if (cleanup->parsed()) {
       std::error_code error;
       if (!cleanup_workdir.empty() && !std::filesystem::is_directory(cleanup_workdir, error)) {

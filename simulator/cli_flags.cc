@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 
+#include <algorithm>
 #include <charconv>
 #include <sstream>
 
@@ -59,6 +60,47 @@ void use_replay(const std::string& path, ExperimentConfig& config, const GivenFl
     if (!given.tickets) config.tickets = report.at("tickets").get<std::int64_t>();
   } catch (const nlohmann::json::exception& e) {
     throw UsageError("--schedule", "'" + path + "' lacks the workload of the run: " + e.what());
+  }
+}
+
+// Only customers of a lock that a dead holder can leave taken for ever give up waiting for it
+// (the providers whose honours_deadline() is true); the kernel releases the file locks of a
+// dead holder, and none and join take no lock.
+bool lock_can_time_out(Mode mode) {
+  return mode == Mode::kNamedMutex || mode == Mode::kRobustMutex;
+}
+
+// A timeout flag is honoured or refused before anything runs, never silently ignored.
+void refuse_timeouts_that_cannot_apply(const Flags& flags, const CLI::App& command,
+                                       const ExperimentConfig& config) {
+  auto given = [&](const char* name) {
+    const CLI::Option* option = command.get_option_no_throw(name);
+    return option != nullptr && option->count() > 0;
+  };
+  if (is_controlled(config.schedule)) {
+    for (const char* flag : {"--trial-timeout", "--lock-timeout"}) {
+      if (given(flag)) {
+        throw UsageError(flag, fmt::format("a controlled schedule ({}) grants one step at a time: "
+                                           "a blocked customer is reported, never waited for; "
+                                           "drop {}",
+                                           schedule_name(config.schedule), flag));
+      }
+    }
+  }
+  if (!given("--lock-timeout")) return;
+  std::vector<Mode> modes{config.mode};
+  if (command.get_option_no_throw("--modes") != nullptr) {
+    std::vector<SkippedMode> skipped;
+    modes = modes_flag(flags.modes, config.schedule, skipped);
+  }
+  if (std::none_of(modes.begin(), modes.end(), lock_can_time_out)) {
+    std::string names;
+    for (Mode mode : modes) names += (names.empty() ? "" : ", ") + std::string(mode_name(mode));
+    throw UsageError(
+        "--lock-timeout",
+        fmt::format("only named-mutex and robust-mutex customers give up waiting for a lock (a "
+                    "dead holder can leave it taken for ever); {} waits with a timeout",
+                    modes.size() == 1 ? "mode " + names + " never" : "no mode of " + names));
   }
 }
 
@@ -214,6 +256,7 @@ ExperimentConfig make_config(const Flags& flags, const CLI::App& command) {
   }
   // Only the trial a report explains keeps its customers' history: long experiments stay small.
   config.keep_history = HistoryKept::kExplainedTrial;
+  refuse_timeouts_that_cannot_apply(flags, command, config);
   return config;
 }
 

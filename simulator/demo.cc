@@ -12,7 +12,7 @@
 #include "simulator/experiment.h"
 #include "simulator/interrupt.h"
 #include "simulator/step_driver.h"
-#include "storage/posix_io.h"
+#include "simulator/step_ui.h"
 
 namespace ticketsim {
 namespace {
@@ -25,6 +25,15 @@ class Demo {
       : options_(options), text_(text), in_fd_(in_fd), out_fd_(out_fd) {}
 
   int run() {
+    try {
+      return acts();
+    } catch (const Interrupted&) {
+      return ending();  // the acts' customers were killed and reaped on the way out
+    }
+  }
+
+ private:
+  int acts() {
     say(heading(text_.title));
     ExperimentConfig lesson = config(Mode::kNone, Schedule::kRoundRobin);
     PreparedStore store = prepare_store(lesson);
@@ -41,12 +50,16 @@ class Demo {
     return 0;
   }
 
- private:
   static bool interrupted() { return interrupt_signal() != 0; }
   // The status of a demo that stopped early: interrupted, or quit at a prompt.
   static int ending() { return interrupted() ? 128 + interrupt_signal() : 0; }
 
-  void say(const std::string& line) { write_all(out_fd_, line + "\n", ""); }
+  // Stdout's reader stopped reading and an interrupt came: the demo ends where it is.
+  class Interrupted : public std::exception {};
+
+  void say(const std::string& line) {
+    if (!write_unless_interrupted(out_fd_, line + "\n")) throw Interrupted();
+  }
 
   std::string heading(std::string_view title) const {
     std::string line(title);

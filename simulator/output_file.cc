@@ -1,9 +1,12 @@
 #include "simulator/output_file.h"
 
+#include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -27,11 +30,45 @@ mode_t report_mode() {
   return 0666 & ~mask;
 }
 
+// How much one write to stdout may carry: after POLLOUT a pipe or terminal takes PIPE_BUF
+// bytes without blocking; a regular file never blocks, so it takes large writes (a
+// million-purchase JSON report is 170 MB).
+std::size_t stdout_chunk_bytes() {
+  static const std::size_t bytes = [] {
+    struct stat info {};
+    bool regular = ::fstat(STDOUT_FILENO, &info) == 0 && S_ISREG(info.st_mode);
+    return regular ? std::size_t{1} << 20 : std::size_t{PIPE_BUF};
+  }();
+  return bytes;
+}
+
 }  // namespace
 
 void StdoutSink::write(std::string_view text) {
-  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() && errno == EPIPE) {
-    throw StdoutClosed();
+  // Straight to the descriptor, not through stdio: stdio's write loop resumes a write that an
+  // interrupt cut short (and exit() flushes what it kept), so a reader that stops reading (a
+  // paused pager, a full pipe) could keep an interrupted run inside write() for ever. Waits
+  // for room with poll() in short slices; after POLLOUT a pipe takes PIPE_BUF bytes at once.
+  flush();  // whatever stdio holds goes first
+  while (!text.empty()) {
+    pollfd ready{STDOUT_FILENO, POLLOUT, 0};
+    int polled = ::poll(&ready, 1, 50);
+    if (polled < 0 && errno != EINTR) {
+      throw std::runtime_error(fmt::format("cannot write the report: {}", std::strerror(errno)));
+    }
+    if (polled <= 0 || (ready.revents & POLLOUT) == 0) {
+      if ((ready.revents & POLLERR) != 0) throw StdoutClosed();  // the reader went away
+      if (interrupt_signal() != 0) throw OutputInterrupted();
+      continue;
+    }
+    ssize_t written =
+        ::write(STDOUT_FILENO, text.data(), std::min(text.size(), stdout_chunk_bytes()));
+    if (written < 0) {
+      if (errno == EPIPE) throw StdoutClosed();
+      if (errno == EINTR || errno == EAGAIN) continue;
+      throw std::runtime_error(fmt::format("cannot write the report: {}", std::strerror(errno)));
+    }
+    text.remove_prefix(static_cast<std::size_t>(written));
   }
 }
 

@@ -3,9 +3,9 @@
 #pragma once
 
 #include <cstdio>
+#include <exception>
 #include <string>
 #include <string_view>
-#include <exception>
 
 namespace ticketsim {
 
@@ -32,9 +32,10 @@ class StringSink : public TextSink {
   std::string text_;
 };
 
-// Writes to standard output through stdio. A closed pipe (EPIPE, after the CLI's SIGPIPE
-// handler recorded the signal) throws StdoutClosed, so a run whose reader went away ends
-// quietly.
+// Writes to standard output (its descriptor, after flushing stdio). A closed pipe (EPIPE,
+// after the CLI's SIGPIPE handler recorded the signal) throws StdoutClosed, so a run whose
+// reader went away ends quietly; an interrupt while the reader is not reading throws
+// OutputInterrupted instead of waiting for it for ever.
 class StdoutSink : public TextSink {
  public:
   void write(std::string_view text) override;

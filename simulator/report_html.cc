@@ -1,8 +1,8 @@
 #include "simulator/report_html.h"
 
 #include <algorithm>
-#include <cmath>
 #include <array>
+#include <cmath>
 #include <set>
 
 #include <fmt/format.h>
@@ -63,10 +63,10 @@ addEventListener('load', () => {
 )";
 
 void page_head(const std::string& title, TextSink& out) {
-  out.write(fmt::format(
-      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-      "<title>{}</title><style>{}</style></head>\n<body>\n",
-      escape(title), kStyle));
+  out.write(
+      fmt::format("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                  "<title>{}</title><style>{}</style></head>\n<body>\n",
+                  escape(title), kStyle));
 }
 
 void page_tail(TextSink& out) {
@@ -213,7 +213,8 @@ void svg_timeline(const TrialResult& trial, TextSink& out) {
         for (int col = std::max(0, static_cast<int>(from));
              col < kColumns && col <= static_cast<int>(to); ++col) {
           double overlap = std::min(to, col + 1.0) - std::max(from, static_cast<double>(col));
-          if (overlap > 0) busy[static_cast<std::size_t>(col)][static_cast<int>(activity)] += overlap;
+          if (overlap > 0)
+            busy[static_cast<std::size_t>(col)][static_cast<int>(activity)] += overlap;
         }
       };
       for (const PurchaseRecord& p : c.purchases) {
@@ -326,8 +327,9 @@ void trial_sections(const TrialResult& trial, TextSink& out) {
     }
     auto more = trial.witnesses.count() - static_cast<std::int64_t>(witnesses.size());
     if (more > 0) {
-      html += fmt::format("<li>... and {} more (ticketsim --json lists up to {} of each kind)</li>\n",
-                          more, kListedWitnesses);
+      html +=
+          fmt::format("<li>... and {} more (ticketsim --json lists up to {} of each kind)</li>\n",
+                      more, kListedWitnesses);
     }
     html += "</ul>\n";
   }
@@ -420,14 +422,14 @@ void render_compare_html(const Comparison& comparison, const std::vector<Skipped
       "updates</th>"
       "<th>torn reads</th><th>wall ms (median)</th><th>purchases/s "
       "(median)</th><th>verdict</th></tr>\n";
-  for (const ModeSummary& s : summaries) {
+  for (std::size_t i = 0; i < summaries.size(); ++i) {
+    const ModeSummary& s = summaries[i];
     body += fmt::format(
         "<tr><td>{}</td><td>{}</td><td>{}/{}</td><td>{}</td><td>{}</td><td>{:.1f}</td><td>{:.0f}</"
         "td>{}</tr>\n",
         mode_name(s.mode), s.oversold_max, s.oversold_trials, s.trials,
-        s.lost_updates_unknown == s.trials ? std::string("unknown")
-                                           : std::to_string(s.lost_updates_total),
-        s.torn_reads_total, s.wall_ms_median, s.purchases_per_s_median, verdict_cell(s.verdict));
+        lost_updates_total_text(comparison.results[i], s), s.torn_reads_total, s.wall_ms_median,
+        s.purchases_per_s_median, verdict_cell(s.verdict));
   }
   body += "</table>\n";
   for (const SkippedMode& skip : skipped) {

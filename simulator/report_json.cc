@@ -58,6 +58,20 @@ Json optional_json(const std::optional<std::int64_t>& value) {
   return value ? Json(*value) : Json(nullptr);
 }
 
+// The most lost updates there can have been, summed like lost_updates_total (over the trials
+// where they are known; null when no trial's are): more than the total when writes were
+// indeterminate.
+Json lost_updates_max_total(const ExperimentResult& result) {
+  std::int64_t most = 0;
+  bool known = false;
+  for (const TrialResult& trial : result.trials) {
+    if (!trial.lost_updates) continue;
+    known = true;
+    most += trial.lost_updates_max.value_or(*trial.lost_updates);
+  }
+  return known ? Json(most) : Json(nullptr);
+}
+
 Json section_json(const CriticalSection& section, std::int64_t origin_ns) {
   return {{"customer", section.customer + 1},
           {"pid", section.pid},
@@ -170,7 +184,10 @@ Json trial_json(const TrialResult& trial) {
   }
   json["repairs"] = trial.repairs;
   json["lock_timeouts"] = trial.lock_timeouts;
-  json["lock_wait_ms"] = round_ms(static_cast<double>(trial.lock_wait_ns) / 1e6);
+  // Waits are measured from the step times: unknown when they were not recorded.
+  json["lock_wait_ms"] = trial.times_recorded
+                             ? Json(round_ms(static_cast<double>(trial.lock_wait_ns) / 1e6))
+                             : Json(nullptr);
   json["paused_ms"] = round_ms(static_cast<double>(trial.paused_ns) / 1e6);
   json["witnesses"] = witnesses_json(trial);
   json["witness_counts"] = witness_counts_json(trial.witnesses);
@@ -222,7 +239,8 @@ Json run_report_json(const ExperimentResult& result) {
   json["procs"] = result.config.procs;
   json["tickets"] = result.tickets;
   json["attempts"] = result.config.attempts;
-  std::int64_t sold = 0, oversold = 0, lost = 0, torn = 0, purchases = 0, violations = 0;
+  std::int64_t sold = 0, oversold = 0, lost = 0, lost_max = 0, torn = 0, purchases = 0;
+  std::int64_t violations = 0;
   std::int64_t indeterminate = 0;
   bool lost_known = true;
   std::int64_t wall_ns = 0;
@@ -232,6 +250,7 @@ Json run_report_json(const ExperimentResult& result) {
     sold += trial.sold;
     oversold += trial.oversold;
     lost += trial.lost_updates.value_or(0);
+    lost_max += trial.lost_updates_max.value_or(trial.lost_updates.value_or(0));
     lost_known = lost_known && trial.lost_updates.has_value();
     indeterminate += trial.indeterminate;
     torn += trial.torn_reads;
@@ -257,6 +276,8 @@ Json run_report_json(const ExperimentResult& result) {
   json["errors"] = errors;
   json["crashed"] = crashed;
   json["indeterminate"] = indeterminate;
+  // lost_updates is the least there can have been; with indeterminate writes, this the most.
+  json["lost_updates_max"] = lost_known ? Json(lost_max) : Json(nullptr);
   json["interrupted"] = result.interrupted_by != 0;
   ModeSummary summary = summarize(result);
   json["verdict"] = summary.verdict;
@@ -272,6 +293,7 @@ Json run_report_json(const ExperimentResult& result) {
   if (explained != nullptr) json["witness_counts"] = witness_counts_json(explained->witnesses);
   json["workload"] = workload_json(result.config, result.store_label, result.tickets);
   json["summary"] = summary_json(summary);
+  json["summary"]["lost_updates_total_max"] = lost_updates_max_total(result);
   json["trials"] = Json::array();
   for (const TrialResult& trial : result.trials) json["trials"].push_back(trial_json(trial));
   return json;
@@ -287,6 +309,7 @@ Json compare_report_json(const Comparison& comparison, const std::vector<Skipped
   json["results"] = Json::array();
   for (const ExperimentResult& result : comparison.results) {
     Json row = summary_json(summarize(result));
+    row["lost_updates_total_max"] = lost_updates_max_total(result);
     row["trial_results"] = Json::array();
     for (const TrialResult& trial : result.trials)
       row["trial_results"].push_back(trial_json(trial));

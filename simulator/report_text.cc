@@ -19,7 +19,7 @@ constexpr int kMaxTrialRows = 20;  // more trials: summary row only (all of them
 const char* verdict_color(std::string_view verdict) {
   if (verdict == "safe") return "32";      // green
   if (verdict == "UNSAFE") return "1;31";  // bold red
-  return "33";  // yellow: unprotected, stalled, error, interrupted
+  return "33";                             // yellow: unprotected, stalled, error, interrupted
 }
 
 std::string range_text(std::int64_t min, std::int64_t max) {
@@ -69,6 +69,15 @@ std::string lost_updates_text(const TrialResult& trial) {
   return fmt::format("{}", *trial.lost_updates);
 }
 
+// "no update lost" when that is known; with indeterminate writes, how many may have been.
+std::string no_update_lost(const TrialResult& trial) {
+  if (trial.lost_updates_max.value_or(0) == 0) return "no update lost";
+  return fmt::format(
+      "no update known to be lost (up to {} may have been: see the indeterminate "
+      "writes)",
+      *trial.lost_updates_max);
+}
+
 std::vector<TextTable::Cell> trial_row(const std::string& label, const TrialResult& trial) {
   std::string verdict(trial.verdict());
   return {{label},
@@ -82,26 +91,22 @@ std::vector<TextTable::Cell> trial_row(const std::string& label, const TrialResu
           {verdict, verdict_color(verdict)}};
 }
 
-std::vector<TextTable::Cell> summary_row(const std::string& label, const ModeSummary& summary) {
+std::vector<TextTable::Cell> summary_row(const std::string& label, const ExperimentResult& result,
+                                         const ModeSummary& summary) {
   std::string oversold = fmt::format("{}", summary.oversold_max);
   if (summary.trials > 1) {
     oversold =
         fmt::format("{} ({}/{})", summary.oversold_max, summary.oversold_trials, summary.trials);
   }
-  return {
-      {label},
-      {range_text(summary.sold_min, summary.sold_max)},
-      {oversold, summary.oversold_max > 0 ? "31" : ""},
-      {summary.lost_updates_unknown == summary.trials
-           ? std::string("unknown")
-           : fmt::format("{}{}", summary.lost_updates_total,
-                         summary.lost_updates_unknown > 0 ? "+?" : ""),
-       summary.lost_updates_total > 0 ? "31" : ""},
-      {fmt::format("{}", summary.torn_reads_total), summary.torn_reads_total > 0 ? "31" : ""},
-      {final_count_text(summary)},
-      {fmt::format("{:.1f}", summary.wall_ms_median)},
-      {rate_text(summary.purchases_per_s_median)},
-      {summary.verdict, verdict_color(summary.verdict)}};
+  return {{label},
+          {range_text(summary.sold_min, summary.sold_max)},
+          {oversold, summary.oversold_max > 0 ? "31" : ""},
+          {lost_updates_total_text(result, summary), summary.lost_updates_total > 0 ? "31" : ""},
+          {fmt::format("{}", summary.torn_reads_total), summary.torn_reads_total > 0 ? "31" : ""},
+          {final_count_text(summary)},
+          {fmt::format("{:.1f}", summary.wall_ms_median)},
+          {rate_text(summary.purchases_per_s_median)},
+          {summary.verdict, verdict_color(summary.verdict)}};
 }
 
 const std::vector<std::string> kColumns{"mode",         "sold",        "oversold",
@@ -139,6 +144,32 @@ std::string customer_lines(const TrialResult& trial) {
   return out;
 }
 
+// How far an interrupted experiment got: the trial the interrupt stopped (or the last one
+// that finished before it) and how many trials never ran. Empty when the only trial was the
+// one interrupted: its own explanation says so.
+std::string interruption_line(const ExperimentResult& result) {
+  const int asked = result.config.trials;
+  const auto ran = static_cast<int>(result.trials.size());
+  const std::string by = fmt::format("Interrupted by {}", ::strsignal(result.interrupted_by));
+  const std::string not_run =
+      ran < asked ? fmt::format("{} of {} did not run", asked - ran, plural(asked, "trial")) : "";
+  if (result.trials.empty()) return by + " before the first trial: no trial ran.";
+  const TrialResult& last = result.trials.back();
+  if (last.interrupted_by != 0) {
+    if (asked == 1) return "";
+    return fmt::format("{} in trial #{}: {}the figures cover what finished.", by, last.index + 1,
+                       not_run.empty() ? "" : not_run + "; ");
+  }
+  if (!not_run.empty()) {
+    return fmt::format("{} after trial #{}: {}; the figures cover the trials above.", by,
+                       last.index + 1, not_run);
+  }
+  return fmt::format(
+      "{} after trial #{} had finished: every trial ran; the figures above are "
+      "complete.",
+      by, last.index + 1);
+}
+
 std::string indent_sentences(const std::vector<std::string>& sentences) {
   std::string out;
   for (const std::string& sentence : sentences) out += "  " + sentence + "\n";
@@ -149,6 +180,18 @@ std::string indent_sentences(const std::vector<std::string>& sentences) {
 
 std::string plural(std::int64_t count, const std::string& noun) {
   return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
+}
+
+std::string lost_updates_total_text(const ExperimentResult& result, const ModeSummary& summary) {
+  if (summary.lost_updates_unknown == summary.trials) return "unknown";
+  std::int64_t most = 0;
+  for (const TrialResult& trial : result.trials) {
+    if (trial.lost_updates) most += trial.lost_updates_max.value_or(*trial.lost_updates);
+  }
+  std::string text = most != summary.lost_updates_total
+                         ? fmt::format("{}-{}", summary.lost_updates_total, most)
+                         : fmt::format("{}", summary.lost_updates_total);
+  return summary.lost_updates_unknown > 0 ? text + "+?" : text;
 }
 
 std::vector<std::string> explain_trial(const TrialResult& trial) {
@@ -201,10 +244,24 @@ std::vector<std::string> explain_trial(const TrialResult& trial) {
         names, after));
   }
   if (trial.paused_ns > 0) {
-    sentences.push_back(fmt::format(
-        "A lock holder was stopped (SIGSTOP) for {:.1f} ms; customers waited {:.1f} ms for the "
-        "lock in all.",
-        static_cast<double>(trial.paused_ns) / 1e6, static_cast<double>(trial.lock_wait_ns) / 1e6));
+    const double paused_ms = static_cast<double>(trial.paused_ns) / 1e6;
+    if (!mode_takes_lock(trial.mode)) {
+      // No lock: nobody can wait for the stopped customer's lock.
+      sentences.push_back(fmt::format(
+          "A customer was stopped (SIGSTOP) for {:.1f} ms in the middle of its purchase; mode {} "
+          "has no lock for the others to wait on.",
+          paused_ms, mode_name(trial.mode)));
+    } else if (!trial.times_recorded) {
+      sentences.push_back(fmt::format(
+          "A lock holder was stopped (SIGSTOP) for {:.1f} ms; how long the others waited for the "
+          "lock is unknown (--no-times records no step times).",
+          paused_ms));
+    } else {
+      sentences.push_back(fmt::format(
+          "A lock holder was stopped (SIGSTOP) for {:.1f} ms; customers waited {:.1f} ms for the "
+          "lock in all (searches and purchases).",
+          paused_ms, static_cast<double>(trial.lock_wait_ns) / 1e6));
+    }
   }
   if (trial.oversold > 0) {
     finding(fmt::format(
@@ -221,15 +278,18 @@ std::vector<std::string> explain_trial(const TrialResult& trial) {
         "over the others.",
         trial.indeterminate > 0 ? "At least " : "",
         lost == 1 ? "1 decrement" : fmt::format("{} decrements", lost),
-        plural(trial.writes_made, "completed write"), trial.writes_made, went_down,
-        trial.tickets, *trial.final_count));
+        plural(trial.writes_made, "completed write"), trial.writes_made, went_down, trial.tickets,
+        *trial.final_count));
   }
   if (trial.indeterminate > 0) {
     sentences.push_back(fmt::format(
         "{} died while writing the store: whether {} write{} landed is unknown "
-        "(indeterminate), so the figures that depend on it are ranges.",
+        "(indeterminate){}.",
         plural(trial.indeterminate, "purchase"), trial.indeterminate == 1 ? "its" : "their",
-        trial.indeterminate == 1 ? "" : "s"));
+        trial.indeterminate == 1 ? "" : "s",
+        trial.lost_updates
+            ? fmt::format(", so the lost updates are a range: {}", lost_updates_text(trial))
+            : ""));
   }
   if (trial.torn_reads > 0) {
     bool died_writing =
@@ -257,28 +317,38 @@ std::vector<std::string> explain_trial(const TrialResult& trial) {
   }
   if (!found) {
     if (trial.mode == Mode::kNone) {
-      std::string apart = is_controlled(trial.schedule)
-                              ? "the schedule ran the purchases apart"
-                          : trial.mutex_violations > 0
-                              ? fmt::format(
-                                    "purchases overlapped ({}), but each happened to read after "
-                                    "the previous write",
-                                    plural(trial.mutex_violations, "pair"))
-                              : "the OS happened to run the purchases apart";
+      // Why nothing raced. A controlled schedule chose every step: the OS did not. Lockstep is
+      // suggested only where it would race: two customers or more, a ticket to fight over.
+      const bool controlled = is_controlled(trial.schedule);
+      std::string why;
+      if (trial.tickets == 0) {
+        why = "the store held no ticket, so nobody wrote it";
+      } else if (trial.procs == 1) {
+        why = "one customer alone has nobody to race with";
+      } else if (trial.mutex_violations > 0) {
+        why = fmt::format("purchases overlapped ({}), but each {} read after the previous write",
+                          plural(trial.mutex_violations, "pair"),
+                          controlled ? "was scheduled to" : "happened to");
+      } else {
+        why = controlled ? "the schedule ran the purchases apart"
+                         : "the OS happened to run the purchases apart";
+      }
+      const bool lockstep_would_race =
+          trial.tickets > 0 && trial.procs > 1 && trial.schedule != Schedule::kLockstep;
       sentences.push_back(fmt::format(
-          "No race was seen in this trial, but nothing protected the store (mode none): {}. "
-          "--schedule lockstep forces the race.",
-          apart));
+          "No race was seen in this trial, but nothing protected the store (mode none): {}.{}", why,
+          lockstep_would_race ? " --schedule lockstep forces the race." : ""));
     } else if (trial.mode == Mode::kJoin) {
       sentences.push_back(fmt::format(
-          "Customers ran one at a time (start, then join): {} sold from {}, nothing lost. "
-          "Safe, and serial.",
-          plural(trial.sold, "ticket"), plural(trial.tickets, "ticket")));
+          "Customers ran one at a time (start, then join): {} sold from {}, {}. Safe, and "
+          "serial.",
+          plural(trial.sold, "ticket"), plural(trial.tickets, "ticket"), no_update_lost(trial)));
     } else {
       sentences.push_back(fmt::format(
           "Every purchase held the {} lock from its read to its write: {} sold from {}, "
-          "none oversold, no update lost, no read torn.",
-          mode_name(trial.mode), plural(trial.sold, "ticket"), plural(trial.tickets, "ticket")));
+          "none oversold, {}, no read torn.",
+          mode_name(trial.mode), plural(trial.sold, "ticket"), plural(trial.tickets, "ticket"),
+          no_update_lost(trial)));
     }
   }
   return sentences;
@@ -351,8 +421,30 @@ std::string render_mutex_check(const TrialResult& trial) {
   if (!trial.mutex.checked) {
     return "Mutual exclusion: not checked (step times were not recorded)\n";
   }
+  // Sections a stall or an interrupt cut short (acquired, never released) have no end to
+  // compare: say that they were left out rather than let "held" cover them.
+  std::int64_t cut_short = 0;
+  for (const CustomerHistory& customer : trial.customers) {
+    cut_short += customer.search.t_lock_acquired != 0 && customer.search.t_released == 0;
+    for (const PurchaseRecord& purchase : customer.purchases) {
+      cut_short += purchase.t_lock_acquired != 0 && purchase.t_released == 0;
+    }
+  }
+  const std::string finished = cut_short > 0 ? "finished " : "";
+  const std::string left_out =
+      cut_short > 0
+          ? fmt::format(" ({} cut short by the end of the trial {} not checked)",
+                        plural(cut_short, "critical section"), cut_short == 1 ? "is" : "are")
+          : "";
   if (trial.mutex.violations == 0) {
-    return "Mutual exclusion: held; no two critical sections overlapped.\n";
+    // Mode none has no lock: nothing held mutual exclusion; the purchases just did not overlap.
+    return trial.mode == Mode::kNone
+               ? fmt::format(
+                     "Mutual exclusion: not enforced (mode none has no lock); no two {}"
+                     "purchases overlapped this time{}.\n",
+                     finished, left_out)
+               : fmt::format("Mutual exclusion: held; no two {}critical sections overlapped{}.\n",
+                             finished, left_out);
   }
   auto section = [&](const CriticalSection& s) {
     return fmt::format("customer {}'s {} [{:.2f}-{:.2f} ms]", s.customer + 1,
@@ -360,8 +452,8 @@ std::string render_mutex_check(const TrialResult& trial) {
                        static_cast<double>(s.acquired_ns - trial.t_start) / 1e6,
                        static_cast<double>(s.released_ns - trial.t_start) / 1e6);
   };
-  std::string out = fmt::format("Mutual exclusion: BROKEN, {} overlapped, e.g.\n",
-                                plural(trial.mutex.violations, "pair"));
+  std::string out = fmt::format("Mutual exclusion: BROKEN, {} overlapped{}, e.g.\n",
+                                plural(trial.mutex.violations, "pair"), left_out);
   // Two purchases overlapping tell the story best; searches overlapping a purchase come next.
   std::vector<const MutexViolation*> examples;
   for (bool purchases_only : {true, false}) {
@@ -394,8 +486,8 @@ std::string render_run_report(const ExperimentResult& result, const TextReportOp
         table.add_row(trial_row(fmt::format("{} #{}", mode, trial.index + 1), trial));
       }
     }
-    table.add_row(
-        summary_row(fmt::format("{} (all {})", mode, result.trials.size()), summarize(result)));
+    table.add_row(summary_row(fmt::format("{} (all {})", mode, result.trials.size()), result,
+                              summarize(result)));
   }
   out += table.render(options.use_color);
   if (several) {
@@ -405,6 +497,7 @@ std::string render_run_report(const ExperimentResult& result, const TextReportOp
   }
   if (result.trials.empty()) {
     out += "\nNo trial ran.\n";
+    if (result.interrupted_by != 0) out += interruption_line(result) + "\n";  // never empty
     return out;
   }
   // Explain the worst trial: the first that raced or stalled, else the last.
@@ -423,6 +516,10 @@ std::string render_run_report(const ExperimentResult& result, const TextReportOp
   if (options.show_timeline) {
     out += "\n" + render_timeline(*shown, TimelineOptions{options.width, options.use_color});
   }
+  if (std::string line = result.interrupted_by != 0 ? interruption_line(result) : "";
+      !line.empty()) {
+    out += "\n" + line + "\n";
+  }
   return out;
 }
 
@@ -439,7 +536,8 @@ std::string render_compare_report(const Comparison& comparison,
   std::vector<ModeSummary> summaries;
   for (const ExperimentResult& result : comparison.results) {
     summaries.push_back(summarize(result));
-    table.add_row(summary_row(std::string(mode_name(result.config.mode)), summaries.back()));
+    table.add_row(
+        summary_row(std::string(mode_name(result.config.mode)), result, summaries.back()));
   }
   for (const SkippedMode& skip : skipped) {
     table.add_row({{std::string(mode_name(skip.mode))},

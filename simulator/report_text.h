@@ -45,6 +45,11 @@ std::string render_steps(const TrialResult& trial, int max_lines);
 // "1:search(saw 1)", "2:acquire[BLOCKED: customer 1 holds the lock]": one step, briefly.
 std::string describe(const StepRecord& step);
 
+// Lost updates summed over an experiment's trials where they are known: "3", a range "3-5"
+// when some writes were indeterminate, with "+?" when some trial's are unknown (its final store
+// did not parse), or "unknown" when every trial's are.
+std::string lost_updates_total_text(const ExperimentResult& result, const ModeSummary& summary);
+
 // "1 ticket", "15 customers": `count` followed by `noun`, pluralised with "s".
 std::string plural(std::int64_t count, const std::string& noun);
 

@@ -1,8 +1,11 @@
 #include "simulator/step_ui.h"
 
+#include <limits.h>
+#include <poll.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <memory>
 #include <optional>
@@ -54,6 +57,9 @@ std::optional<char> read_key(int fd) {
   }
 }
 
+// Drawing stops at an interrupt: the screen is left as it is and the report follows.
+class StepInterrupted : public std::exception {};
+
 class StepScreen {
  public:
   StepScreen(const ExperimentConfig& config, const StepUiOptions& options, int out_fd)
@@ -97,7 +103,7 @@ class StepScreen {
                                 sold > tickets ? fmt::format(" - {} OVERSOLD", sold - tickets) : "")
                   : std::string("All done. Press r to reveal what happened.\n");
     }
-    write_all(out_fd_, screen, "");
+    if (!write_unless_interrupted(out_fd_, screen)) throw StepInterrupted();
   }
 
   void set_tickets(std::int64_t tickets) { count_tickets_ = tickets; }
@@ -154,7 +160,11 @@ int run_step_ui(const ExperimentConfig& config, const StepUiOptions& options, in
   std::vector<StepToken> taken;  // granted steps, for undo
   std::string message = "Press a customer's number to let it take its next step.";
   for (;;) {
-    screen.draw(*driver, message);
+    try {
+      screen.draw(*driver, message);
+    } catch (const StepInterrupted&) {
+      break;
+    }
     std::optional<char> key = read_key(in_fd);
     if (!key || *key == 'q' || *key == 'Q') break;
     if (*key >= '1' && *key <= '9' && *key - '1' < controlled.procs) {
@@ -188,10 +198,35 @@ int run_step_ui(const ExperimentConfig& config, const StepUiOptions& options, in
   experiment.tickets = store.tickets;
   experiment.trials.push_back(std::move(result));
   experiment.interrupted_by = interrupt_signal();
-  write_all(
+  // The report of an interrupted step is written unless stdout's reader stopped reading.
+  write_unless_interrupted(
       out_fd,
-      fmt::format("\n{}", render_run_report(experiment, TextReportOptions{options.use_color})), "");
+      fmt::format("\n{}", render_run_report(experiment, TextReportOptions{options.use_color})));
+  experiment.interrupted_by = interrupt_signal();
   return experiment.interrupted_by != 0 ? 128 + experiment.interrupted_by : 0;
+}
+
+bool write_unless_interrupted(int fd, std::string_view text) {
+  while (!text.empty()) {
+    // Wait for room in slices: an interrupt that arrives while the reader is not reading is
+    // seen within one slice. After POLLOUT a pipe takes PIPE_BUF bytes without blocking.
+    pollfd ready{fd, POLLOUT, 0};
+    int polled = ::poll(&ready, 1, 50);
+    if (polled < 0 && errno != EINTR) {
+      throw SystemError("wait to write to", "standard output", errno);
+    }
+    if (polled <= 0) {
+      if (interrupt_signal() != 0) return false;
+      continue;
+    }
+    ssize_t written = ::write(fd, text.data(), std::min<std::size_t>(text.size(), PIPE_BUF));
+    if (written < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      throw SystemError("write", "standard output", errno);
+    }
+    text.remove_prefix(static_cast<std::size_t>(written));
+  }
+  return true;
 }
 
 }  // namespace ticketsim

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "simulator/experiment_config.h"
 
@@ -21,5 +22,12 @@ struct StepUiOptions {
 // report and returns the exit status. config.procs must be 1 to 9.
 int run_step_ui(const ExperimentConfig& config, const StepUiOptions& options, int in_fd,
                 int out_fd);
+
+// Writes all of `text` to `fd` (the classroom's terminal); false when the reader stopped
+// reading while an interrupt was requested, with the rest unwritten. It waits for room with
+// poll() in short slices and writes at most PIPE_BUF bytes at a time, so a reader that stops
+// reading (a paused pager, a full pipe) can never keep an interrupted demo or step inside
+// write(). Throws SystemError on any other failure (EPIPE: the reader went away).
+bool write_unless_interrupted(int fd, std::string_view text);
 
 }  // namespace ticketsim
