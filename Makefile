@@ -29,11 +29,13 @@ sanitize: bootstrap
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest -j $(JOBS) --output-on-failure
 
-# Benchmarks with their baselines, measured in one run; prints the ratio table.
+# Benchmarks with their baselines, measured in one run: in-process figures first, then the
+# headline table of whole processes against whole-process baselines (alternated, medians).
 bench: bootstrap
 	cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DTICKETSIM_BUILD_TESTS=OFF
 	cmake --build $(BENCH_BUILD) -j $(JOBS)
 	./$(BENCH_BUILD)/bench/ticketsim_bench --benchmark_report_aggregates_only=true
+	./$(BENCH_BUILD)/bench/whole_process_bench --ticketsim ./$(BENCH_BUILD)/ticketsim --reps 11 --heavy-reps 3
 
 format:
 	@clang-format -i $(SOURCES)

@@ -1,8 +1,7 @@
-// ticketsim's benchmarks: each figure the README states, measured against its baseline in
-// the same run, then printed as ratios. Run with `make bench`.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
+// ticketsim's secondary benchmarks: IN-PROCESS figures (run_experiment called from this
+// process, against baselines forked from this process), each measured against its baseline in
+// the same run and printed as ratios. The headline figures are whole processes:
+// whole_process_bench.cc. Both run with `make bench`.
 #include <unistd.h>
 
 #include <benchmark/benchmark.h>
@@ -20,8 +19,6 @@
 #include "simulator/clock.h"
 #include "simulator/experiment.h"
 #include "simulator/trial_workspace.h"
-
-extern char** environ;
 
 namespace {
 
@@ -105,53 +102,6 @@ void BM_HistoryOnVsOff(benchmark::State& state) {
   }
 }
 
-// Runs a whole program to completion with output discarded; returns its wall time.
-std::int64_t run_program_ns(const std::vector<std::string>& argv) {
-  std::vector<char*> args;
-  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  std::int64_t start = ticketsim::monotonic_ns();
-  pid_t pid;
-  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return -1;
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return -1;
-  return ticketsim::monotonic_ns() - start;
-}
-
-void BM_LessonPython(benchmark::State& state) {
-  std::string store = scratch_directory() + "/lesson-bench-db.txt";
-  for (auto _ : state) {
-    std::int64_t ns = run_program_ns({"python3", TICKETSIM_SOURCE_DIR "/bench/lesson_ticket.py",
-                                      std::to_string(kForkCustomers), store});
-    if (ns < 0) {
-      state.SkipWithError("python3 bench/lesson_ticket.py failed (is python3 installed?)");
-      break;
-    }
-    state.SetIterationTime(ns / 1e9);
-  }
-  std::remove(store.c_str());
-}
-
-void BM_TicketsimCli(benchmark::State& state) {
-  for (auto _ : state) {
-    std::int64_t ns =
-        run_program_ns({TICKETSIM_BINARY, "run", "--mode", "flock", "--procs",
-                        std::to_string(kForkCustomers), "--tickets", "1", "--latency", "0"});
-    if (ns < 0) {
-      state.SkipWithError("ticketsim failed");
-      break;
-    }
-    state.SetIterationTime(ns / 1e9);
-  }
-}
-
 constexpr int kRepetitions = 7;
 
 BENCHMARK(BM_FlockCustomersVsBareFork)
@@ -176,16 +126,6 @@ BENCHMARK(BM_TicketsimPurchases)
     ->Repetitions(kRepetitions)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_HistoryOnVsOff)
-    ->UseManualTime()
-    ->Iterations(1)
-    ->Repetitions(kRepetitions)
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_LessonPython)
-    ->UseManualTime()
-    ->Iterations(1)
-    ->Repetitions(3)
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_TicketsimCli)
     ->UseManualTime()
     ->Iterations(1)
     ->Repetitions(kRepetitions)
@@ -276,11 +216,12 @@ int main(int argc, char** argv) {
   double history_on = reporter.counter("BM_HistoryOnVsOff/", "on_per_s");
   double history_off = reporter.counter("BM_HistoryOnVsOff/", "off_per_s");
   double history_ratio = reporter.counter("BM_HistoryOnVsOff/", "ratio");
-  double python_ms = reporter.ms("BM_LessonPython/");
-  double cli_ms = reporter.ms("BM_TicketsimCli/");
 
   auto ratio = [](double a, double b) { return (a < 0 || b <= 0) ? -1.0 : a / b; };
-  std::printf("\nticketsim ratios (medians; %s)\n", machine_description().c_str());
+  std::printf(
+      "\nticketsim IN-PROCESS ratios (secondary figures: run_experiment called in this process;\n"
+      "the headline, whole processes, is whole_process_bench) (medians; %s)\n",
+      machine_description().c_str());
   std::printf("  bare fork+_exit+waitpid of %d children: %.1f ms\n", kForkCustomers, fork_ms);
   std::printf(
       "  flock, %d customers x 1 purchase: %.1f ms whole run_experiment call, %.1f ms "
@@ -294,17 +235,13 @@ int main(int argc, char** argv) {
               floor_flock_rate, floor_mutex_rate);
   std::printf("  ticketsim, same workload: flock %.0f/s, named-mutex %.0f/s\n", sim_flock_rate,
               sim_mutex_rate);
-  std::printf(
-      "  lesson program (python3, multiprocessing.Lock, %d customers): %.0f ms; "
-      "ticketsim CLI, flock, same: %.0f ms\n\n",
-      kForkCustomers, python_ms, cli_ms);
+  std::printf("\n");
   double r1 = customers_ratio;
   double r2 = ratio(sim_flock_rate, hand_flock_rate);
   double r3 = ratio(sim_mutex_rate, hand_mutex_rate);
-  double r4 = ratio(python_ms, cli_ms);
   std::printf("  flock, %d x %d purchases: history on %.0f/s, off %.0f/s\n\n", kLoopProcesses,
               kLoopPurchases, history_on, history_off);
-  print_ratio("1000 flock customers / bare fork+exit+reap (median of pairs)", r1, "<= 1.3",
+  print_ratio("in-process: 1000 flock customers / bare fork+exit+reap (pairs)", r1, "<= 1.3",
               r1 <= 1.3);
   print_ratio("flock purchases/s / hand-written flock loop", r2, ">= 0.5", r2 >= 0.5);
   print_ratio("named-mutex purchases/s / hand-written named-mutex loop", r3, ">= 0.5", r3 >= 0.5);
@@ -314,6 +251,5 @@ int main(int argc, char** argv) {
   print_ratio("named-mutex purchases/s / same, with the same scanner", r6, "", true);
   print_ratio("flock purchases/s, history on / off (median of pairs)", history_ratio, ">= 0.9",
               history_ratio >= 0.9);
-  print_ratio("lesson's Python program / ticketsim CLI (wall time)", r4, "> 1", r4 > 1);
   return 0;
 }
