@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "bench/baseline_loops.h"
+#include "bench/machine_description.h"
 #include "simulator/clock.h"
 #include "simulator/experiment.h"
 #include "simulator/trial_workspace.h"
@@ -160,18 +161,6 @@ class RatioReporter : public benchmark::ConsoleReporter {
   std::map<std::string, Run> medians_;
 };
 
-std::string machine_description() {
-  std::ifstream cpuinfo("/proc/cpuinfo");
-  std::string line, model = "unknown CPU";
-  while (std::getline(cpuinfo, line)) {
-    if (line.rfind("model name", 0) == 0) {
-      model = line.substr(line.find(':') + 2);
-      break;
-    }
-  }
-  return fmt::format("{} cores, {}", ::sysconf(_SC_NPROCESSORS_ONLN), model);
-}
-
 void print_ratio(const char* what, double ratio, const char* target, bool met) {
   if (ratio < 0) {
     std::printf("  %-62s  (not measured)\n", what);
@@ -221,7 +210,7 @@ int main(int argc, char** argv) {
   std::printf(
       "\nticketsim IN-PROCESS ratios (secondary figures: run_experiment called in this process;\n"
       "the headline, whole processes, is whole_process_bench) (medians; %s)\n",
-      machine_description().c_str());
+      ticketsim::bench::machine_description().c_str());
   std::printf("  bare fork+_exit+waitpid of %d children: %.1f ms\n", kForkCustomers, fork_ms);
   std::printf(
       "  flock, %d customers x 1 purchase: %.1f ms whole run_experiment call, %.1f ms "

@@ -45,6 +45,8 @@
 #include <string_view>
 #include <vector>
 
+#include "bench/machine_description.h"
+
 extern char** environ;
 
 namespace {
@@ -381,21 +383,6 @@ void print_markdown(const std::vector<std::vector<std::string>>& rows) {
   }
 }
 
-std::string machine_description() {
-  std::ifstream cpuinfo("/proc/cpuinfo");
-  std::string line, model = "unknown CPU";
-  while (std::getline(cpuinfo, line)) {
-    if (line.rfind("model name", 0) == 0) {
-      model = line.substr(line.find(':') + 2);
-      break;
-    }
-  }
-  utsname name{};
-  ::uname(&name);
-  return format("%ld cores, %s, Linux %s", ::sysconf(_SC_NPROCESSORS_ONLN), model.c_str(),
-                name.release);
-}
-
 // The interpreter `python3` (or --python) really is: a pyenv or similar shim in PATH is a
 // shell script whose start-up is not the lesson's cost.
 std::string resolve_python(const std::string& python) {
@@ -655,7 +642,8 @@ int main(int argc, char** argv) {
 
   std::printf("\nWhole processes, ticketsim (A) against its baseline (B), alternated A, B, A, B\n");
   std::printf("(%s; %d warm-up pair(s), then %d measured pairs, %d for the heavy figures;\n",
-              machine_description().c_str(), options.warmups, options.reps, options.heavy_reps);
+              ticketsim::bench::machine_description().c_str(), options.warmups, options.reps,
+              options.heavy_reps);
   std::printf(
       "median wall time, spawn to reap; in brackets the peak RSS, the largest ru_maxrss over "
       "the measured runs; MB = MiB)\n\n");
