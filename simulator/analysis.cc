@@ -26,8 +26,8 @@ void analyse_trial(TrialResult& result, const std::vector<CustomerHistory>& cust
   const std::int64_t trial_end = result.t_start + result.wall_ns;
   for (const CustomerHistory& customer : customers) {
     if (customer.search.outcome == Outcome::kTornRead) ++result.torn_reads;
-    result.lock_wait_ns += wait_ns(customer.search.t_lock_requested,
-                                   customer.search.t_lock_acquired, trial_end);
+    result.lock_wait_ns +=
+        wait_ns(customer.search.t_lock_requested, customer.search.t_lock_acquired, trial_end);
     // A lock timeout is a stall, and leaving a barrier the run broke is the run's doing.
     if (!customer.error.empty() && !customer.lock_timed_out && !customer.stopped_by_run) {
       if (result.errors == 0) {

@@ -111,8 +111,8 @@ void write_jepsen_history(const TrialResult& trial, TextSink& out) {
   const std::int64_t t_end = trial.t_start + trial.wall_ns;
   const int observer = static_cast<int>(trial.customers.size());
   ops.push_back(Op{t_end, kNull, observer, OpType::kInvoke, OpF::kRead});
-  ops.push_back(Op{t_end, trial.final_count ? *trial.final_count : kNull, observer, OpType::kOk,
-                   OpF::kRead});
+  ops.push_back(
+      Op{t_end, trial.final_count ? *trial.final_count : kNull, observer, OpType::kOk, OpF::kRead});
   // Time order. A process's own ops were added in the order they happened, with times that
   // never go back, so the stable sort keeps each invoke before its completion.
   std::stable_sort(ops.begin(), ops.end(),

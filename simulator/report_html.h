@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "simulator/output_file.h"
 #include "simulator/experiment.h"
+#include "simulator/output_file.h"
 #include "simulator/report_text.h"
 
 namespace ticketsim {

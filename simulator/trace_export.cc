@@ -45,19 +45,21 @@ void write_chrome_trace(const std::vector<TracedTrial>& trials, TextSink& out) {
     ++pid;
     if (trial.customers.empty() || !trial.times_recorded) continue;
     const std::int64_t origin = trial.t_start;
-    events.put("{{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":{},\"args\":{{\"name\":{}}}}}", pid,
-        json_string(traced.label));
+    events.put("{{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":{},\"args\":{{\"name\":{}}}}}",
+               pid, json_string(traced.label));
     // A complete event; `args` is a JSON object's members, already formatted.
     auto slice = [&](std::string_view name, const char* category, int tid, std::int64_t begin,
                      std::int64_t end, std::string_view args) {
       if (begin == 0 || end == 0 || end < begin) return;
-      events.put("{{\"name\":\"{}\",\"cat\":\"{}\",\"ph\":\"X\",\"ts\":{:.3f},\"dur\":{:.3f},"
+      events.put(
+          "{{\"name\":\"{}\",\"cat\":\"{}\",\"ph\":\"X\",\"ts\":{:.3f},\"dur\":{:.3f},"
           "\"pid\":{},\"tid\":{},\"args\":{{{}}}}}",
           name, category, micros(begin, origin), micros(end, begin), pid, tid, args);
     };
     for (const CustomerHistory& customer : trial.customers) {
       const int tid = customer.index + 1;
-      events.put("{{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":{},\"tid\":{},\"args\":{{\"name\":"
+      events.put(
+          "{{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":{},\"tid\":{},\"args\":{{\"name\":"
           "\"customer {} (pid {})\"}}}}",
           pid, tid, tid, customer.pid);
       const SearchRecord& search = customer.search;
@@ -86,7 +88,8 @@ void write_chrome_trace(const std::vector<TracedTrial>& trials, TextSink& out) {
       }
     }
     for (const LostUpdateWitness& witness : trial.witnesses.lost_updates) {
-      events.put("{{\"name\":\"lost update\",\"ph\":\"i\",\"s\":\"t\",\"ts\":{:.3f},\"pid\":{},"
+      events.put(
+          "{{\"name\":\"lost update\",\"ph\":\"i\",\"s\":\"t\",\"ts\":{:.3f},\"pid\":{},"
           "\"tid\":{},\"args\":{{\"overwrote_customer\":{},\"overwrote_pid\":{},\"erased\":{},"
           "\"text\":{}}}}}",
           micros(witness.writer.wrote_ns, origin), pid, witness.writer.customer + 1,

@@ -84,9 +84,9 @@ struct TrialResult {
   // least it can be, and lost_updates_max the most; equal otherwise.
   std::optional<std::int64_t> lost_updates;
   std::optional<std::int64_t> lost_updates_max;
-  std::int64_t writes_made = 0;    // writes known to have completed (told or not)
-  std::int64_t indeterminate = 0;  // writes begun by a customer that died before it ended
-  std::int64_t torn_reads = 0;     // reads (search or purchase) that found a torn file
+  std::int64_t writes_made = 0;       // writes known to have completed (told or not)
+  std::int64_t indeterminate = 0;     // writes begun by a customer that died before it ended
+  std::int64_t torn_reads = 0;        // reads (search or purchase) that found a torn file
   std::int64_t purchases = 0;         // purchases that completed (bought, sold out or torn read)
   std::int64_t mutex_violations = 0;  // pairs of overlapping critical sections
   int errors = 0;                     // customers that reported an error

@@ -72,8 +72,8 @@ Witnesses find_witnesses(const std::vector<CustomerHistory>& customers, std::int
   for (std::size_t g = 0; g < listed; ++g) {
     auto first = sales.begin() + static_cast<std::ptrdiff_t>(groups[g].begin);
     witnesses.double_sales.push_back(DoubleSaleWitness{
-        first->read_value, std::vector<PurchaseRef>(
-                               first, first + static_cast<std::ptrdiff_t>(groups[g].size))});
+        first->read_value,
+        std::vector<PurchaseRef>(first, first + static_cast<std::ptrdiff_t>(groups[g].size))});
   }
 
   // Lost updates: replay the writes in the order they completed. A write that read more
