@@ -24,7 +24,10 @@ struct LeftoverPlaces {
 };
 
 // Removes every trial directory and named object in `places` whose owner process no longer
-// exists and that belongs to this user, and returns what it removed. A run that is alive
+// exists and that belongs to this user, and returns what it removed. A trial directory is
+// one named exactly ticketsim-<pid>-XXXXXX that holds nothing but the trial's own files
+// (store.json, its lock file, an atomic write's temporary file): a user's directory that
+// merely has such a name is never touched. A run that is alive
 // (or a pid reused by another process) keeps its objects: nothing in use is ever removed,
 // at worst a leftover waits for the next cleanup. Never throws; what cannot be removed is
 // left and not reported.

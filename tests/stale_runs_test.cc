@@ -45,7 +45,10 @@ bool wait_for_trial_objects(pid_t pid, const TempDir& workdir) {
 
 }  // namespace
 
-TEST_CASE("leftovers of a dead run are removed and named; a live run's are kept", "[stale-runs]") {
+TEST_CASE(
+    "leftovers of a dead run are removed and named; a live run's, and a user's files "
+    "that merely share the name, are kept",
+    "[stale-runs]") {
   TempDir workdir, shm;
   const std::string dead = std::to_string(dead_pid());
   pid_t alive_pid = ticketsim::testing::fork_child([] {
@@ -61,8 +64,16 @@ TEST_CASE("leftovers of a dead run are removed and named; a live run's are kept"
   ticketsim::testing::write_file(shm.file("sem.ticketsim." + alive + ".0.12345678"), "");
   // Not ticketsim's, or not of the form: never touched.
   ticketsim::testing::write_file(shm.file("sem.other." + dead + ".0"), "");
+  ticketsim::testing::write_file(shm.file("ticketsim." + dead + ".my-notes"), "");
   ticketsim::testing::write_file(workdir.file("ticketsim-" + dead + "-file"), "");
   std::filesystem::create_directory(workdir.file("ticketsim-notapid-AbC123"));
+  // Named like a trial directory but not one: the user's own files are never removed.
+  std::filesystem::create_directory(workdir.file("ticketsim-" + dead + "-results"));
+  ticketsim::testing::write_file(workdir.file("ticketsim-" + dead + "-results/notes.md"), "");
+  std::filesystem::create_directory(workdir.file("ticketsim-" + dead + "-Xy12Zz"));
+  ticketsim::testing::write_file(workdir.file("ticketsim-" + dead + "-Xy12Zz/thesis.tex"), "");
+  std::filesystem::create_directory(workdir.file("ticketsim-" + dead + "-Qq34Ww"));
+  std::filesystem::create_directory(workdir.file("ticketsim-" + dead + "-Qq34Ww/store.json"));
 
   auto removed = ticketsim::remove_stale_leftovers({workdir.path(), shm.path()});
   ::kill(alive_pid, SIGKILL);
@@ -76,8 +87,12 @@ TEST_CASE("leftovers of a dead run are removed and named; a live run's are kept"
   CHECK(exists(workdir.file("ticketsim-" + alive + "-XyZ789")));
   CHECK(exists(shm.file("sem.ticketsim." + alive + ".0.12345678")));
   CHECK(exists(shm.file("sem.other." + dead + ".0")));
+  CHECK(exists(shm.file("ticketsim." + dead + ".my-notes")));
   CHECK(exists(workdir.file("ticketsim-" + dead + "-file")));  // a file, not a trial directory
   CHECK(exists(workdir.file("ticketsim-notapid-AbC123")));
+  CHECK(exists(workdir.file("ticketsim-" + dead + "-results/notes.md")));
+  CHECK(exists(workdir.file("ticketsim-" + dead + "-Xy12Zz/thesis.tex")));
+  CHECK(exists(workdir.file("ticketsim-" + dead + "-Qq34Ww/store.json")));
 }
 
 TEST_CASE("a SIGKILLed run leaves its trial directory and semaphore; cleanup removes them",
