@@ -212,21 +212,49 @@ void refuse_replay_overrides(const Flags& flags, const CLI::App& command) {
   }
 }
 
+// What --expect-safe judges: the trials that were not safe, by verdict.
+struct NotSafe {
+  int trials = 0;  // trials judged
+  std::map<std::string, int> by_verdict;
+
+  void judge(const TrialResult& trial) {
+    ++trials;
+    std::string verdict(trial.verdict());
+    if (verdict != "safe") ++by_verdict[verdict];
+  }
+  // "2 of 5 trials were not safe (UNSAFE 1, unprotected 1)", or "" when all were.
+  std::string describe() const {
+    int count = 0;
+    std::string kinds;
+    for (const auto& [verdict, n] : by_verdict) {
+      count += n;
+      kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", verdict, n);
+    }
+    if (count == 0) return "";
+    return fmt::format("{} of {} {} not safe ({})", count, plural(trials, "trial"),
+                       count == 1 ? "was" : "were", kinds);
+  }
+};
+
 // Ends a command: failures on stderr, then the exit status. A closed stdout (SIGPIPE) ends
-// quietly; another interrupt exits 128 + its signal.
-int finish_status(int interrupted_by, bool raced, bool expect_safe,
+// quietly; another interrupt exits 128 + its signal. `not_safe`: what --expect-safe found
+// ("" when every judged trial was safe); it is said on stderr when it makes the status 3.
+int finish_status(int interrupted_by, const std::string& not_safe, bool expect_safe,
                   const std::vector<std::string>& failures, const OutputFiles& outputs) {
   if (interrupted_by == SIGPIPE) return 128 + SIGPIPE;
   for (const std::string& failure : failures) std::cerr << "ticketsim: " << failure << "\n";
   if (interrupted_by != 0) {
     for (const std::string& flag : outputs.not_written()) {
-      std::cerr << "ticketsim: interrupted by " << ::strsignal(interrupted_by) << ": " << flag
+      std::cerr << "ticketsim: interrupted by " << signal_name(interrupted_by) << ": " << flag
                 << " was not written\n";
     }
     return 128 + interrupted_by;
   }
   if (!failures.empty()) return kExitRunFailed;
-  if (expect_safe && raced) return kExitRaceFound;
+  if (expect_safe && !not_safe.empty()) {
+    std::cerr << "ticketsim: --expect-safe: " << not_safe << "\n";
+    return kExitRaceFound;
+  }
   return kExitOk;
 }
 
@@ -276,20 +304,18 @@ int run_command(const Flags& flags, const CLI::App& command) {
       });
     }
   } catch (const StdoutClosed&) {
-    return finish_status(SIGPIPE, false, false, {}, outputs);
+    return finish_status(SIGPIPE, "", false, {}, outputs);
   } catch (const OutputInterrupted&) {
     // Interrupted while stdout's reader was not reading: no file is written either.
     outputs.skip_all();
-    return finish_status(interrupt_signal(), false, false, {}, outputs);
+    return finish_status(interrupt_signal(), "", false, {}, outputs);
   }
-  bool raced = false;
-  for (const TrialResult& trial : result.trials) {
-    raced = raced || trial.unsafe() || trial.stalled || trial.verdict() == "unprotected";
-  }
+  NotSafe not_safe;
+  for (const TrialResult& trial : result.trials) not_safe.judge(trial);
   std::vector<std::string> failures;
   collect_failures(result, failures);
   int interrupted_by = result.interrupted_by != 0 ? result.interrupted_by : interrupt_signal();
-  return finish_status(interrupted_by, raced, flags.expect_safe, failures, outputs);
+  return finish_status(interrupted_by, not_safe.describe(), flags.expect_safe, failures, outputs);
 }
 
 int compare_command(const Flags& flags, const CLI::App& command) {
@@ -329,23 +355,23 @@ int compare_command(const Flags& flags, const CLI::App& command) {
       write_chrome_trace(traced, out);
     });
   } catch (const StdoutClosed&) {
-    return finish_status(SIGPIPE, false, false, {}, outputs);
+    return finish_status(SIGPIPE, "", false, {}, outputs);
   } catch (const OutputInterrupted&) {
     // Interrupted while stdout's reader was not reading: no file is written either.
     outputs.skip_all();
-    return finish_status(interrupt_signal(), false, false, {}, outputs);
+    return finish_status(interrupt_signal(), "", false, {}, outputs);
   }
-  bool raced = false;
+  NotSafe not_safe;
   std::vector<std::string> failures;
   for (const ExperimentResult& result : comparison.results) {
     collect_failures(result, failures);
     // Mode none is expected to race; --expect-safe judges the modes that promise safety.
     if (result.config.mode == Mode::kNone) continue;
-    for (const TrialResult& trial : result.trials) raced = raced || trial.unsafe() || trial.stalled;
+    for (const TrialResult& trial : result.trials) not_safe.judge(trial);
   }
   int interrupted_by =
       comparison.interrupted_by != 0 ? comparison.interrupted_by : interrupt_signal();
-  return finish_status(interrupted_by, raced, flags.expect_safe, failures, outputs);
+  return finish_status(interrupted_by, not_safe.describe(), flags.expect_safe, failures, outputs);
 }
 
 // Flags of `ticketsim step`.

@@ -1,9 +1,11 @@
 #include "simulator/interrupt.h"
 
 #include <signal.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <string>
 
 namespace ticketsim {
 namespace {
@@ -38,6 +40,11 @@ void install_interrupt_handlers() {
 
 void request_interrupt(int signal_number) noexcept {
   g_interrupt_signal.store(signal_number, std::memory_order_relaxed);
+}
+
+std::string signal_name(int signal_number) {
+  const char* name = ::sigabbrev_np(signal_number);
+  return name != nullptr ? std::string("SIG") + name : "signal " + std::to_string(signal_number);
 }
 
 int interrupt_signal() noexcept { return g_interrupt_signal.load(std::memory_order_relaxed); }

@@ -1,6 +1,8 @@
 // Interrupt requests (SIGINT, SIGTERM, SIGHUP, SIGPIPE) that running trials honour.
 #pragma once
 
+#include <string>
+
 namespace ticketsim {
 
 // Installs SIGINT, SIGTERM, SIGHUP and SIGPIPE handlers that record the signal for
@@ -17,6 +19,10 @@ void request_interrupt(int signal_number) noexcept;
 
 // The signal that requested an interrupt, or 0 when none did.
 int interrupt_signal() noexcept;
+
+// "SIGINT", "SIGTERM", ...: the name a user types (strsignal's "Interrupt" reads oddly in
+// "interrupted by Interrupt").
+std::string signal_name(int signal_number);
 
 // Forgets an earlier request (tests run several interrupted experiments in one process).
 void clear_interrupt() noexcept;

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "simulator/interrupt.h"
 #include "simulator/text_table.h"
 #include "simulator/timeline_text.h"
 
@@ -150,7 +151,7 @@ std::string customer_lines(const TrialResult& trial) {
 std::string interruption_line(const ExperimentResult& result) {
   const int asked = result.config.trials;
   const auto ran = static_cast<int>(result.trials.size());
-  const std::string by = fmt::format("Interrupted by {}", ::strsignal(result.interrupted_by));
+  const std::string by = fmt::format("Interrupted by {}", signal_name(result.interrupted_by));
   const std::string not_run =
       ran < asked ? fmt::format("{} of {} did not run", asked - ran, plural(asked, "trial")) : "";
   if (result.trials.empty()) return by + " before the first trial: no trial ran.";
@@ -207,7 +208,7 @@ std::vector<std::string> explain_trial(const TrialResult& trial) {
     finding(
         fmt::format("Interrupted by {}: every customer was killed and reaped; "
                     "the figures cover what finished.",
-                    ::strsignal(trial.interrupted_by)));
+                    signal_name(trial.interrupted_by)));
   }
   if (trial.stalled) {
     finding(
@@ -308,8 +309,9 @@ std::vector<std::string> explain_trial(const TrialResult& trial) {
   }
   if (!trial.final_count) {
     finding(
-        "The store did not parse at the end of the trial, so the final count and the lost "
-        "updates are unknown.");
+        "The store did not parse at the end of the trial (a write was cut short and left it "
+        "torn): that alone makes the trial UNSAFE, and the final count and the lost updates "
+        "are unknown.");
   }
   if (trial.mutex_violations > 0 && trial.mode != Mode::kNone) {
     finding(fmt::format("The {} lock let critical sections overlap ({}): it did not exclude.",
@@ -433,7 +435,7 @@ std::string render_mutex_check(const TrialResult& trial) {
   const std::string finished = cut_short > 0 ? "finished " : "";
   const std::string left_out =
       cut_short > 0
-          ? fmt::format(" ({} cut short by the end of the trial {} not checked)",
+          ? fmt::format(" ({} cut short before release {} not checked)",
                         plural(cut_short, "critical section"), cut_short == 1 ? "is" : "are")
           : "";
   if (trial.mutex.violations == 0) {
@@ -452,8 +454,14 @@ std::string render_mutex_check(const TrialResult& trial) {
                        static_cast<double>(s.acquired_ns - trial.t_start) / 1e6,
                        static_cast<double>(s.released_ns - trial.t_start) / 1e6);
   };
-  std::string out = fmt::format("Mutual exclusion: BROKEN, {} overlapped{}, e.g.\n",
-                                plural(trial.mutex.violations, "pair"), left_out);
+  // Mode none promises nothing: its overlaps are the race window, not a broken lock.
+  std::string out = trial.mode == Mode::kNone
+                        ? fmt::format(
+                              "Mutual exclusion: not enforced (mode none has no lock); {} of "
+                              "purchases overlapped{}, e.g.\n",
+                              plural(trial.mutex.violations, "pair"), left_out)
+                        : fmt::format("Mutual exclusion: BROKEN, {} overlapped{}, e.g.\n",
+                                      plural(trial.mutex.violations, "pair"), left_out);
   // Two purchases overlapping tell the story best; searches overlapping a purchase come next.
   std::vector<const MutexViolation*> examples;
   for (bool purchases_only : {true, false}) {
@@ -587,7 +595,7 @@ std::string render_compare_report(const Comparison& comparison,
   }
   if (comparison.interrupted_by != 0) {
     out += fmt::format("\nInterrupted by {}: modes after the last row did not run.\n",
-                       ::strsignal(comparison.interrupted_by));
+                       signal_name(comparison.interrupted_by));
   }
   return out;
 }

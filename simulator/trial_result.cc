@@ -25,9 +25,11 @@ std::string describe(const CrashedCustomer& crash) {
 }
 
 std::string_view TrialResult::verdict() const {
+  // A race found is the finding even when the trial then stalled (a dead holder left its
+  // lock and a torn store, say): the same order as a summary's verdict.
   if (interrupted_by != 0) return "INTERRUPTED";
-  if (stalled) return "STALLED";
   if (unsafe()) return "UNSAFE";
+  if (stalled) return "STALLED";
   if (errors > 0 || crashed > injected_crashes) return "ERROR";
   if (mode == Mode::kNone) return "unprotected";
   return "safe";

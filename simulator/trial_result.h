@@ -131,8 +131,8 @@ struct TrialResult {
     return oversold > 0 || lost_updates.value_or(0) > 0 || torn_reads > 0 || !final_count ||
            (mutex_violations > 0 && mode != Mode::kNone);
   }
-  // One word for tables: INTERRUPTED, STALLED, UNSAFE, ERROR, unprotected (mode none, no
-  // race seen) or safe.
+  // One word for tables, the first that applies: INTERRUPTED, UNSAFE, STALLED, ERROR,
+  // unprotected (mode none, no race seen) or safe.
   std::string_view verdict() const;
   double wall_ms() const { return static_cast<double>(wall_ns) / 1e6; }
 };

@@ -239,7 +239,7 @@ TEST_CASE(
   CHECK(*status == 128 + signal_number);
   std::string out = run.out();
   CHECK_THAT(out, Catch::Contains("INTERRUPTED"));
-  CHECK_THAT(out, Catch::Contains("Interrupted by " + std::string(::strsignal(signal_number))));
+  CHECK_THAT(out, Catch::Contains("Interrupted by " + ticketsim::signal_name(signal_number)));
   CHECK_THAT(out, Catch::Contains("1 of 2 trials did not run"));
   for (const char* flag : {"--html", "--history", "--trace"}) {
     CHECK_THAT(run.err(), Catch::Contains(std::string(flag) + " was not written"));
@@ -284,7 +284,7 @@ TEST_CASE(
   REQUIRE(result.trials.size() == 1);
   result.interrupted_by = SIGTERM;  // as run_experiment records a signal that came too late
   std::string text = ticketsim::render_run_report(result, {});
-  CHECK_THAT(text, Catch::Contains("Interrupted by " + std::string(::strsignal(SIGTERM)) +
+  CHECK_THAT(text, Catch::Contains("Interrupted by " + ticketsim::signal_name(SIGTERM) +
                                    " after trial #1 had finished: every trial ran"));
   CHECK_THAT(text, !Catch::Contains("did not run"));
   CHECK(ticketsim::run_report_json(result)["interrupted"] == true);
@@ -425,7 +425,7 @@ TEST_CASE("an interrupt in step ends it with the report so far and nothing left"
   CHECK(*status == 128 + signal_number);
   std::string out = step.out();
   CHECK_THAT(out, Catch::Contains("INTERRUPTED"));
-  CHECK_THAT(out, Catch::Contains("Interrupted by " + std::string(::strsignal(signal_number))));
+  CHECK_THAT(out, Catch::Contains("Interrupted by " + ticketsim::signal_name(signal_number)));
   require_nothing_left(step.pid(), customers, tmpdir);
 }
 
