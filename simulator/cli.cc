@@ -193,6 +193,19 @@ void refuse_inapplicable_flags(const Flags& flags, const CLI::App& command,
       }
     }
   }
+  if (config.in_place && !config.store_path.empty()) {
+    // The write-back replaces the file by rename in its directory: a directory that cannot
+    // be written would fail only after every trial ran.
+    namespace fs = std::filesystem;
+    std::error_code error;
+    fs::path store = fs::canonical(config.store_path, error);
+    fs::path directory = error ? fs::path(config.store_path).parent_path() : store.parent_path();
+    if (directory.empty()) directory = ".";
+    if (::access(directory.c_str(), W_OK) != 0) {
+      throw UsageError("--in-place", "cannot write the store back: directory '" +
+                                         directory.string() + "' is not writable");
+    }
+  }
   if (given("--crash-at") && config.crash_probability == 0) {
     throw UsageError("--crash-at", "says where injected crashes strike; add --crash-prob P");
   }
@@ -314,6 +327,15 @@ int run_command(const Flags& flags, const CLI::App& command) {
   for (const TrialResult& trial : result.trials) not_safe.judge(trial);
   std::vector<std::string> failures;
   collect_failures(result, failures);
+  if (!result.write_back_problem.empty()) {
+    std::string message =
+        "--in-place: the store was not written back: " + result.write_back_problem;
+    if (result.write_back_failed) {
+      failures.push_back(message);
+    } else if (result.interrupted_by == 0) {
+      std::cerr << "ticketsim: " << message << "\n";
+    }
+  }
   int interrupted_by = result.interrupted_by != 0 ? result.interrupted_by : interrupt_signal();
   return finish_status(interrupted_by, not_safe.describe(), flags.expect_safe, failures, outputs);
 }

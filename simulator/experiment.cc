@@ -89,8 +89,11 @@ ModeSummary summarize(const ExperimentResult& result) {
       summary.final_count_min = first_known ? count : std::min(summary.final_count_min, count);
       summary.final_count_max = first_known ? count : std::max(summary.final_count_max, count);
     }
-    walls.push_back(trial.wall_ms());
-    rates.push_back(trial.purchases_per_s);
+    // A trial cut short by an interrupt says nothing about how long the workload takes.
+    if (trial.interrupted_by == 0) {
+      walls.push_back(trial.wall_ms());
+      rates.push_back(trial.purchases_per_s);
+    }
   }
   if (!walls.empty()) {
     summary.wall_ms_median = median(walls);
@@ -115,6 +118,33 @@ ModeSummary summarize(const ExperimentResult& result) {
   }
   return summary;
 }
+
+namespace {
+
+// --in-place: writes the last trial's final store back to the user's file if that trial
+// finished with a readable store and the file still holds what the run read. Records in
+// `result` what was done, or why not.
+void write_back(const ExperimentConfig& config, const PreparedStore& store,
+                ExperimentResult& result) {
+  const TrialResult* last = result.trials.empty() ? nullptr : &result.trials.back();
+  if (last == nullptr || result.interrupted_by != 0) {
+    result.write_back_problem = "the run was interrupted";
+  } else if (last->stalled) {
+    result.write_back_problem = "the last trial stalled, so its final store is not sound";
+  } else if (!last->final_count) {
+    result.write_back_problem = "the last trial's final store did not parse";
+  }
+  if (!result.write_back_problem.empty()) return;
+  try {
+    replace_file_if_unchanged(config.store_path, store.source_bytes, last->final_store);
+    result.wrote_back = true;
+  } catch (const std::exception& e) {
+    result.write_back_problem = e.what();
+    result.write_back_failed = true;
+  }
+}
+
+}  // namespace
 
 ExperimentResult run_experiment(const ExperimentConfig& given, const TrialObserver& observer) {
   given.validate();
@@ -151,18 +181,7 @@ ExperimentResult run_experiment(const ExperimentConfig& given, const TrialObserv
     }
   }
   result.interrupted_by = interrupt_signal();
-  const TrialResult* last = result.trials.empty() ? nullptr : &result.trials.back();
-  if (config.in_place && last != nullptr && result.interrupted_by == 0 && !last->stalled &&
-      last->final_count) {
-    try {
-      replace_file_if_unchanged(config.store_path, store.source_bytes, last->final_store);
-    } catch (const StoreChanged& e) {
-      throw RunError(std::string("--in-place: ") + e.what());
-    } catch (const std::exception& e) {
-      throw RunError(std::string("cannot write the store back: ") + e.what());
-    }
-    result.wrote_back = true;
-  }
+  if (config.in_place) write_back(config, store, result);
   return result;
 }
 

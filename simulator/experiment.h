@@ -22,6 +22,11 @@ struct ExperimentResult {
   std::vector<TrialResult> trials;
   int interrupted_by = 0;   // signal that stopped the experiment early, or 0
   bool wrote_back = false;  // config.in_place and the final store was written back
+  // config.in_place and it was not: why ("the last trial stalled", "... changed while the run
+  // was running", an I/O error). `write_back_failed`: a failure of the run (the file changed
+  // under it, or could not be written), not a trial that had nothing sound to write back.
+  std::string write_back_problem;
+  bool write_back_failed = false;
 };
 
 // The store every trial of an experiment starts from: the user's file unchanged (or with
@@ -53,6 +58,7 @@ struct ModeSummary {
   int unsafe_trials = 0;
   int stalled_trials = 0;
   int error_trials = 0;  // trials where a customer failed or crashed
+  // Timings over the trials that ran to their end (not interrupted); 0 when none did.
   double wall_ms_median = 0, wall_ms_min = 0, wall_ms_max = 0;
   double purchases_per_s_median = 0, purchases_per_s_min = 0, purchases_per_s_max = 0;
   std::int64_t indeterminate_total = 0;  // writes of unknown effect

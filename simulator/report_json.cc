@@ -218,12 +218,15 @@ Json summary_json(const ModeSummary& summary) {
   json["final_count_unknown_trials"] = summary.final_count_unknown;
   json["torn_reads_total"] = summary.torn_reads_total;
   json["stalled_trials"] = summary.stalled_trials;
-  json["wall_ms_median"] = round_ms(summary.wall_ms_median);
-  json["purchases_per_s_median"] = round_rate(summary.purchases_per_s_median);
-  json["wall_ms_min"] = round_ms(summary.wall_ms_min);
-  json["wall_ms_max"] = round_ms(summary.wall_ms_max);
-  json["purchases_per_s_min"] = round_rate(summary.purchases_per_s_min);
-  json["purchases_per_s_max"] = round_rate(summary.purchases_per_s_max);
+  // Timings come from trials that ran to their end; with none (all interrupted), unknown.
+  const bool timed = summary.wall_ms_median > 0;
+  auto timing = [&](Json value) { return timed ? value : Json(nullptr); };
+  json["wall_ms_median"] = timing(round_ms(summary.wall_ms_median));
+  json["purchases_per_s_median"] = timing(round_rate(summary.purchases_per_s_median));
+  json["wall_ms_min"] = timing(round_ms(summary.wall_ms_min));
+  json["wall_ms_max"] = timing(round_ms(summary.wall_ms_max));
+  json["purchases_per_s_min"] = timing(round_rate(summary.purchases_per_s_min));
+  json["purchases_per_s_max"] = timing(round_rate(summary.purchases_per_s_max));
   json["mutex_violations_total"] = summary.mutex_violations_total;
   json["unsafe_trials"] = summary.unsafe_trials;
   json["error_trials"] = summary.error_trials;

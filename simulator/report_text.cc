@@ -105,8 +105,9 @@ std::vector<TextTable::Cell> summary_row(const std::string& label, const Experim
           {lost_updates_total_text(result, summary), summary.lost_updates_total > 0 ? "31" : ""},
           {fmt::format("{}", summary.torn_reads_total), summary.torn_reads_total > 0 ? "31" : ""},
           {final_count_text(summary)},
-          {fmt::format("{:.1f}", summary.wall_ms_median)},
-          {rate_text(summary.purchases_per_s_median)},
+          // No trial ran to its end (interrupted): no timing to state.
+          {summary.wall_ms_median > 0 ? fmt::format("{:.1f}", summary.wall_ms_median) : "-"},
+          {summary.wall_ms_median > 0 ? rate_text(summary.purchases_per_s_median) : "-"},
           {summary.verdict, verdict_color(summary.verdict)}};
 }
 
@@ -575,6 +576,10 @@ std::string render_compare_report(const Comparison& comparison,
   std::string costs;
   for (const ModeSummary& summary : summaries) {
     if (summary.mode == Mode::kNone || baseline == nullptr || baseline->wall_ms_median <= 0) {
+      continue;
+    }
+    if (summary.wall_ms_median <= 0) {  // every trial of it was cut short by an interrupt
+      costs += fmt::format("  {:<13} not measured: interrupted\n", mode_name(summary.mode));
       continue;
     }
     costs += fmt::format("  {:<13} {:.1f}x the wall time of none ({})\n", mode_name(summary.mode),

@@ -1,5 +1,6 @@
 // The ticketsim binary, as a user runs it: exit statuses, messages, --json, the store.
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -271,4 +272,33 @@ TEST_CASE(
   CHECK_THAT(read_file(dir.file("slow.err")),
              Catch::Contains("--in-place") && Catch::Contains("changed while the run was running"));
   CHECK(read_file(dir.file("s.json")) == "{\"count\": 90}\n");  // the fast run's sales kept
+}
+
+TEST_CASE(
+    "cli: --in-place says why it did not write back, and refuses an unwritable "
+    "directory before running",
+    "[cli]") {
+  TempDir dir;
+  write_file(dir.file("s.json"), "{\"count\": 10}\n");
+  // Every customer dies mid-write: the last trial's store is torn, nothing sound to write.
+  auto torn = ticketsim_cli({"run", "--mode", "join", "--store", dir.file("s.json"), "--procs", "2",
+                             "--latency", "0", "--crash-prob", "1", "--crash-at", "mid-write",
+                             "--in-place"});
+  CHECK(torn.exit_code == 0);
+  CHECK_THAT(torn.err, Catch::Contains("--in-place: the store was not written back: the last "
+                                       "trial's final store did not parse"));
+  CHECK(read_file(dir.file("s.json")) == "{\"count\": 10}\n");
+
+  // A directory others may read but not write (as root, permissions mean nothing: the run
+  // drops to nobody).
+  TempDir readonly;
+  write_file(readonly.file("s.json"), "{\"count\": 10}\n");
+  REQUIRE(::chmod(readonly.path().c_str(), 0555) == 0);
+  auto restricted = ticketsim::testing::run_restricted(
+      {ticketsim::testing::ticketsim_binary(), "run", "--store", readonly.file("s.json"), "--procs",
+       "2", "--latency", "0", "--in-place"},
+      {});
+  ::chmod(readonly.path().c_str(), 0755);
+  CHECK(restricted.exit_code == 2);
+  CHECK_THAT(restricted.err, Catch::Contains("--in-place") && Catch::Contains("not writable"));
 }
