@@ -96,8 +96,10 @@ int check_history_command(const CheckHistoryOptions& options, std::ostream& out,
     err << "ticketsim: --tickets: required: the count the history started from\n";
     return 2;
   }
-  if (*options.tickets < 0) {
-    err << fmt::format("ticketsim: --tickets: must be 0 or more, not {}\n", *options.tickets);
+  constexpr std::int64_t kMaxTickets = std::int64_t{1} << 53;  // as a store's count
+  if (*options.tickets < 0 || *options.tickets > kMaxTickets) {
+    err << fmt::format("ticketsim: --tickets: must be 0 to 2^53 ({}), not {}\n", kMaxTickets,
+                       *options.tickets);
     return 2;
   }
   try {

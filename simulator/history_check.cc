@@ -242,6 +242,14 @@ class HistoryReader : public nlohmann::json_sax<nlohmann::json> {
         return fail(fmt::format("an invoke in process {}, which still has op {} open",
                                 entry_.process, open->second.position));
       }
+      // A process runs one operation at a time: the next cannot begin before the last ended.
+      auto last = last_end_.find(entry_.process);
+      if (last != last_end_.end() && entry_.time < last->second) {
+        return fail(
+            fmt::format("field \"time\" is {}, earlier than the end of process {}'s "
+                        "previous operation (time {})",
+                        entry_.time, entry_.process, last->second));
+      }
       HistoryOp op;
       op.index = entry_.index;
       op.process = entry_.process;
@@ -269,6 +277,7 @@ class HistoryReader : public nlohmann::json_sax<nlohmann::json> {
     }
     op.complete_index = entry_.index;
     op.complete_time = entry_.time;
+    last_end_[entry_.process] = entry_.time;
     op.value = entry_.has_value ? entry_.value : 0;
     op.has_value = entry_.has_value;
     op.outcome = entry_.type == EntryType::kOk     ? HistoryOutcome::kOk
@@ -298,7 +307,8 @@ class HistoryReader : public nlohmann::json_sax<nlohmann::json> {
 
   std::string source_;
   History history_;
-  std::unordered_map<std::int64_t, Open> open_;  // process -> its open invoke
+  std::unordered_map<std::int64_t, Open> open_;              // process -> its open invoke
+  std::unordered_map<std::int64_t, std::int64_t> last_end_;  // process -> its last completion
   Entry entry_;
   Field field_ = Field::kOther;
   int depth_ = 0;  // 0: outside the array, 1: in it, 2: in an operation

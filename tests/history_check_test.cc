@@ -564,6 +564,12 @@ TEST_CASE("history_check: a history that cannot be read names the file, the op a
   const std::string ok0 =
       R"({"index":0,"type":"invoke","process":0,"time":1,"f":"buy","value":null})";
   auto with = [](const std::string& op) { return "[" + op + "]"; };
+  CHECK_THAT(
+      error_of(R"([{"index":0,"type":"invoke","process":0,"time":10,"f":"buy","value":null},)"
+               R"({"index":1,"type":"ok","process":0,"time":20,"f":"buy","value":3},)"
+               R"({"index":2,"type":"invoke","process":0,"time":15,"f":"buy","value":null},)"
+               R"({"index":3,"type":"ok","process":0,"time":30,"f":"buy","value":2}])"),
+      Catch::Contains("earlier than the end of process 0's previous operation"));
   CHECK_THAT(error_of("[{\"index\":0,"), Catch::StartsWith("h.json: not valid JSON: "));
   CHECK_THAT(error_of(""), Catch::StartsWith("h.json: not valid JSON: "));
   CHECK(error_of("{}") == "h.json: the history must be a JSON array of operations, not an object");
@@ -782,7 +788,8 @@ TEST_CASE("history_check: check-history exits 2 for bad usage and bad input, say
   };
   for (const Case& c : {
            Case{{good, std::nullopt, false}, "ticketsim: --tickets: required"},
-           Case{{good, -1, true}, "ticketsim: --tickets: must be 0 or more, not -1"},
+           Case{{good, -1, true},
+                "ticketsim: --tickets: must be 0 to 2^53 (9007199254740992), not -1"},
            Case{{dir.file("none.json"), 1, false}, dir.file("none.json") + ": cannot open"},
            Case{{broken, 1, true}, broken + ": op 0: field \"process\" is missing"},
        }) {
