@@ -43,7 +43,7 @@ std::string rate_text(double per_second) {
 }
 
 std::string workload_line(const std::string& command, const ExperimentConfig& config,
-                          std::int64_t tickets) {
+                          std::int64_t tickets, const std::string& schedule = "") {
   std::string line =
       fmt::format("ticketsim {}: {} x {}, {}", command, plural(config.procs, "customer"),
                   plural(config.attempts, "attempt"), plural(tickets, "ticket"));
@@ -54,7 +54,8 @@ std::string workload_line(const std::string& command, const ExperimentConfig& co
   if (config.search_latency.count() > 0 && !is_controlled(config.schedule)) {
     line += fmt::format(", search latency {}", format_duration(config.search_latency));
   }
-  line += fmt::format(", schedule {}", schedule_name(config.schedule));
+  line += fmt::format(", schedule {}",
+                      schedule.empty() ? std::string(schedule_name(config.schedule)) : schedule);
   if (!config.latency.fixed() || config.schedule == Schedule::kRandom) {
     line += fmt::format(", seed {}", config.seed);
   }
@@ -479,7 +480,7 @@ std::string render_mutex_check(const TrialResult& trial) {
 
 std::string render_run_report(const ExperimentResult& result, const TextReportOptions& options) {
   const ExperimentConfig& config = result.config;
-  std::string out = workload_line("run", config, result.tickets) + "\n";
+  std::string out = workload_line(options.command, config, result.tickets, options.schedule) + "\n";
   out += fmt::format("store: {}{}\n\n", result.store_label,
                      result.wrote_back           ? " (final state written back: --in-place)"
                      : config.store_path.empty() ? ""

@@ -14,6 +14,10 @@ struct TextReportOptions {
   bool show_timeline = false;   // the terminal timeline of the explained trial(s)
   int width = 100;              // terminal width, for the timeline
   int max_witnesses = 6;        // witness lines shown (all are in --json)
+  // The heading of a run report: "ticketsim <command>: ..., schedule <schedule>". An empty
+  // schedule names the config's; `step` says that a person moved the customers.
+  std::string command = "run";
+  std::string schedule;
 };
 
 // A mode left out of a comparison, and why.

@@ -32,6 +32,7 @@ StepDriver::StepDriver(const TrialInput& input)
       reaped_(static_cast<std::size_t>(input_.config->procs), false) {
   hooks_.on_exit = [this](const ChildExit& exit) {
     exits_.wait_status[static_cast<std::size_t>(exit.tag)] = exit.wait_status;
+    exits_.killed[static_cast<std::size_t>(exit.tag)] = killing_;
     reaped_[static_cast<std::size_t>(exit.tag)] = true;
   };
   t_start_ = monotonic_ns();
@@ -201,6 +202,7 @@ TrialResult StepDriver::finish() {
     if (!reaped_[static_cast<std::size_t>(i)]) grant(i, Step::kExit);
   }
   children_.wait_all(monotonic_ns() + kStepTimeoutNs, hooks_);
+  killing_ = true;  // whoever is left now dies by the run's own SIGKILL, not a crash
   children_.kill_all(hooks_.on_exit);  // only one that ignored its exit is left
   finished_ = true;
   result.wall_ns = monotonic_ns() - t_start_;

@@ -71,6 +71,7 @@ class StepDriver {
   std::vector<int> done_;    // steps each customer has completed
   std::vector<pid_t> pids_;  // by customer
   std::vector<bool> reaped_;
+  bool killing_ = false;  // finish() is killing what is left: exits are not crashes
   int holder_ = -1;
   std::int64_t t_start_ = 0;
   std::vector<StepRecord> log_;

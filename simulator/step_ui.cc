@@ -198,10 +198,13 @@ int run_step_ui(const ExperimentConfig& config, const StepUiOptions& options, in
   experiment.tickets = store.tickets;
   experiment.trials.push_back(std::move(result));
   experiment.interrupted_by = interrupt_signal();
+  TextReportOptions report_options;
+  report_options.use_color = options.use_color;
+  report_options.command = "step";
+  report_options.schedule = "by hand (the keys pressed)";
   // The report of an interrupted step is written unless stdout's reader stopped reading.
-  write_unless_interrupted(
-      out_fd,
-      fmt::format("\n{}", render_run_report(experiment, TextReportOptions{options.use_color})));
+  write_unless_interrupted(out_fd,
+                           fmt::format("\n{}", render_run_report(experiment, report_options)));
   experiment.interrupted_by = interrupt_signal();
   return experiment.interrupted_by != 0 ? 128 + experiment.interrupted_by : 0;
 }
