@@ -43,6 +43,19 @@ bool wait_for_trial_objects(pid_t pid, const TempDir& workdir) {
   return false;
 }
 
+// Starts a run of `mode` in `workdir` that would take 20 s, waits until it has made its trial
+// directory and named object, and kills it with SIGKILL. Returns its (reaped) pid.
+pid_t killed_run(const std::string& mode, const TempDir& workdir, const TempDir& logs) {
+  pid_t run = ticketsim::testing::start_command(
+      {ticketsim::testing::ticketsim_binary(), "run", "--mode", mode, "--procs", "3", "--latency",
+       "20s", "--workdir", workdir.path()},
+      logs.file("out"), logs.file("err"));
+  REQUIRE(wait_for_trial_objects(run, workdir));
+  ::kill(run, SIGKILL);
+  REQUIRE(ticketsim::testing::wait_command(run) == 128 + SIGKILL);
+  return run;
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -98,14 +111,8 @@ TEST_CASE(
 TEST_CASE("a SIGKILLed run leaves its trial directory and semaphore; cleanup removes them",
           "[stale-runs]") {
   TempDir workdir, logs;
-  pid_t run = ticketsim::testing::start_command(
-      {ticketsim::testing::ticketsim_binary(), "run", "--mode", "named-mutex", "--procs", "3",
-       "--latency", "20s", "--workdir", workdir.path()},
-      logs.file("out"), logs.file("err"));
-  REQUIRE(wait_for_trial_objects(run, workdir));
+  pid_t run = killed_run("named-mutex", workdir, logs);
   const std::string prefix = "ticketsim." + std::to_string(run) + ".";
-  ::kill(run, SIGKILL);
-  REQUIRE(ticketsim::testing::wait_command(run) == 128 + SIGKILL);
 
   // What the README says a SIGKILL leaves: the trial directory and the named semaphore.
   REQUIRE(workdir.entries().size() == 1);
@@ -129,13 +136,7 @@ TEST_CASE("a SIGKILLed run leaves its trial directory and semaphore; cleanup rem
 
 TEST_CASE("the next run removes what a SIGKILLed run left, and says so on stderr", "[stale-runs]") {
   TempDir workdir, logs;
-  pid_t killed = ticketsim::testing::start_command(
-      {ticketsim::testing::ticketsim_binary(), "run", "--mode", "robust-mutex", "--procs", "3",
-       "--latency", "20s", "--workdir", workdir.path()},
-      logs.file("out"), logs.file("err"));
-  REQUIRE(wait_for_trial_objects(killed, workdir));
-  ::kill(killed, SIGKILL);
-  ticketsim::testing::wait_command(killed);
+  pid_t killed = killed_run("robust-mutex", workdir, logs);
   const std::string prefix = "ticketsim." + std::to_string(killed) + ".";
   REQUIRE(ticketsim::testing::shm_entries_containing(prefix).size() == 1);
 
