@@ -650,12 +650,10 @@ TEST_CASE(
     config.crash_at = point;
     config.seed = seed;
     config.lock_timeout = 150ms;  // named-mutex: a dead holder keeps it; the trial stalls
-    // Written in place, a writer dying mid-write leaves a torn store and the trial is
-    // unsafe; the history is not linearizable when a later customer reads it (a torn read),
-    // but under named-mutex nobody does (the others give up on the dead holder's
-    // semaphore) and the parent's unreadable final read is left out by the model. Written
-    // atomically, the dead writer leaves the old store: these crashes are checked on safe
-    // trials.
+    // Written in place, a writer dying mid-write leaves a torn store: the trial is unsafe
+    // and the history has a torn read (a later customer's, or the parent's final read).
+    // Written atomically, the dead writer leaves the old store: these crashes are checked on
+    // safe trials.
     if (point == CrashPoint::kMidWrite) config.write = ticketsim::WriteStrategy::kAtomic;
     auto trial = ticketsim::run_experiment(config).trials.at(0);
     crashes += trial.injected_crashes;
@@ -669,7 +667,9 @@ TEST_CASE(
 TEST_CASE("history_check: mode none: linearizable exactly when the trial is safe",
           "[history-check]") {
   // Think times of a few microseconds: here about 4 trials in 10 race, the others do not.
-  int unsafe = 0;
+  // Whether a given trial races is up to the scheduler (under ASan none may), so the test
+  // asserts the agreement for each trial, not how many raced: the lockstep test below forces
+  // the race, and the lock-mode matrix covers safe histories.
   for (std::uint64_t seed = 1; seed <= 40; ++seed) {
     CAPTURE(seed);
     ExperimentConfig config;
@@ -682,9 +682,7 @@ TEST_CASE("history_check: mode none: linearizable exactly when the trial is safe
     HistoryVerdict verdict = check_trial(trial);
     CAPTURE(trial.verdict(), verdict.reason);
     REQUIRE(verdict.linearizable == !trial.unsafe());
-    unsafe += trial.unsafe() ? 1 : 0;
   }
-  REQUIRE(unsafe > 0);  // racing histories were among those checked
 }
 
 TEST_CASE(

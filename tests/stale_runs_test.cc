@@ -59,7 +59,7 @@ pid_t killed_run(const std::string& mode, const TempDir& workdir, const TempDir&
 }  // namespace
 
 TEST_CASE(
-    "leftovers of a dead run are removed and named; a live run's, and a user's files "
+    "leftovers of a dead run are removed and named, and a live run's, and a user's files "
     "that merely share the name, are kept",
     "[stale-runs]") {
   TempDir workdir, shm;
@@ -108,7 +108,7 @@ TEST_CASE(
   CHECK(exists(workdir.file("ticketsim-" + dead + "-Qq34Ww/store.json")));
 }
 
-TEST_CASE("a SIGKILLed run leaves its trial directory and semaphore; cleanup removes them",
+TEST_CASE("a SIGKILLed run leaves its trial directory and semaphore, which cleanup removes",
           "[stale-runs]") {
   TempDir workdir, logs;
   pid_t run = killed_run("named-mutex", workdir, logs);
