@@ -166,10 +166,7 @@ TextReportOptions text_options(const Flags& flags) {
 // a flag is honoured or refused, never silently ignored.
 void refuse_inapplicable_flags(const Flags& flags, const CLI::App& command,
                                const ExperimentConfig& config) {
-  auto given = [&](const char* name) {
-    const CLI::Option* option = command.get_option_no_throw(name);
-    return option != nullptr && option->count() > 0;
-  };
+  auto given = [&](const char* name) { return flag_given(command, name); };
   if (flags.json && flags.timeline) {
     throw UsageError("--timeline",
                      "draws on the terminal, and --json prints nothing but JSON; use --html FILE "
@@ -216,8 +213,7 @@ void refuse_inapplicable_flags(const Flags& flags, const CLI::App& command,
 void refuse_replay_overrides(const Flags& flags, const CLI::App& command) {
   if (flags.schedule.rfind("replay:", 0) != 0) return;
   for (const char* flag : {"--mode", "--procs", "--attempts", "--tickets"}) {
-    const CLI::Option* option = command.get_option_no_throw(flag);
-    if (option != nullptr && option->count() > 0) {
+    if (flag_given(command, flag)) {
       throw UsageError(flag, fmt::format("--schedule replay: reruns the report's own workload; "
                                          "drop {} (or use script:\"...\" with a new workload)",
                                          flag));

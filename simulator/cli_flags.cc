@@ -73,10 +73,7 @@ bool lock_can_time_out(Mode mode) {
 // A timeout flag is honoured or refused before anything runs, never silently ignored.
 void refuse_timeouts_that_cannot_apply(const Flags& flags, const CLI::App& command,
                                        const ExperimentConfig& config) {
-  auto given = [&](const char* name) {
-    const CLI::Option* option = command.get_option_no_throw(name);
-    return option != nullptr && option->count() > 0;
-  };
+  auto given = [&](const char* name) { return flag_given(command, name); };
   if (is_controlled(config.schedule)) {
     for (const char* flag : {"--trial-timeout", "--lock-timeout"}) {
       if (given(flag)) {
@@ -201,18 +198,21 @@ void apply_schedule_flag(const std::string& value, ExperimentConfig& config,
   config.schedule = *schedule;
 }
 
+bool flag_given(const CLI::App& command, const char* name) {
+  const CLI::Option* option = command.get_option_no_throw(name);
+  return option != nullptr && option->count() > 0;
+}
+
 ExperimentConfig make_config(const Flags& flags, const CLI::App& command) {
-  const CLI::Option* tickets_option = command.get_option("--tickets");
   GivenFlags given;
-  given.mode = command.get_option_no_throw("--mode") != nullptr &&
-               command.get_option_no_throw("--mode")->count() > 0;
-  given.procs = command.get_option("--procs")->count() > 0;
-  given.tickets = tickets_option->count() > 0;
-  given.attempts = command.get_option("--attempts")->count() > 0;
+  given.mode = flag_given(command, "--mode");
+  given.procs = flag_given(command, "--procs");
+  given.tickets = flag_given(command, "--tickets");
+  given.attempts = flag_given(command, "--attempts");
   ExperimentConfig config;
   config.mode = mode_flag("--mode", flags.mode);
   config.procs = flags.procs;
-  if (tickets_option->count() > 0) config.tickets = flags.tickets;
+  if (given.tickets) config.tickets = flags.tickets;
   config.attempts = flags.attempts;
   apply_schedule_flag(flags.schedule, config, given);
   try {

@@ -53,6 +53,10 @@ struct Flags {
   std::string trace;
 };
 
+// Whether the user typed flag `name` (e.g. "--latency") on `command`'s line; false for a
+// flag the command does not have.
+bool flag_given(const CLI::App& command, const char* name);
+
 // Which workload flags the user typed (a replayed report fills in the others).
 struct GivenFlags {
   bool mode = false, procs = false, tickets = false, attempts = false;
