@@ -193,14 +193,10 @@ void refuse_inapplicable_flags(const Flags& flags, const CLI::App& command,
   if (config.in_place && !config.store_path.empty()) {
     // The write-back replaces the file by rename in its directory: a directory that cannot
     // be written would fail only after every trial ran.
-    namespace fs = std::filesystem;
-    std::error_code error;
-    fs::path store = fs::canonical(config.store_path, error);
-    fs::path directory = error ? fs::path(config.store_path).parent_path() : store.parent_path();
-    if (directory.empty()) directory = ".";
+    const std::string directory = replacement_site(config.store_path).second;
     if (::access(directory.c_str(), W_OK) != 0) {
-      throw UsageError("--in-place", "cannot write the store back: directory '" +
-                                         directory.string() + "' is not writable");
+      throw UsageError("--in-place", "cannot write the store back: directory '" + directory +
+                                         "' is not writable");
     }
   }
   if (given("--crash-at") && config.crash_probability == 0) {

@@ -219,23 +219,29 @@ void write_file_atomically(const std::string& path, const std::string& bytes) {
   fsync_or_throw(dir.get(), directory.string());
 }
 
+std::pair<std::string, std::string> replacement_site(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  fs::path target = fs::canonical(path, error);
+  if (error) target = path;
+  fs::path directory = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  return {target.string(), directory.string()};
+}
+
 void replace_file_if_unchanged(const std::string& path, std::string_view expected,
                                const std::string& bytes) {
-  namespace fs = std::filesystem;
-  std::error_code ignored;
-  fs::path target = fs::exists(path, ignored) ? fs::canonical(path) : fs::path(path);
-  fs::path directory = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  const auto [target, directory] = replacement_site(path);
   // The lock is taken on the directory: a lock on the store itself would be lost with the
   // inode the rename below replaces, and a lock file beside it would litter the user's
   // directory. Every ticketsim writing back to this directory takes the same lock.
-  UniqueFd dir = open_or_throw(directory.string(), O_RDONLY | O_DIRECTORY);
+  UniqueFd dir = open_or_throw(directory, O_RDONLY | O_DIRECTORY);
   while (::flock(dir.get(), LOCK_EX) != 0) {
-    if (errno != EINTR) throw SystemError("lock the directory", directory.string(), errno);
+    if (errno != EINTR) throw SystemError("lock the directory", directory, errno);
   }
   std::string current;
   bool fits;
   {
-    UniqueFd file = open_or_throw(target.string(), O_RDONLY);
+    UniqueFd file = open_or_throw(target, O_RDONLY);
     fits = pread_whole_file(file.get(), current, kMaxStoreBytes);
   }
   if (!fits || current != expected) {
@@ -244,7 +250,7 @@ void replace_file_if_unchanged(const std::string& path, std::string_view expecte
         "result was not written back, and the file was left as it is",
         path));
   }
-  write_file_atomically(target.string(), bytes);
+  write_file_atomically(target, bytes);
 }  // closing `dir` releases the lock
 
 }  // namespace ticketsim

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "storage/store_document.h"
 #include "storage/store_scanner.h"
@@ -123,6 +124,10 @@ class StoreFile {
 // mix, even after a crash: write a temporary file beside it, fsync, rename, fsync the
 // directory. Keeps the permission bits of an existing file. Throws SystemError.
 void write_file_atomically(const std::string& path, const std::string& bytes);
+
+// Where replacing `path` happens: the file a symlink `path` points to, and the directory
+// that file's temporary copy is renamed in ("." for a bare name). {file, directory}.
+std::pair<std::string, std::string> replacement_site(const std::string& path);
 
 // The file to be replaced no longer holds what the run read.
 class StoreChanged : public std::runtime_error {
