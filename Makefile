@@ -2,10 +2,12 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 BENCH_BUILD ?= build-release
+PACKAGE_BUILD ?= build-package
+PREFIX     ?= /usr/local
 JOBS       ?= $(shell nproc)
-SOURCES    := $(shell find storage locks simulator tests bench -name '*.cc' -o -name '*.h')
+SOURCES    := $(shell find include storage locks simulator tests bench -name '*.cc' -o -name '*.h')
 
-.PHONY: all demo test build bootstrap sanitize bench format format-check clean
+.PHONY: all demo test build bootstrap sanitize bench install package format format-check clean
 
 all: build
 
@@ -37,6 +39,19 @@ bench: bootstrap
 	./$(BENCH_BUILD)/bench/ticketsim_bench --benchmark_report_aggregates_only=true
 	./$(BENCH_BUILD)/bench/whole_process_bench --ticketsim ./$(BENCH_BUILD)/ticketsim --reps 11 --heavy-reps 3
 
+# Installs the program, man page, completion, library, headers, CMake package and pkg-config
+# file under PREFIX (default /usr/local; e.g. make install PREFIX=$$HOME/.local).
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+# Debian packages ticketsim and ticketsim-dev (CPack), from a Release build for /usr.
+package: bootstrap
+	cmake -S . -B $(PACKAGE_BUILD) -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
+	  -DTICKETSIM_BUILD_TESTS=OFF -DTICKETSIM_BUILD_BENCH=OFF
+	cmake --build $(PACKAGE_BUILD) -j $(JOBS)
+	cd $(PACKAGE_BUILD) && cpack -G DEB
+	@ls -l $(PACKAGE_BUILD)/*.deb
+
 format:
 	@clang-format -i $(SOURCES)
 
@@ -44,4 +59,4 @@ format-check: bootstrap
 	@clang-format --dry-run --Werror $(SOURCES) && echo "format: clean"
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) $(PACKAGE_BUILD)

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "simulator/clock.h"
+#include "simulator/engine/clock.h"
 #include "storage/store_scanner.h"
 
 namespace ticketsim::bench {

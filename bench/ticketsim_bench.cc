@@ -17,9 +17,9 @@
 
 #include "bench/baseline_loops.h"
 #include "bench/machine_description.h"
-#include "simulator/clock.h"
-#include "simulator/experiment.h"
-#include "simulator/trial_workspace.h"
+#include "simulator/engine/clock.h"
+#include "simulator/engine/trial_workspace.h"
+#include "ticketsim/experiment.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "locks/lock_mode.h"
+#include "ticketsim/mode.h"
 
 #include <array>
 

@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "locks/customer_lock.h"
-#include "locks/lock_mode.h"
+#include "ticketsim/mode.h"
 
 namespace ticketsim {
 

@@ -16,6 +16,9 @@ packages=(
   chromium                            # tests/html_report_test.cc renders the HTML report
   clang libclang-rt-14-dev            # tests/fuzz: the libFuzzer target for the store loader
   tmux                                # tests/step_ui_test.cc drives `ticketsim step` in a terminal
+  help2man                            # the man page ticketsim(1), generated from --help
+  dpkg-dev                            # make package: dpkg-shlibdeps declares what ticketsim links
+  pkg-config                          # tests/consumer: the installed ticketsim.pc
 )
 
 missing=()

@@ -109,6 +109,24 @@ StoreFile::ReadResult StoreFile::read() {
   return ReadResult{};
 }
 
+StoreFile::CompareResult StoreFile::compare_and_write(std::int64_t expected, std::int64_t desired) {
+  // flock, not fcntl: an fcntl lock belongs to the process and would be dropped by any
+  // close() of the same file elsewhere in it (SQLite's os_unix.c explains the trap). The
+  // lock is on this object's own open file description, so customers exclude each other.
+  while (::flock(fd_.get(), LOCK_EX) != 0) {
+    if (errno != EINTR) throw SystemError("flock", path(), errno);
+  }
+  struct Unlock {
+    int fd;
+    ~Unlock() { ::flock(fd, LOCK_UN); }
+  } unlock{fd_.get()};
+  const ReadResult read = this->read();
+  if (read.torn) return CompareResult{false, std::nullopt};
+  if (read.count != expected) return CompareResult{false, read.count};
+  write_count(desired);
+  return CompareResult{true, read.count};
+}
+
 std::string_view StoreFile::rewritten(std::int64_t count) {
   if (last_scan_.status != ScanStatus::kCanonical) {
     StoreDocument document = StoreDocument::parse(text_);

@@ -12,20 +12,10 @@
 #include "storage/store_document.h"
 #include "storage/store_scanner.h"
 #include "storage/unique_fd.h"
+#include "ticketsim/config.h"
+#include "ticketsim/errors.h"
 
 namespace ticketsim {
-
-// The user's store cannot be used. what() is "<path>: <problem>".
-class StoreError : public std::runtime_error {
- public:
-  StoreError(const std::string& path, const std::string& problem);
-  const std::string& path() const { return path_; }
-  const std::string& problem() const { return problem_; }
-
- private:
-  std::string path_;
-  std::string problem_;
-};
 
 // A store read from the user's file before any trial: its exact bytes and its meaning.
 struct LoadedStore {
@@ -37,12 +27,6 @@ struct LoadedStore {
 // Reads and validates the store at `path` without modifying it. Rejects anything but a
 // readable regular file of at most kMaxStoreBytes holding a valid store. Throws StoreError.
 LoadedStore load_store(const std::string& path);
-
-// How a customer rewrites the store.
-enum class WriteStrategy {
-  kInPlace,  // pwrite at offset 0, then ftruncate: about 7 us, not atomic to readers
-  kAtomic,   // temporary file, fsync, rename over the store, fsync the directory
-};
 
 // One customer's open store. Each process opens its own StoreFile after fork, once, and
 // keeps it for all its purchases (in place, the purchase path never reopens the file, and
@@ -85,6 +69,18 @@ class StoreFile {
   // that truncates first would leave it); atomically, a half-written temporary file and the
   // store untouched. Only for crash injection, right before the caller dies.
   void write_count_partially(std::int64_t count);
+
+  // What compare_and_write found: whether it wrote, and the count it read (nullopt: torn).
+  struct CompareResult {
+    bool written = false;
+    std::optional<std::int64_t> count;
+  };
+
+  // Under an exclusive flock (on the store in place, on its directory when atomic), reads
+  // the store and writes `desired` only if it holds `expected`. Atomic against every other
+  // compare_and_write on the store, not against plain write_count calls, which take no
+  // lock. Throws SystemError.
+  CompareResult compare_and_write(std::int64_t expected, std::int64_t desired);
 
   // Replaces the whole store with `text` (a repair after a writer died). Throws SystemError.
   void replace(std::string_view text);

@@ -9,9 +9,9 @@
 #include <string>
 #include <thread>
 
-#include "simulator/experiment.h"
-#include "simulator/interrupt.h"
 #include "tests/test_support.h"
+#include "ticketsim/experiment.h"
+#include "ticketsim/interrupt.h"
 
 using namespace std::chrono_literals;
 using ticketsim::ExperimentConfig;

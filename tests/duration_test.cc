@@ -1,4 +1,4 @@
-#include "simulator/duration.h"
+#include "ticketsim/duration.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "simulator/experiment_config.h"
+#include "ticketsim/config.h"
 
 #include <catch2/catch.hpp>
 

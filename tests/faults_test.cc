@@ -5,8 +5,8 @@
 #include <set>
 #include <string>
 
-#include "simulator/experiment.h"
 #include "tests/test_support.h"
+#include "ticketsim/experiment.h"
 
 using namespace std::chrono_literals;
 using ticketsim::CrashPoint;

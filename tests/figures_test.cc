@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "simulator/analysis.h"
-#include "simulator/experiment.h"
-#include "simulator/report_json.h"
-#include "simulator/report_text.h"
+#include "simulator/oracle/analysis.h"
+#include "simulator/report/report_json.h"
+#include "simulator/report/report_text.h"
 #include "tests/test_support.h"
+#include "ticketsim/experiment.h"
 
 using namespace std::chrono_literals;
 using ticketsim::CustomerHistory;

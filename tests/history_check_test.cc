@@ -1,6 +1,6 @@
 // The linearizability checker: hand-made histories, a search by the definition on random
 // small ones, ticketsim's own trials, and the check-history command.
-#include "simulator/history_check.h"
+#include "simulator/oracle/history_check.h"
 
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
@@ -15,10 +15,10 @@
 #include <string>
 #include <vector>
 
-#include "simulator/check_history_command.h"
-#include "simulator/experiment.h"
-#include "simulator/history_export.h"
+#include "simulator/cli/check_history_command.h"
+#include "simulator/report/history_export.h"
 #include "tests/test_support.h"
+#include "ticketsim/experiment.h"
 
 using namespace std::chrono_literals;
 using ticketsim::CheckHistoryOptions;

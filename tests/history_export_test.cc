@@ -1,5 +1,5 @@
 // The Jepsen-style history and the Chrome trace parse back and keep their shape.
-#include "simulator/history_export.h"
+#include "simulator/report/history_export.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -8,8 +8,8 @@
 #include <map>
 #include <set>
 
-#include "simulator/experiment.h"
-#include "simulator/trace_export.h"
+#include "simulator/report/trace_export.h"
+#include "ticketsim/experiment.h"
 
 using namespace std::chrono_literals;
 using ticketsim::ExperimentConfig;

@@ -22,12 +22,12 @@
 #include <thread>
 #include <vector>
 
-#include "simulator/experiment.h"
-#include "simulator/interrupt.h"
-#include "simulator/output_file.h"
-#include "simulator/report_json.h"
-#include "simulator/report_text.h"
+#include "simulator/report/output_file.h"
+#include "simulator/report/report_json.h"
+#include "simulator/report/report_text.h"
 #include "tests/test_support.h"
+#include "ticketsim/experiment.h"
+#include "ticketsim/interrupt.h"
 
 extern char** environ;
 

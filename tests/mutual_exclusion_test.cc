@@ -4,8 +4,8 @@
 #include <chrono>
 #include <vector>
 
-#include "simulator/experiment.h"
-#include "simulator/mutual_exclusion.h"
+#include "simulator/oracle/mutual_exclusion.h"
+#include "ticketsim/experiment.h"
 
 using namespace std::chrono_literals;
 using ticketsim::CustomerHistory;

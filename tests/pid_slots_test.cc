@@ -1,4 +1,4 @@
-#include "simulator/pid_slots.h"
+#include "simulator/engine/pid_slots.h"
 
 #include <catch2/catch.hpp>
 

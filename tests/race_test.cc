@@ -1,7 +1,7 @@
 // Forced races: mode none under the lockstep schedule oversells by a predictable amount.
 #include <catch2/catch.hpp>
 
-#include "simulator/experiment.h"
+#include "ticketsim/experiment.h"
 
 using ticketsim::ExperimentConfig;
 using ticketsim::Mode;

@@ -1,13 +1,24 @@
-// The README's example test is the file the suite builds and runs, word for word.
+// The README's library example is the consumer project the suite builds and runs, word for word.
 #include <catch2/catch.hpp>
 
 #include <string>
 
 #include "tests/test_support.h"
 
-TEST_CASE("the README shows tests/example_user_test.cc verbatim", "[docs]") {
-  std::string readme = ticketsim::testing::read_file(ticketsim::testing::source_path("README.md"));
-  std::string example =
-      ticketsim::testing::read_file(ticketsim::testing::source_path("tests/example_user_test.cc"));
-  REQUIRE_THAT(readme, Catch::Contains("```cpp\n" + example + "```"));
+namespace {
+
+std::string source(const std::string& path) {
+  return ticketsim::testing::read_file(ticketsim::testing::source_path(path));
+}
+
+}  // namespace
+
+TEST_CASE("the README shows the consumer project's test verbatim", "[docs]") {
+  REQUIRE_THAT(source("README.md"),
+               Catch::Contains("```cpp\n" + source("tests/consumer/ticket_tests.cc") + "```"));
+}
+
+TEST_CASE("the README shows the consumer project's CMakeLists.txt verbatim", "[docs]") {
+  REQUIRE_THAT(source("README.md"),
+               Catch::Contains("```cmake\n" + source("tests/consumer/CMakeLists.txt") + "```"));
 }

@@ -3,7 +3,7 @@
 
 #include <chrono>
 
-#include "simulator/experiment.h"
+#include "ticketsim/experiment.h"
 
 using namespace std::chrono_literals;
 using ticketsim::ExperimentConfig;

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "simulator/experiment.h"
 #include "tests/test_support.h"
+#include "ticketsim/experiment.h"
 
 using ticketsim::ExperimentConfig;
 using ticketsim::Mode;

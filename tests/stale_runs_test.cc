@@ -10,7 +10,7 @@
 #include <string>
 #include <thread>
 
-#include "simulator/stale_runs.h"
+#include "simulator/engine/stale_runs.h"
 #include "tests/test_support.h"
 
 using namespace std::chrono_literals;

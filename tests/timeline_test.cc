@@ -1,5 +1,5 @@
 // The terminal timeline: one lane per customer, fitted to the width, summarised when large.
-#include "simulator/timeline_text.h"
+#include "simulator/report/timeline_text.h"
 
 #include <catch2/catch.hpp>
 
@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "simulator/experiment.h"
+#include "ticketsim/experiment.h"
 
 using namespace std::chrono_literals;
 using ticketsim::ExperimentConfig;

@@ -1,5 +1,5 @@
 // Witnesses name who raced and how; locked modes have none.
-#include "simulator/witnesses.h"
+#include "simulator/oracle/witnesses.h"
 
 #include <catch2/catch.hpp>
 
@@ -7,7 +7,7 @@
 #include <numeric>
 #include <set>
 
-#include "simulator/experiment.h"
+#include "ticketsim/experiment.h"
 
 using namespace std::chrono_literals;
 using ticketsim::ExperimentConfig;

@@ -1,0 +1,84 @@
+// run_experiment / run_comparison: the library entry points, for the CLI and test authors.
+// Runs real customer processes; reaps them and removes what each trial created before it
+// returns.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ticketsim/config.h"
+#include "ticketsim/errors.h"
+#include "ticketsim/trial_result.h"
+
+namespace ticketsim {
+
+// Called after each trial, e.g. to show progress. May be empty.
+using TrialObserver = std::function<void(const TrialResult&)>;
+
+// An experiment's trials, in order, and what they started from.
+struct ExperimentResult {
+  ExperimentConfig config;
+  std::string store_label;   // the store's path, or "(fresh store)"
+  std::int64_t tickets = 0;  // the count every trial started with
+  std::vector<TrialResult> trials;
+  int interrupted_by = 0;   // signal that stopped the experiment early, or 0
+  bool wrote_back = false;  // config.in_place and the final store was written back
+  // config.in_place and it was not: why ("the last trial stalled", "... changed while the run
+  // was running", an I/O error). `write_back_failed`: a failure of the run (the file changed
+  // under it, or could not be written), not a trial that had nothing sound to write back.
+  std::string write_back_problem;
+  bool write_back_failed = false;
+};
+
+// Statistics over one experiment's trials: the row a comparison shows per mode.
+struct ModeSummary {
+  Mode mode = Mode::kNone;
+  int trials = 0;
+  int oversold_trials = 0;  // trials that oversold
+  std::int64_t oversold_max = 0;
+  std::int64_t sold_min = 0, sold_max = 0;
+  std::int64_t lost_updates_total = 0;  // over the trials where it is known
+  int lost_updates_unknown = 0;         // trials whose lost updates are unknown
+  std::int64_t torn_reads_total = 0;
+  std::int64_t mutex_violations_total = 0;
+  std::int64_t final_count_min = 0, final_count_max = 0;  // over readable final stores
+  int final_count_unknown = 0;                            // trials whose final store did not parse
+  int unsafe_trials = 0;
+  int stalled_trials = 0;
+  int error_trials = 0;  // trials where a customer failed or crashed
+  // Timings over the trials that ran to their end (not interrupted); 0 when none did.
+  double wall_ms_median = 0, wall_ms_min = 0, wall_ms_max = 0;
+  double purchases_per_s_median = 0, purchases_per_s_min = 0, purchases_per_s_max = 0;
+  std::int64_t indeterminate_total = 0;  // writes of unknown effect
+  // One word: UNSAFE if any trial raced, INTERRUPTED, STALLED, ERROR, unprotected (mode
+  // none without a race), else safe.
+  std::string verdict;
+};
+
+ModeSummary summarize(const ExperimentResult& result);
+
+// True for a trial worth explaining: it raced or stalled.
+bool explains(const TrialResult& trial);
+// The trial reports explain and exports show: the first that raced or stalled, else the
+// last; nullptr when no trial ran. HistoryKept::kExplainedTrial keeps exactly its customers.
+const TrialResult* explained_trial(const ExperimentResult& result);
+
+// Runs config.trials trials of config (validated first). Throws ConfigError for a bad
+// config, StoreError for a bad store (before any trial runs), RunError when a trial
+// cannot run. Stops early, with interrupted_by set, when an interrupt is requested.
+ExperimentResult run_experiment(const ExperimentConfig& config, const TrialObserver& observer = {});
+
+// Several modes, same workload: config with each mode in turn. Every mode is validated
+// before the first trial runs.
+struct Comparison {
+  std::vector<ExperimentResult> results;  // one per mode, in the order given
+  int interrupted_by = 0;
+};
+Comparison run_comparison(const ExperimentConfig& config, const std::vector<Mode>& modes,
+                          const TrialObserver& observer = {});
+
+// The modes of all_modes() that can run under `schedule` (join cannot run lockstep).
+std::vector<Mode> modes_for_schedule(Schedule schedule);
+
+}  // namespace ticketsim

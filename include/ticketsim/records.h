@@ -1,0 +1,59 @@
+// What each customer records about its search and purchases: the raw material of every
+// report and of the oracle.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string_view>
+
+namespace ticketsim {
+
+// How one purchase (or search) ended.
+enum class Outcome : std::uint8_t {
+  kNotRun = 0,  // never reached (the customer died or the trial was stopped first)
+  kBought,      // the customer was told "you bought a ticket"
+  kSoldOut,     // the customer read count == 0
+  kTornRead,    // the read found a half-written, empty or unparseable file
+  kError,       // the step failed (I/O or lock error, broken barrier)
+  kSeen,        // search only: read a valid store and saw value_seen tickets
+};
+
+std::string_view outcome_name(Outcome outcome);
+
+// How far a purchase got with its write, recorded around the write itself so that the
+// oracle knows whether a customer that died there changed the store.
+enum class WriteState : std::uint8_t {
+  kNone = 0,  // it never began to write (no effect on the store)
+  kBegun,     // it began to write and never recorded the end: its effect is unknown
+  kDone,      // the write completed (the store holds it), whether or not the customer was told
+};
+
+std::string_view write_state_name(WriteState state);
+
+// Times are CLOCK_MONOTONIC nanoseconds (comparable across processes); 0 means "did not
+// happen". Values are ticket counts; -1 means "none" (torn read, or nothing written).
+struct SearchRecord {
+  std::int64_t t_lock_requested = 0;
+  std::int64_t t_lock_acquired = 0;
+  std::int64_t t_read = 0;
+  std::int64_t t_released = 0;
+  std::int64_t value_seen = -1;
+  Outcome outcome = Outcome::kNotRun;
+};
+
+// One purchase: acquire, read, think (latency), write if count > 0, release.
+struct PurchaseRecord {
+  std::int64_t t_lock_requested = 0;
+  std::int64_t t_lock_acquired = 0;
+  std::int64_t t_read = 0;
+  std::int64_t t_write_begin = 0;  // end of the think time; write starts
+  std::int64_t t_written = 0;
+  std::int64_t t_released = 0;
+  std::int64_t value_read = -1;
+  std::int64_t value_written = -1;
+  Outcome outcome = Outcome::kNotRun;
+  WriteState write_state = WriteState::kNone;
+};
+
+}  // namespace ticketsim

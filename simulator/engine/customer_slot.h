@@ -1,0 +1,43 @@
+// CustomerSlot: one customer's record in the shared table, as the customer writes it.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "ticketsim/records.h"
+
+namespace ticketsim {
+
+// Longest error message a customer can leave for the parent (truncated beyond).
+inline constexpr std::size_t kCustomerErrorBytes = 160;
+
+// One customer's slot in the shared table. Written only by that customer (after fork)
+// and read by the parent only after the customer has been reaped.
+struct CustomerSlot {
+  pid_t pid = 0;
+  pid_t ppid = 0;
+  std::int64_t t_spawn = 0;  // first instruction of the child
+  std::int64_t t_exit = 0;   // just before _exit
+  SearchRecord search;
+  std::int32_t purchases_done = 0;
+  std::int32_t holding = 0;              // 1 while inside a critical section (names dead holders)
+  std::int32_t crash_point = 0;          // 1 + CrashPoint of an injected crash, set just before it
+  std::int32_t crash_attempt = 0;        // the purchase it crashed in
+  std::int32_t repairs = 0;              // stores repaired after a holder died mid-write
+  std::int32_t lock_timed_out = 0;       // 1 when it gave up waiting for the lock
+  std::int32_t stopped_by_run = 0;       // 1 when it left because the run stopped the trial
+  std::int64_t t_paused = 0;             // SIGSTOPped holding the lock (pause_holder) ...
+  std::int64_t t_resumed = 0;            // ... until here
+  char error[kCustomerErrorBytes] = {};  // NUL-terminated; empty when no error
+
+  // Leaves `message` for the parent, truncated to fit and always NUL-terminated.
+  void set_error(const char* message) {
+    std::strncpy(error, message, kCustomerErrorBytes - 1);
+    error[kCustomerErrorBytes - 1] = '\0';
+  }
+};
+
+}  // namespace ticketsim

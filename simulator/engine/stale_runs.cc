@@ -1,0 +1,118 @@
+#include "simulator/engine/stale_runs.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <filesystem>
+#include <optional>
+#include <string_view>
+
+namespace ticketsim {
+namespace {
+
+// The pid in `name` after `prefix`, up to `separator`: "ticketsim-4102-a8Fk2Q" with prefix
+// "ticketsim-" and separator '-' gives 4102. Nothing when the name is not of that form.
+std::optional<pid_t> owner_pid(std::string_view name, std::string_view prefix, char separator) {
+  if (name.substr(0, prefix.size()) != prefix) return std::nullopt;
+  name.remove_prefix(prefix.size());
+  std::size_t end = name.find(separator);
+  if (end == std::string_view::npos || end == 0) return std::nullopt;
+  pid_t pid = 0;
+  auto [rest, error] = std::from_chars(name.data(), name.data() + end, pid);
+  if (error != std::errc() || rest != name.data() + end || pid <= 0) return std::nullopt;
+  return pid;
+}
+
+// True when no process has `pid`: kill(pid, 0) says ESRCH. A process of another user
+// (EPERM) is alive.
+bool process_gone(pid_t pid) { return ::kill(pid, 0) != 0 && errno == ESRCH; }
+
+// Whether `path` (not followed if a symlink) is of `type` and owned by this user.
+bool ours(const std::filesystem::path& path, mode_t type) {
+  struct stat info {};
+  if (::lstat(path.c_str(), &info) != 0) return false;
+  return (info.st_mode & S_IFMT) == type && info.st_uid == ::geteuid();
+}
+
+// Whether `name` ends, after `prefix` and its pid, in "-" and mkdtemp's six letters or
+// digits: ticketsim-4102-a8Fk2Q, and nothing longer.
+bool trial_directory_name(std::string_view name) {
+  std::size_t dash = name.rfind('-');
+  if (dash == std::string_view::npos || name.size() - dash - 1 != 6) return false;
+  for (char c : name.substr(dash + 1)) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+// Whether `name` ends, after its pid, in ".<counter>.<8 hex digits>", as the names of a
+// run's kernel objects do (ticketsim.4102.0.9f3ac2d1; see unique_object_name()).
+bool object_name(std::string_view name) {
+  std::size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos || name.size() - dot - 1 != 8) return false;
+  for (char c : name.substr(dot + 1)) {
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
+  }
+  std::size_t counter = name.rfind('.', dot - 1);
+  if (counter == std::string_view::npos || counter + 1 == dot) return false;
+  for (char c : name.substr(counter + 1, dot - counter - 1)) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+// Whether the directory at `path` holds only what a trial puts there: regular files named
+// store.json, store.json.lock or store.json.tmp.<pid> (an atomic write's temporary file).
+// A directory of that name holding anything else is not ticketsim's and is never removed.
+bool only_trial_files(const std::filesystem::path& path) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  fs::directory_iterator it(path, error);
+  if (error) return false;
+  for (; it != fs::directory_iterator(); it.increment(error)) {
+    if (error) return false;
+    std::string name = it->path().filename().string();
+    bool known =
+        name == "store.json" || name == "store.json.lock" || name.rfind("store.json.tmp.", 0) == 0;
+    if (!known || !ours(it->path(), S_IFREG)) return false;
+  }
+  return true;
+}
+
+// Removes the entries of `directory` named <prefix><pid><separator>... whose pid is gone.
+void sweep(const std::string& directory, std::string_view prefix, char separator, mode_t type,
+           std::vector<StaleLeftover>& removed) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  fs::directory_iterator it(directory, error);
+  if (error) return;
+  for (; it != fs::directory_iterator(); it.increment(error)) {
+    if (error) return;
+    std::string name = it->path().filename().string();
+    std::optional<pid_t> pid = owner_pid(name, prefix, separator);
+    if (!pid || *pid == ::getpid() || !process_gone(*pid) || !ours(it->path(), type)) continue;
+    if (type == S_IFDIR && (!trial_directory_name(name) || !only_trial_files(it->path()))) {
+      continue;
+    }
+    if (type == S_IFREG && !object_name(name)) continue;
+    std::error_code failed;
+    fs::remove_all(it->path(), failed);  // a symlink inside is removed, never followed
+    if (!failed) removed.push_back(StaleLeftover{it->path().string(), *pid});
+  }
+}
+
+}  // namespace
+
+std::vector<StaleLeftover> remove_stale_leftovers(const LeftoverPlaces& places) {
+  std::vector<StaleLeftover> removed;
+  sweep(places.workdir, "ticketsim-", '-', S_IFDIR, removed);
+  sweep(places.shm_dir, "sem.ticketsim.", '.', S_IFREG, removed);
+  sweep(places.shm_dir, "ticketsim.", '.', S_IFREG, removed);
+  return removed;
+}
+
+}  // namespace ticketsim

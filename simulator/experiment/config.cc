@@ -1,0 +1,168 @@
+#include "ticketsim/config.h"
+
+#include <fmt/format.h>
+
+#include "storage/store_document.h"
+
+namespace ticketsim {
+
+std::string_view schedule_name(Schedule schedule) {
+  switch (schedule) {
+    case Schedule::kFree:
+      return "free";
+    case Schedule::kLockstep:
+      return "lockstep";
+    case Schedule::kScript:
+      return "script";
+    case Schedule::kRandom:
+      return "random";
+    case Schedule::kRoundRobin:
+      return "round-robin";
+  }
+  return "unknown";
+}
+
+std::optional<Schedule> parse_schedule(std::string_view name) {
+  for (Schedule schedule : {Schedule::kFree, Schedule::kLockstep, Schedule::kScript,
+                            Schedule::kRandom, Schedule::kRoundRobin}) {
+    if (schedule_name(schedule) == name) return schedule;
+  }
+  return std::nullopt;
+}
+
+bool is_controlled(Schedule schedule) {
+  return schedule == Schedule::kScript || schedule == Schedule::kRandom ||
+         schedule == Schedule::kRoundRobin;
+}
+
+std::string_view crash_point_name(CrashPoint point) {
+  switch (point) {
+    case CrashPoint::kAfterAcquire:
+      return "after-acquire";
+    case CrashPoint::kMidWrite:
+      return "mid-write";
+    case CrashPoint::kBeforeRelease:
+      return "before-release";
+  }
+  return "unknown";
+}
+
+std::optional<CrashPoint> parse_crash_point(std::string_view name) {
+  for (CrashPoint point :
+       {CrashPoint::kAfterAcquire, CrashPoint::kMidWrite, CrashPoint::kBeforeRelease}) {
+    if (crash_point_name(point) == name) return point;
+  }
+  return std::nullopt;
+}
+
+std::string_view write_strategy_name(WriteStrategy strategy) {
+  return strategy == WriteStrategy::kAtomic ? "atomic" : "inplace";
+}
+
+std::optional<WriteStrategy> parse_write_strategy(std::string_view name) {
+  if (name == "atomic") return WriteStrategy::kAtomic;
+  if (name == "inplace") return WriteStrategy::kInPlace;
+  return std::nullopt;
+}
+
+ConfigError::ConfigError(std::string field, const std::string& problem)
+    : std::invalid_argument(field + ": " + problem), field_(std::move(field)), problem_(problem) {}
+
+void ExperimentConfig::validate() const {
+  if (procs < 1 || procs > kMaxProcs) {
+    throw ConfigError("procs", fmt::format("must be between 1 and {} (got {})", kMaxProcs, procs));
+  }
+  if (attempts < 1 || attempts > kMaxAttempts) {
+    throw ConfigError("attempts",
+                      fmt::format("must be between 1 and {} (got {})", kMaxAttempts, attempts));
+  }
+  if (static_cast<std::int64_t>(procs) * attempts > kMaxPurchasesPerTrial) {
+    throw ConfigError(
+        "attempts",
+        fmt::format("procs x attempts = {} exceeds {} purchases per trial",
+                    static_cast<std::int64_t>(procs) * attempts, kMaxPurchasesPerTrial));
+  }
+  if (trials < 1 || trials > kMaxTrials) {
+    throw ConfigError("trials",
+                      fmt::format("must be between 1 and {} (got {})", kMaxTrials, trials));
+  }
+  if (tickets && (*tickets < 0 || *tickets > kMaxTicketCount)) {
+    throw ConfigError("tickets", fmt::format("must be between 0 and 2^53 ({}) (got {})",
+                                             kMaxTicketCount, *tickets));
+  }
+  if (latency.min.count() < 0 || latency.min > latency.max) {
+    throw ConfigError("latency", "must be a non-negative duration or a range MIN..MAX");
+  }
+  if (search_latency.count() < 0) {
+    throw ConfigError("search-latency", "must be a non-negative duration");
+  }
+  if (trial_timeout && trial_timeout->count() <= 0) {
+    throw ConfigError("trial-timeout", "must be a positive duration");
+  }
+  if (!(crash_probability >= 0 && crash_probability <= 1)) {
+    throw ConfigError("crash-prob", fmt::format("must be a probability between 0 and 1 (got {})",
+                                                crash_probability));
+  }
+  if (pause_holder && (pause_holder->count() <= 0)) {
+    throw ConfigError("pause-holder", "must be a positive duration");
+  }
+  if (lock_timeout && lock_timeout->count() <= 0) {
+    throw ConfigError("lock-timeout", "must be a positive duration");
+  }
+  if (in_place && store_path.empty()) {
+    throw ConfigError("in-place", "needs a store file to write back to (--store PATH)");
+  }
+  if (in_place && trials != 1) {
+    throw ConfigError("in-place", "writes one trial's result back to the store; use --trials 1");
+  }
+  if (schedule == Schedule::kScript) {
+    if (script.empty()) throw ConfigError("schedule", "the script has no steps");
+    try {
+      validate_script(script, procs, attempts);
+    } catch (const std::invalid_argument& e) {
+      throw ConfigError("schedule", e.what());
+    }
+  }
+  if (is_controlled(schedule) && (crash_probability > 0 || pause_holder)) {
+    throw ConfigError("schedule",
+                      "crash injection and --pause-holder run under the free and "
+                      "lockstep schedules; a controlled schedule moves one step at a time");
+  }
+  if (mode == Mode::kJoin && schedule == Schedule::kLockstep) {
+    throw ConfigError("schedule",
+                      "lockstep has no meaning with mode join: join runs one customer at a time, "
+                      "so no customer can wait for another to read; use --schedule free");
+  }
+}
+
+Nanoseconds default_trial_timeout(const ExperimentConfig& config) {
+  using std::chrono::seconds;
+  Nanoseconds serial_work =
+      ((config.latency.max + config.write_cost.value_or(Nanoseconds(0))) * config.attempts +
+       config.search_latency) *
+      config.procs;
+  // Forking and reaping cost about 0.1 ms per customer; allow 1 ms.
+  Nanoseconds process_work = std::chrono::milliseconds(1) * config.procs;
+  // Longer than any lock timeout, so that a dead lock holder is reported as such.
+  return seconds(30) + 3 * (serial_work + process_work) +
+         config.lock_timeout.value_or(Nanoseconds(0)) +
+         config.pause_holder.value_or(Nanoseconds(0));
+}
+
+Nanoseconds effective_trial_timeout(const ExperimentConfig& config) {
+  return config.trial_timeout.value_or(default_trial_timeout(config));
+}
+
+Nanoseconds default_lock_timeout(const ExperimentConfig& config) {
+  Nanoseconds serial_purchases = (config.latency.max + std::chrono::milliseconds(1) +
+                                  config.write_cost.value_or(Nanoseconds(0))) *
+                                 config.attempts * config.procs;
+  return std::chrono::seconds(5) + 2 * serial_purchases +
+         config.pause_holder.value_or(Nanoseconds(0));
+}
+
+Nanoseconds effective_lock_timeout(const ExperimentConfig& config) {
+  return config.lock_timeout.value_or(default_lock_timeout(config));
+}
+
+}  // namespace ticketsim

@@ -1,0 +1,192 @@
+#include "ticketsim/experiment.h"
+
+#include <algorithm>
+
+#include "simulator/engine/trial_workspace.h"
+#include "simulator/experiment/prepared_store.h"
+#include "simulator/experiment/run_trial.h"
+#include "simulator/experiment/write_cost.h"
+#include "storage/store_file.h"
+#include "storage/store_scanner.h"
+#include "ticketsim/interrupt.h"
+
+namespace ticketsim {
+namespace {
+
+double median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  std::size_t middle = values.size() / 2;
+  return values.size() % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+}
+
+}  // namespace
+
+bool explains(const TrialResult& trial) { return trial.unsafe() || trial.stalled; }
+
+const TrialResult* explained_trial(const ExperimentResult& result) {
+  for (const TrialResult& trial : result.trials) {
+    if (explains(trial)) return &trial;
+  }
+  return result.trials.empty() ? nullptr : &result.trials.back();
+}
+
+ModeSummary summarize(const ExperimentResult& result) {
+  ModeSummary summary;
+  summary.mode = result.config.mode;
+  summary.trials = static_cast<int>(result.trials.size());
+  std::vector<double> walls, rates;
+  bool first = true;
+  int known_final_counts = 0;
+  for (const TrialResult& trial : result.trials) {
+    if (trial.oversold > 0) ++summary.oversold_trials;
+    summary.oversold_max = std::max(summary.oversold_max, trial.oversold);
+    if (trial.lost_updates) {
+      summary.lost_updates_total += *trial.lost_updates;
+    } else {
+      ++summary.lost_updates_unknown;
+    }
+    summary.indeterminate_total += trial.indeterminate;
+    summary.torn_reads_total += trial.torn_reads;
+    summary.mutex_violations_total += trial.mutex_violations;
+    if (trial.unsafe()) ++summary.unsafe_trials;
+    if (trial.stalled) ++summary.stalled_trials;
+    if (trial.errors > 0 || trial.crashed > trial.injected_crashes) ++summary.error_trials;
+    summary.sold_min = first ? trial.sold : std::min(summary.sold_min, trial.sold);
+    summary.sold_max = first ? trial.sold : std::max(summary.sold_max, trial.sold);
+    first = false;
+    if (!trial.final_count) {
+      ++summary.final_count_unknown;
+    } else {
+      bool first_known = known_final_counts++ == 0;
+      std::int64_t count = *trial.final_count;
+      summary.final_count_min = first_known ? count : std::min(summary.final_count_min, count);
+      summary.final_count_max = first_known ? count : std::max(summary.final_count_max, count);
+    }
+    // A trial cut short by an interrupt says nothing about how long the workload takes.
+    if (trial.interrupted_by == 0) {
+      walls.push_back(trial.wall_ms());
+      rates.push_back(trial.purchases_per_s);
+    }
+  }
+  if (!walls.empty()) {
+    summary.wall_ms_median = median(walls);
+    summary.wall_ms_min = *std::min_element(walls.begin(), walls.end());
+    summary.wall_ms_max = *std::max_element(walls.begin(), walls.end());
+    summary.purchases_per_s_median = median(rates);
+    summary.purchases_per_s_min = *std::min_element(rates.begin(), rates.end());
+    summary.purchases_per_s_max = *std::max_element(rates.begin(), rates.end());
+  }
+  if (summary.unsafe_trials > 0) {
+    summary.verdict = "UNSAFE";
+  } else if (result.interrupted_by != 0) {
+    summary.verdict = "INTERRUPTED";
+  } else if (summary.stalled_trials > 0) {
+    summary.verdict = "STALLED";
+  } else if (summary.error_trials > 0) {
+    summary.verdict = "ERROR";
+  } else if (summary.mode == Mode::kNone) {
+    summary.verdict = "unprotected";
+  } else {
+    summary.verdict = "safe";
+  }
+  return summary;
+}
+
+namespace {
+
+// --in-place: writes the last trial's final store back to the user's file if that trial
+// finished with a readable store and the file still holds what the run read. Records in
+// `result` what was done, or why not.
+void write_back(const ExperimentConfig& config, const PreparedStore& store,
+                ExperimentResult& result) {
+  const TrialResult* last = result.trials.empty() ? nullptr : &result.trials.back();
+  if (last == nullptr || result.interrupted_by != 0) {
+    result.write_back_problem = "the run was interrupted";
+  } else if (last->stalled) {
+    result.write_back_problem = "the last trial stalled, so its final store is not sound";
+  } else if (!last->final_count) {
+    result.write_back_problem = "the last trial's final store did not parse";
+  }
+  if (!result.write_back_problem.empty()) return;
+  try {
+    replace_file_if_unchanged(config.store_path, store.source_bytes, last->final_store);
+    result.wrote_back = true;
+  } catch (const std::exception& e) {
+    result.write_back_problem = e.what();
+    result.write_back_failed = true;
+  }
+}
+
+}  // namespace
+
+ExperimentResult run_experiment(const ExperimentConfig& given, const TrialObserver& observer) {
+  given.validate();
+  PreparedStore store = prepare_store(given);
+  ExperimentConfig config = given;
+  // Atomic writes cost two fsyncs each: the default timeouts allow for what they cost on
+  // the filesystem the trials run on, measured here.
+  if (config.write == WriteStrategy::kAtomic && !config.write_cost) {
+    config.write_cost =
+        measure_atomic_write_cost(config.workdir.empty() ? default_workdir() : config.workdir);
+  }
+  ExperimentResult result;
+  result.config = config;
+  result.store_label = store.label;
+  result.tickets = store.tickets;
+  int kept = -1;  // kExplainedTrial: the trial whose customers are kept so far
+  for (int trial = 0; trial < config.trials; ++trial) {
+    if (interrupt_signal() != 0) break;
+    result.trials.push_back(
+        run_trial(TrialInput{&result.config, store.bytes, store.tickets, trial, {}}));
+    TrialResult& latest = result.trials.back();
+    if (observer) observer(latest);
+    if (config.keep_history == HistoryKept::kNone) {
+      latest.customers.clear();
+    } else if (config.keep_history == HistoryKept::kExplainedTrial) {
+      // Keep the first trial that raced or stalled; until there is one, the latest.
+      bool kept_is_final = kept >= 0 && explains(result.trials[static_cast<std::size_t>(kept)]);
+      if (kept_is_final) {
+        latest.customers.clear();
+      } else {
+        if (kept >= 0) result.trials[static_cast<std::size_t>(kept)].customers.clear();
+        kept = trial;
+      }
+    }
+  }
+  result.interrupted_by = interrupt_signal();
+  if (config.in_place) write_back(config, store, result);
+  return result;
+}
+
+Comparison run_comparison(const ExperimentConfig& config, const std::vector<Mode>& modes,
+                          const TrialObserver& observer) {
+  if (config.in_place) {
+    throw ConfigError("in-place", "compare runs several modes; write back with `run` instead");
+  }
+  for (Mode mode : modes) {
+    ExperimentConfig each = config;
+    each.mode = mode;
+    each.validate();
+  }
+  Comparison comparison;
+  for (Mode mode : modes) {
+    ExperimentConfig each = config;
+    each.mode = mode;
+    comparison.results.push_back(run_experiment(each, observer));
+    if (comparison.results.back().interrupted_by != 0) break;
+  }
+  comparison.interrupted_by = interrupt_signal();
+  return comparison;
+}
+
+std::vector<Mode> modes_for_schedule(Schedule schedule) {
+  std::vector<Mode> modes;
+  for (Mode mode : all_modes()) {
+    if (schedule == Schedule::kLockstep && mode == Mode::kJoin) continue;
+    modes.push_back(mode);
+  }
+  return modes;
+}
+
+}  // namespace ticketsim

@@ -1,0 +1,24 @@
+// PreparedStore: the store an experiment's trials start from, read once before the first.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "ticketsim/config.h"
+
+namespace ticketsim {
+
+// The store every trial of an experiment starts from: the user's file unchanged (or with
+// config.tickets applied, keeping every other byte), a normalised copy when its count is
+// not in canonical form, or a fresh {"count": N} store when config names no file.
+struct PreparedStore {
+  std::string label;  // the store's path, or "(fresh store)"
+  std::string bytes;
+  std::int64_t tickets = 0;
+  std::string source_bytes;  // config.in_place: the file's bytes as read, for the write-back
+};
+
+// Loads and validates config.store_path (or makes a fresh store). Throws StoreError.
+PreparedStore prepare_store(const ExperimentConfig& config);
+
+}  // namespace ticketsim

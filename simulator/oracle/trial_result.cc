@@ -1,0 +1,38 @@
+#include "ticketsim/trial_result.h"
+
+#include <fmt/format.h>
+
+namespace ticketsim {
+
+std::string_view step_outcome_name(StepOutcome outcome) {
+  switch (outcome) {
+    case StepOutcome::kDone:
+      return "done";
+    case StepOutcome::kBlocked:
+      return "blocked";
+    case StepOutcome::kSkipped:
+      return "skipped";
+  }
+  return "unknown";
+}
+
+std::string describe(const CrashedCustomer& crash) {
+  std::string how = crash.crashed_at
+                        ? fmt::format("crashed {} in purchase {}",
+                                      crash_point_name(*crash.crashed_at), crash.attempt + 1)
+                        : std::string("killed by a signal it did not send itself");
+  return fmt::format("customer {} (pid {}, {})", crash.customer + 1, crash.pid, how);
+}
+
+std::string_view TrialResult::verdict() const {
+  // A race found is the finding even when the trial then stalled (a dead holder left its
+  // lock and a torn store, say): the same order as a summary's verdict.
+  if (interrupted_by != 0) return "INTERRUPTED";
+  if (unsafe()) return "UNSAFE";
+  if (stalled) return "STALLED";
+  if (errors > 0 || crashed > injected_crashes) return "ERROR";
+  if (mode == Mode::kNone) return "unprotected";
+  return "safe";
+}
+
+}  // namespace ticketsim

@@ -1,0 +1,60 @@
+// Text reports: the tables and sentences a student reads at a glance.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ticketsim/experiment.h"
+
+namespace ticketsim {
+
+struct TextReportOptions {
+  bool use_color = false;
+  bool show_customers = false;  // one lesson-style line per customer (pid, ppid, what it saw)
+  bool show_timeline = false;   // the terminal timeline of the explained trial(s)
+  int width = 100;              // terminal width, for the timeline
+  int max_witnesses = 6;        // witness lines shown (all are in --json)
+  // The heading of a run report: "ticketsim <command>: ..., schedule <schedule>". An empty
+  // schedule names the config's; `step` says that a person moved the customers.
+  std::string command = "run";
+  std::string schedule;
+};
+
+// A mode left out of a comparison, and why.
+struct SkippedMode {
+  Mode mode;
+  std::string reason;
+};
+
+// `ticketsim run`: the workload, one row per trial (a summary row when there are several),
+// and plain sentences saying what happened.
+std::string render_run_report(const ExperimentResult& result, const TextReportOptions& options);
+
+// `ticketsim compare`: one row per mode over the same workload, and what safety cost.
+std::string render_compare_report(const Comparison& comparison,
+                                  const std::vector<SkippedMode>& skipped,
+                                  const TextReportOptions& options);
+
+// Sentences explaining one trial's findings ("15 customers were told ...").
+std::vector<std::string> explain_trial(const TrialResult& trial);
+
+// The witnesses (up to `max_lines`, then how many more) and the mutual-exclusion check of
+// one trial, as indented lines.
+std::string render_witnesses(const TrialResult& trial, int max_lines);
+std::string render_mutex_check(const TrialResult& trial);
+
+// Controlled schedules: the schedule that ran (replayable) and its steps, up to `max_lines`.
+std::string render_steps(const TrialResult& trial, int max_lines);
+
+// "1:search(saw 1)", "2:acquire[BLOCKED: customer 1 holds the lock]": one step, briefly.
+std::string describe(const StepRecord& step);
+
+// Lost updates summed over an experiment's trials where they are known: "3", a range "3-5"
+// when some writes were indeterminate, with "+?" when some trial's are unknown (its final store
+// did not parse), or "unknown" when every trial's are.
+std::string lost_updates_total_text(const ExperimentResult& result, const ModeSummary& summary);
+
+// "1 ticket", "15 customers": `count` followed by `noun`, pluralised with "s".
+std::string plural(std::int64_t count, const std::string& noun);
+
+}  // namespace ticketsim

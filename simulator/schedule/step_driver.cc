@@ -1,0 +1,216 @@
+#include "simulator/schedule/step_driver.h"
+
+#include <sys/wait.h>
+
+#include <atomic>
+
+#include <fmt/format.h>
+
+#include "simulator/engine/clock.h"
+#include "simulator/engine/futex.h"
+#include "simulator/schedule/stepped_customer.h"
+#include "storage/posix_io.h"
+#include "ticketsim/interrupt.h"
+
+namespace ticketsim {
+namespace {
+
+constexpr std::int64_t kStepTimeoutNs = 10'000'000'000;  // a step takes microseconds
+constexpr std::uint8_t kBlockedAnswer = 1;
+
+}  // namespace
+
+StepDriver::StepDriver(const TrialInput& input)
+    : input_(input),
+      resources_(TrialResources::create(input_)),
+      children_(input_.config->procs),
+      exits_{std::vector<int>(static_cast<std::size_t>(input_.config->procs), 0),
+             std::vector<bool>(static_cast<std::size_t>(input_.config->procs), false), false},
+      done_(static_cast<std::size_t>(input_.config->procs), 0),
+      pids_(static_cast<std::size_t>(input_.config->procs), 0),
+      reaped_(static_cast<std::size_t>(input_.config->procs), false) {
+  hooks_.on_exit = [this](const ChildExit& exit) {
+    exits_.wait_status[static_cast<std::size_t>(exit.tag)] = exit.wait_status;
+    exits_.killed[static_cast<std::size_t>(exit.tag)] = killing_;
+    reaped_[static_cast<std::size_t>(exit.tag)] = true;
+  };
+  t_start_ = monotonic_ns();
+  for (int i = 0; i < procs(); ++i) {
+    const CustomerPlan plan = resources_.plan(input_, i);
+    try {
+      pids_[static_cast<std::size_t>(i)] =
+          children_.spawn(i, [&plan] { return run_stepped_customer(plan); });
+    } catch (const SystemError& e) {
+      throw RunError(
+          fmt::format("could not start customer {} of {}: {}", i + 1, procs(), e.what()));
+    }
+  }
+  // Every customer has introduced itself (pid, parent pid) before the first step, so what
+  // a screen shows does not depend on how fast the children started.
+  const std::int64_t deadline = monotonic_ns() + kStepTimeoutNs;
+  for (int i = 0; i < procs(); ++i) {
+    // The child writes its slot in shared memory; read it as the atomic it is for us.
+    while (std::atomic_ref<pid_t>(resources_.table->slot(i).ppid).load() == 0) {
+      children_.poll(hooks_);
+      if (reaped_[static_cast<std::size_t>(i)] || monotonic_ns() > deadline) {
+        throw RunError(fmt::format("customer {} did not start", i + 1));
+      }
+      sleep_for_ns(20'000);
+    }
+  }
+}
+
+StepDriver::~StepDriver() {
+  if (!finished_) children_.kill_all(hooks_.on_exit);
+}
+
+std::optional<Step> StepDriver::next_step(int customer) const {
+  return step_after(done_[static_cast<std::size_t>(customer)], config().attempts);
+}
+
+bool StepDriver::all_finished() const {
+  for (int i = 0; i < procs(); ++i) {
+    if (!finished(i)) return false;
+  }
+  return true;
+}
+
+std::string StepDriver::blocker(int customer) const {
+  auto next = next_step(customer);
+  if (!next) return "";
+  if (config().mode == Mode::kJoin) {
+    for (int earlier = 0; earlier < customer; ++earlier) {
+      if (!finished(earlier)) {
+        return fmt::format("join: customer {} has not exited yet", earlier + 1);
+      }
+    }
+    return "";
+  }
+  if (!mode_takes_lock(config().mode) || holder_ < 0 || holder_ == customer) return "";
+  bool wants_lock = *next == Step::kAcquire || *next == Step::kSearch;
+  if (!wants_lock) return "";
+  return fmt::format("customer {} holds the lock", holder_ + 1);
+}
+
+std::optional<std::int64_t> StepDriver::store_count() const {
+  try {
+    return resources_.store->snapshot().count;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+pid_t StepDriver::pid(int customer) const { return pids_[static_cast<std::size_t>(customer)]; }
+
+pid_t StepDriver::ppid(int customer) const { return resources_.table->slot(customer).ppid; }
+
+int StepDriver::bought(int customer) const {
+  int count = 0;
+  for (int attempt = 0; attempt < config().attempts; ++attempt) {
+    if (resources_.table->purchase(customer, attempt).outcome == Outcome::kBought) ++count;
+  }
+  return count;
+}
+
+std::pair<std::uint8_t, std::int64_t> StepDriver::grant(int customer, Step step) {
+  StepMailbox& mailbox = resources_.table->mailbox(customer);
+  mailbox.step.store(static_cast<std::uint8_t>(step));
+  std::uint32_t ticket = mailbox.granted.load() + 1;
+  mailbox.granted.store(ticket);
+  futex_wake_all(&mailbox.granted);
+  const std::int64_t deadline = monotonic_ns() + kStepTimeoutNs;
+  while (mailbox.finished.load() != ticket) {
+    children_.poll(hooks_);
+    if (reaped_[static_cast<std::size_t>(customer)]) {
+      throw RunError(
+          fmt::format("customer {} died during its {} step", customer + 1, step_name(step)));
+    }
+    if (monotonic_ns() > deadline) {
+      throw RunError(fmt::format("customer {} did not finish its {} step within 10 s", customer + 1,
+                                 step_name(step)));
+    }
+    futex_wait(&mailbox.finished, mailbox.finished.load(), 20'000'000);
+  }
+  return {mailbox.outcome.load(), mailbox.value.load()};
+}
+
+void StepDriver::reap_finished(int customer) {
+  // A customer exits after its last step; join lets the next one start only then.
+  const std::int64_t deadline = monotonic_ns() + kStepTimeoutNs;
+  while (!reaped_[static_cast<std::size_t>(customer)] && monotonic_ns() < deadline) {
+    children_.poll(hooks_);
+    if (!reaped_[static_cast<std::size_t>(customer)]) sleep_for_ns(50'000);
+  }
+}
+
+const StepRecord& StepDriver::step(int customer, std::optional<Step> expected) {
+  StepRecord record;
+  record.customer = customer;
+  auto next = next_step(customer);
+  record.step = expected.value_or(next.value_or(Step::kExit));
+  if (!next) {
+    record.outcome = StepOutcome::kSkipped;
+    record.note = fmt::format("customer {} has finished", customer + 1);
+  } else if (expected && *expected != *next) {
+    record.outcome = StepOutcome::kSkipped;
+    bool waiting = *next == Step::kAcquire && *expected != Step::kSearch;
+    record.note =
+        waiting ? fmt::format("customer {} does not hold the lock: its acquire was blocked",
+                              customer + 1)
+                : fmt::format("customer {}'s next step is {}", customer + 1, step_name(*next));
+  } else if (std::string why = blocker(customer); !why.empty() && config().mode == Mode::kJoin) {
+    record.outcome = StepOutcome::kBlocked;  // join: the parent has not started it yet
+    record.note = why;
+  } else {
+    auto [answer, value] = grant(customer, *next);
+    record.value = value;
+    if (answer == kBlockedAnswer) {
+      record.outcome = StepOutcome::kBlocked;
+      record.note = holder_ >= 0 ? fmt::format("customer {} holds the lock", holder_ + 1)
+                                 : std::string("the lock is taken");
+    } else {
+      ++done_[static_cast<std::size_t>(customer)];
+      if (*next == Step::kAcquire && mode_takes_lock(config().mode)) holder_ = customer;
+      if (*next == Step::kRelease && holder_ == customer) holder_ = -1;
+      if (*next == Step::kWrite) {
+        const PurchaseRecord& purchase = resources_.table->purchase(
+            customer, (done_[static_cast<std::size_t>(customer)] - 1) / 4);
+        record.note = purchase.outcome == Outcome::kBought    ? "bought a ticket"
+                      : purchase.outcome == Outcome::kSoldOut ? "sold out"
+                                                              : "torn read: no write";
+      }
+      if (finished(customer)) reap_finished(customer);
+    }
+  }
+  log_.push_back(std::move(record));
+  return log_.back();
+}
+
+TrialResult StepDriver::finish() {
+  TrialResult result = start_result(input_);
+  result.t_start = t_start_;
+  for (int i = 0; i < procs(); ++i) {
+    if (finished(i)) continue;
+    std::string why = blocker(i);
+    result.unfinished.push_back(fmt::format("customer {} stopped before its {} step{}", i + 1,
+                                            step_name(*next_step(i)),
+                                            why.empty() ? "" : " (" + why + ")"));
+    if (!reaped_[static_cast<std::size_t>(i)]) grant(i, Step::kExit);
+  }
+  children_.wait_all(monotonic_ns() + kStepTimeoutNs, hooks_);
+  killing_ = true;  // whoever is left now dies by the run's own SIGKILL, not a crash
+  children_.kill_all(hooks_.on_exit);  // only one that ignored its exit is left
+  finished_ = true;
+  result.wall_ns = monotonic_ns() - t_start_;
+  if (interrupt_signal() != 0) result.interrupted_by = interrupt_signal();
+  conclude_trial(result, input_, resources_, exits_);
+  std::vector<StepToken> ran;
+  for (const StepRecord& step : log_) {
+    if (step.outcome != StepOutcome::kSkipped) ran.push_back(StepToken{step.customer, step.step});
+  }
+  result.schedule_ran = format_script(ran);
+  result.steps = log_;
+  return result;
+}
+
+}  // namespace ticketsim

@@ -1,0 +1,178 @@
+#include "simulator/schedule/stepped_customer.h"
+
+#include <unistd.h>
+
+#include <exception>
+#include <optional>
+#include <stdexcept>
+
+#include "simulator/engine/clock.h"
+#include "simulator/engine/futex.h"
+#include "storage/ticket_store.h"
+
+namespace ticketsim {
+namespace {
+
+constexpr std::uint8_t kDone = 0;
+constexpr std::uint8_t kBlocked = 1;
+
+class SteppedCustomer {
+ public:
+  explicit SteppedCustomer(const CustomerPlan& plan)
+      : plan_(plan),
+        config_(*plan.config),
+        slot_(plan.table->slot(plan.index)),
+        mailbox_(plan.table->mailbox(plan.index)) {}
+
+  void run() {
+    slot_.pid = ::getpid();
+    slot_.ppid = ::getppid();
+    slot_.t_spawn = now();
+    store_ = &plan_.store->open_for_customer(store_slot_);
+    lock_ = &plan_.locks->open_for_customer(lock_slot_);
+    std::uint32_t seen = 0;
+    for (;;) {
+      // Sleep until the parent grants the next step.
+      std::uint32_t granted;
+      while ((granted = mailbox_.granted.load()) == seen) futex_wait(&mailbox_.granted, seen);
+      seen = granted;
+      auto step = static_cast<Step>(mailbox_.step.load());
+      std::int64_t value = -1;
+      std::uint8_t outcome = perform(step, value);
+      mailbox_.value.store(value);
+      mailbox_.outcome.store(outcome);
+      mailbox_.finished.store(seen);
+      futex_wake_all(&mailbox_.finished);
+      if (step == Step::kExit || (outcome == kDone && finished())) break;
+    }
+    slot_.t_exit = now();
+  }
+
+  CustomerSlot& slot() { return slot_; }
+
+ private:
+  std::int64_t now() const { return config_.record_times ? monotonic_ns() : 0; }
+  bool finished() const { return attempt_ >= config_.attempts; }
+  PurchaseRecord& purchase() { return plan_.table->purchase(plan_.index, attempt_); }
+
+  std::uint8_t perform(Step step, std::int64_t& value) {
+    switch (step) {
+      case Step::kSearch:
+        return search(value);
+      case Step::kAcquire:
+        return acquire();
+      case Step::kRead:
+        return read(value);
+      case Step::kWrite:
+        return write(value);
+      case Step::kRelease:
+        release();
+        return kDone;
+      case Step::kExit:
+        if (holding_) lock_->unlock();
+        holding_ = false;
+        return kDone;
+    }
+    throw std::logic_error("unknown step");
+  }
+
+  std::uint8_t search(std::int64_t& value) {
+    SearchRecord& search = slot_.search;
+    if (search.t_lock_requested == 0) search.t_lock_requested = now();
+    if (!lock_->try_lock_shared()) return kBlocked;
+    search.t_lock_acquired = now();
+    const StoreReply read = require_answer(store_->read_count(), "read");
+    search.t_read = now();
+    search.t_released = now();
+    lock_->unlock_shared();
+    if (read.status == StoreStatus::kTorn) {
+      search.outcome = Outcome::kTornRead;
+    } else {
+      search.value_seen = value = read.count;
+      search.outcome = Outcome::kSeen;
+    }
+    return kDone;
+  }
+
+  std::uint8_t acquire() {
+    PurchaseRecord& record = purchase();
+    if (record.t_lock_requested == 0) record.t_lock_requested = now();
+    if (!lock_->try_lock()) return kBlocked;
+    record.t_lock_acquired = now();
+    holding_ = true;
+    slot_.holding = 1;
+    return kDone;
+  }
+
+  std::uint8_t read(std::int64_t& value) {
+    PurchaseRecord& record = purchase();
+    last_read_ = require_answer(store_->read_count(), "read");
+    record.t_read = now();
+    if (!torn_read()) record.value_read = value = last_read_.count;
+    return kDone;
+  }
+
+  std::uint8_t write(std::int64_t& value) {
+    PurchaseRecord& record = purchase();
+    record.t_write_begin = now();
+    if (torn_read()) {
+      record.outcome = Outcome::kTornRead;
+    } else if (record.value_read > 0) {
+      record.write_state = WriteState::kBegun;
+      try {
+        require_answer(store_->write_count(record.value_read - 1), "write");
+      } catch (const StoreUnavailable& e) {
+        if (e.status() != StoreStatus::kIndeterminate) record.write_state = WriteState::kNone;
+        throw;
+      }
+      record.write_state = WriteState::kDone;
+      record.t_written = now();
+      record.value_written = value = record.value_read - 1;
+      record.outcome = Outcome::kBought;
+    } else {
+      record.outcome = Outcome::kSoldOut;
+      value = record.value_read;
+    }
+    return kDone;
+  }
+
+  void release() {
+    purchase().t_released = now();
+    slot_.holding = 0;
+    if (holding_) lock_->unlock();
+    holding_ = false;
+    ++attempt_;
+    ++slot_.purchases_done;
+  }
+
+  const CustomerPlan& plan_;
+  const ExperimentConfig& config_;
+  CustomerSlot& slot_;
+  StepMailbox& mailbox_;
+  bool torn_read() const { return last_read_.status == StoreStatus::kTorn; }
+
+  StoreSlot store_slot_;
+  TicketStore* store_ = nullptr;
+  LockSlot lock_slot_;
+  CustomerLock* lock_ = nullptr;
+  bool holding_ = false;
+  int attempt_ = 0;
+  StoreReply last_read_{StoreStatus::kTorn};
+};
+
+}  // namespace
+
+int run_stepped_customer(const CustomerPlan& plan) noexcept {
+  SteppedCustomer customer(plan);
+  try {
+    customer.run();
+    return kCustomerExitOk;
+  } catch (const std::exception& e) {
+    customer.slot().set_error(e.what());
+  } catch (...) {
+    customer.slot().set_error("unknown exception");
+  }
+  return kCustomerExitError;
+}
+
+}  // namespace ticketsim

@@ -1,0 +1,147 @@
+// TicketStore: one customer's handle on the store, the purchase path's only way to it, and
+// StoreProvider, where a trial's store lives. The JSON file (file_store.h) is the default; a
+// database or a store served by another process implements the same two classes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+namespace ticketsim {
+
+// How one store operation ended. A file answers kOk, kTorn or kConflict, or throws
+// SystemError when the disk fails; a remote store also times out and loses connections.
+enum class StoreStatus : std::uint8_t {
+  kOk,              // done; `count` is the count read, written or (compare-and-set) replaced
+  kTorn,            // the store held no valid count (half-written, empty or unparseable)
+  kConflict,        // compare_and_set: the count was not the expected one; nothing written
+  kTimeout,         // no answer in time, and the request is known not to have taken effect
+  kConnectionLost,  // the connection broke before the request reached the store
+  kIndeterminate,   // a write was sent and no answer came back (it timed out or the
+                    // connection broke): it may or may not have taken effect
+};
+
+// "ok", "torn", "conflict", "timeout", "connection-lost", "indeterminate".
+std::string_view store_status_name(StoreStatus status);
+
+// What the store answered. `count` is meaningful for kOk and, when known, kConflict.
+struct StoreReply {
+  StoreReply(StoreStatus status_ = StoreStatus::kOk, std::int64_t count_ = 0,
+             std::string_view detail_ = {})
+      : status(status_), count(count_), detail(detail_) {}
+
+  StoreStatus status;
+  std::int64_t count;
+  std::string_view detail;  // a failure's cause, for the customer's error (may be empty)
+
+  bool ok() const { return status == StoreStatus::kOk; }
+  // The store could not answer (timeout, lost connection, unknown result): a failure of the
+  // store, not a finding about the data.
+  bool failed() const {
+    return status == StoreStatus::kTimeout || status == StoreStatus::kConnectionLost ||
+           status == StoreStatus::kIndeterminate;
+  }
+};
+
+// The store could not answer a customer (timeout, lost connection, unknown result). For a
+// write, status() says whether it may have taken effect (kIndeterminate) or not.
+class StoreUnavailable : public std::runtime_error {
+ public:
+  StoreUnavailable(std::string_view operation, const StoreReply& reply);
+  StoreStatus status() const { return status_; }
+
+ private:
+  StoreStatus status_;
+};
+
+// Returns `reply`, or throws StoreUnavailable naming `operation` ("read", "write") when the
+// store failed to answer.
+StoreReply require_answer(const StoreReply& reply, std::string_view operation);
+
+// One customer's handle, opened in the customer after fork and never shared. Methods return
+// the store's answer; they throw SystemError only when the local machine fails (the disk).
+class TicketStore {
+ public:
+  virtual ~TicketStore() = default;
+
+  // The store's current count (kOk), or kTorn, or a failure.
+  virtual StoreReply read_count() = 0;
+  // Replaces the count with `count`. A file rewrites what it last read, keeping every other
+  // byte, so a read comes first.
+  virtual StoreReply write_count(std::int64_t count) = 0;
+  // Writes `desired` only if the count is `expected`, as one atomic step: kOk, or kConflict
+  // with the count found, or kTorn, or a failure.
+  virtual StoreReply compare_and_set(std::int64_t expected, std::int64_t desired) = 0;
+
+  // Fault injection: leaves the store as a writer killed half-way through
+  // write_count(count) would, right before the caller dies. A no-op for stores whose writes
+  // are atomic.
+  virtual void write_count_partially(std::int64_t count) { (void)count; }
+  // A repair after a writer died mid-write: makes the store hold `count` again, whatever
+  // state the dead writer left it in.
+  virtual void restore(std::int64_t count) = 0;
+};
+
+// Room for one TicketStore inside its owner (a customer keeps it on its own stack), so that
+// opening the store after fork allocates nothing: a forked customer's first malloc costs
+// about 10 us of copy-on-write faults. Destroys the store it holds.
+class StoreSlot {
+ public:
+  static constexpr std::size_t kBytes = 2048;
+
+  StoreSlot() = default;
+  ~StoreSlot() { reset(); }
+  StoreSlot(const StoreSlot&) = delete;
+  StoreSlot& operator=(const StoreSlot&) = delete;
+
+  // Constructs a `Store` in the slot, destroying any store it held.
+  template <typename Store, typename... Args>
+  Store& emplace(Args&&... args) {
+    static_assert(std::is_base_of_v<TicketStore, Store>);
+    static_assert(sizeof(Store) <= kBytes, "raise StoreSlot::kBytes");
+    static_assert(alignof(Store) <= alignof(std::max_align_t));
+    reset();
+    Store* store = new (storage_) Store(std::forward<Args>(args)...);
+    store_ = store;
+    return *store;
+  }
+
+  TicketStore* get() const { return store_; }
+  void reset() {
+    if (store_ != nullptr) std::exchange(store_, nullptr)->~TicketStore();
+  }
+
+ private:
+  alignas(std::max_align_t) unsigned char storage_[kBytes];
+  TicketStore* store_ = nullptr;
+};
+
+// The store at the end of a trial, as the oracle reads it.
+struct StoreSnapshot {
+  std::optional<std::int64_t> count;  // nullopt: the store holds no valid count
+  std::string bytes;                  // the store's content, for reports and the write-back
+};
+
+// One trial's store, created by the parent before fork from the trial's starting content and
+// removed (or left to the trial directory's removal) when destroyed, after every customer
+// has been reaped.
+class StoreProvider {
+ public:
+  virtual ~StoreProvider() = default;
+  // Opens this process's own handle in `slot`. Called in each customer after fork; the
+  // provider outlives it (a forked customer's copy lives until the customer exits).
+  virtual TicketStore& open_for_customer(StoreSlot& slot) const = 0;
+  // Parent, after every customer is gone: what the store holds.
+  virtual StoreSnapshot snapshot() const = 0;
+  // Parent, after every customer is gone: makes the store hold `count` again (the last
+  // holder died mid-write with nobody after it to repair the store).
+  virtual void restore(std::int64_t count) const = 0;
+};
+
+}  // namespace ticketsim
