@@ -44,6 +44,8 @@ enum class StepOutcome {
   kDone,     // it happened
   kBlocked,  // it could not happen now (the lock was taken; join: an earlier customer runs)
   kSkipped,  // it was not this customer's next step (e.g. a read after a blocked acquire)
+  kFailed,   // the store could not answer it (timeout, lost connection, unknown result):
+             // the customer recorded the error, released what it held and exited
 };
 std::string_view step_outcome_name(StepOutcome outcome);
 

@@ -29,7 +29,7 @@ struct StepMailbox {
   std::atomic<std::uint32_t> granted{0};   // futex word the customer sleeps on
   std::atomic<std::uint32_t> finished{0};  // futex word the parent sleeps on
   std::atomic<std::uint8_t> step{0};       // the Step granted
-  std::atomic<std::uint8_t> outcome{0};    // 0: done, 1: blocked (the lock was taken)
+  std::atomic<std::uint8_t> outcome{0};    // 0: done, 1: blocked (the lock was taken), 2: failed
   std::atomic<std::int64_t> value{-1};     // the count seen, read or written, when any
 };
 

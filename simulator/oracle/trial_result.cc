@@ -12,6 +12,8 @@ std::string_view step_outcome_name(StepOutcome outcome) {
       return "blocked";
     case StepOutcome::kSkipped:
       return "skipped";
+    case StepOutcome::kFailed:
+      return "failed";
   }
   return "unknown";
 }

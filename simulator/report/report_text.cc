@@ -388,6 +388,8 @@ std::string describe(const StepRecord& step) {
       return text + ": BLOCKED (" + step.note + ")";
     case StepOutcome::kSkipped:
       return text + ": skipped (" + step.note + ")";
+    case StepOutcome::kFailed:
+      return text + ": FAILED (" + step.note + ")";
     case StepOutcome::kDone:
       break;
   }

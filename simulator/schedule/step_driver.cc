@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include <atomic>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -17,6 +18,7 @@ namespace {
 
 constexpr std::int64_t kStepTimeoutNs = 10'000'000'000;  // a step takes microseconds
 constexpr std::uint8_t kBlockedAnswer = 1;
+constexpr std::uint8_t kFailedAnswer = 2;  // the store did not answer; the customer exits
 
 }  // namespace
 
@@ -28,7 +30,8 @@ StepDriver::StepDriver(const TrialInput& input)
              std::vector<bool>(static_cast<std::size_t>(input_.config->procs), false), false},
       done_(static_cast<std::size_t>(input_.config->procs), 0),
       pids_(static_cast<std::size_t>(input_.config->procs), 0),
-      reaped_(static_cast<std::size_t>(input_.config->procs), false) {
+      reaped_(static_cast<std::size_t>(input_.config->procs), false),
+      failed_(static_cast<std::size_t>(input_.config->procs), false) {
   hooks_.on_exit = [this](const ChildExit& exit) {
     exits_.wait_status[static_cast<std::size_t>(exit.tag)] = exit.wait_status;
     exits_.killed[static_cast<std::size_t>(exit.tag)] = killing_;
@@ -65,6 +68,7 @@ StepDriver::~StepDriver() {
 }
 
 std::optional<Step> StepDriver::next_step(int customer) const {
+  if (failed_[static_cast<std::size_t>(customer)]) return std::nullopt;
   return step_after(done_[static_cast<std::size_t>(customer)], config().attempts);
 }
 
@@ -164,7 +168,14 @@ const StepRecord& StepDriver::step(int customer, std::optional<Step> expected) {
   } else {
     auto [answer, value] = grant(customer, *next);
     record.value = value;
-    if (answer == kBlockedAnswer) {
+    if (answer == kFailedAnswer) {
+      record.outcome = StepOutcome::kFailed;
+      const CustomerSlot& slot = resources_.table->slot(customer);
+      record.note.assign(slot.error, ::strnlen(slot.error, kCustomerErrorBytes));
+      failed_[static_cast<std::size_t>(customer)] = true;
+      if (holder_ == customer) holder_ = -1;  // it released the lock before exiting
+      reap_finished(customer);
+    } else if (answer == kBlockedAnswer) {
       record.outcome = StepOutcome::kBlocked;
       record.note = holder_ >= 0 ? fmt::format("customer {} holds the lock", holder_ + 1)
                                  : std::string("the lock is taken");

@@ -71,7 +71,8 @@ class StepDriver {
   std::vector<int> done_;    // steps each customer has completed
   std::vector<pid_t> pids_;  // by customer
   std::vector<bool> reaped_;
-  bool killing_ = false;  // finish() is killing what is left: exits are not crashes
+  std::vector<bool> failed_;  // a store failure ended the customer: it has no next step
+  bool killing_ = false;      // finish() is killing what is left: exits are not crashes
   int holder_ = -1;
   std::int64_t t_start_ = 0;
   std::vector<StepRecord> log_;

@@ -15,6 +15,7 @@ namespace {
 
 constexpr std::uint8_t kDone = 0;
 constexpr std::uint8_t kBlocked = 1;
+constexpr std::uint8_t kFailed = 2;  // the store did not answer: the customer exits
 
 class SteppedCustomer {
  public:
@@ -38,12 +39,12 @@ class SteppedCustomer {
       seen = granted;
       auto step = static_cast<Step>(mailbox_.step.load());
       std::int64_t value = -1;
-      std::uint8_t outcome = perform(step, value);
+      std::uint8_t outcome = perform_or_fail(step, value);
       mailbox_.value.store(value);
       mailbox_.outcome.store(outcome);
       mailbox_.finished.store(seen);
       futex_wake_all(&mailbox_.finished);
-      if (step == Step::kExit || (outcome == kDone && finished())) break;
+      if (step == Step::kExit || outcome == kFailed || (outcome == kDone && finished())) break;
     }
     slot_.t_exit = now();
   }
@@ -54,6 +55,26 @@ class SteppedCustomer {
   std::int64_t now() const { return config_.record_times ? monotonic_ns() : 0; }
   bool finished() const { return attempt_ >= config_.attempts; }
   PurchaseRecord& purchase() { return plan_.table->purchase(plan_.index, attempt_); }
+
+  // perform(), except that a store that could not answer fails the customer: the error goes
+  // into its slot and its current search or purchase, it lets go of the lock, and the
+  // parent hears kFailed (a remote store's failure is an outcome, not a crash).
+  std::uint8_t perform_or_fail(Step step, std::int64_t& value) {
+    try {
+      return perform(step, value);
+    } catch (const StoreUnavailable& e) {
+      slot_.set_error(e.what());
+      if (step == Step::kSearch) {
+        slot_.search.outcome = Outcome::kError;
+      } else {
+        purchase().outcome = Outcome::kError;
+      }
+      slot_.holding = 0;
+      if (holding_) lock_->unlock();
+      holding_ = false;
+      return kFailed;
+    }
+  }
 
   std::uint8_t perform(Step step, std::int64_t& value) {
     switch (step) {
