@@ -220,8 +220,7 @@ class Customer {
         store_->write_count_partially(next);
         maybe_crash(CrashPoint::kMidWrite, attempt);
       }
-      write(next, record);
-      record.write_state = WriteState::kDone;
+      write_recorded(*store_, next, record);
       if (journal_) {
         header_.committed_count.store(next);
         header_.write_in_progress.store(0);
@@ -235,17 +234,6 @@ class Customer {
     maybe_crash(CrashPoint::kBeforeRelease, attempt);
     record.t_released = now();
     release(held);
-  }
-
-  // Writes `next`. A store that did not answer fails the purchase; its write stays
-  // indeterminate (WriteState::kBegun) unless the store knows it did not happen.
-  void write(std::int64_t next, PurchaseRecord& record) {
-    try {
-      require_answer(store_->write_count(next), "write");
-    } catch (const StoreUnavailable& e) {
-      if (e.status() != StoreStatus::kIndeterminate) record.write_state = WriteState::kNone;
-      throw;
-    }
   }
 
   const CustomerPlan& plan_;
@@ -266,6 +254,16 @@ class Customer {
 };
 
 }  // namespace
+
+void write_recorded(TicketStore& store, std::int64_t count, PurchaseRecord& record) {
+  record.write_state = WriteState::kBegun;
+  StoreReply reply = store.write_count(count);
+  if (reply.failed()) {
+    if (reply.status != StoreStatus::kIndeterminate) record.write_state = WriteState::kNone;
+    require_answer(reply, "write");  // throws StoreUnavailable
+  }
+  record.write_state = WriteState::kDone;
+}
 
 int run_customer(const CustomerPlan& plan) noexcept {
   Customer customer(plan);

@@ -31,6 +31,12 @@ inline constexpr int kCustomerExitError = 1;        // an error; the slot holds 
 inline constexpr int kCustomerExitLockTimeout = 3;  // gave up waiting for the lock
 inline constexpr int kCustomerExitStopped = 4;  // left a barrier the run broke to stop the trial
 
+// A purchase's write of `count` through `store`, recorded around itself: `record` says
+// WriteState::kBegun before it and kDone after. When the store does not answer, throws
+// StoreUnavailable and leaves kBegun only if the write may have taken effect (an
+// indeterminate result), kNone if the store knows it did not.
+void write_recorded(TicketStore& store, std::int64_t count, PurchaseRecord& record);
+
 // Runs one customer in the current (child) process: opens its own store descriptor and
 // lock handle, searches once, then makes config.attempts purchases, recording every step
 // in its table slot. Injected faults (config.crash_probability, pause_holder) happen here:

@@ -139,14 +139,7 @@ class SteppedCustomer {
     if (torn_read()) {
       record.outcome = Outcome::kTornRead;
     } else if (record.value_read > 0) {
-      record.write_state = WriteState::kBegun;
-      try {
-        require_answer(store_->write_count(record.value_read - 1), "write");
-      } catch (const StoreUnavailable& e) {
-        if (e.status() != StoreStatus::kIndeterminate) record.write_state = WriteState::kNone;
-        throw;
-      }
-      record.write_state = WriteState::kDone;
+      write_recorded(*store_, record.value_read - 1, record);
       record.t_written = now();
       record.value_written = value = record.value_read - 1;
       record.outcome = Outcome::kBought;
