@@ -78,12 +78,15 @@ std::string flag_words(const CLI::App& command) {
   return join({names.begin(), names.end()});
 }
 
-// True when `command` takes a positional argument that names a file (check-history FILE).
-bool takes_file_argument(const CLI::App& command) {
+// What `command`'s positional argument completes to: "file" (check-history FILE), a word
+// list for a positional with a fixed vocabulary (completion SHELL), or "" for none.
+std::string positional_completion(const CLI::App& command) {
   for (const CLI::Option* option : command.get_options()) {
-    if (option->get_positional()) return true;
+    if (!option->get_positional()) continue;
+    if (option->get_name() == "SHELL") return "words:bash";
+    return "file";
   }
-  return false;
+  return "";
 }
 
 }  // namespace
@@ -96,8 +99,8 @@ std::string bash_completion(const CLI::App& app) {
 
   std::string flags_case;
   for (const CLI::App* command : commands) {
-    flags_case += fmt::format("    {}) flags=\"{}\"; positional={} ;;\n", command->get_name(),
-                              flag_words(*command), takes_file_argument(*command) ? "file" : "");
+    flags_case += fmt::format("    {}) flags=\"{}\"; positional=\"{}\" ;;\n", command->get_name(),
+                              flag_words(*command), positional_completion(*command));
   }
   std::string values_case;
   for (const ValueCompletion& value : value_completions()) {
@@ -136,8 +139,10 @@ _ticketsim() {{
 {values_case}  esac
   case "$command" in
 {flags_case}  esac
-  if [[ "$cur" == -* || "$positional" != file ]]; then
+  if [[ "$cur" == -* || -z "$positional" ]]; then
     COMPREPLY=($(compgen -W "$flags" -- "$cur"))
+  elif [[ "$positional" == words:* ]]; then
+    COMPREPLY=($(compgen -W "${{positional#words:}}" -- "$cur"))
   else
     COMPREPLY=($(compgen -A file -- "$cur"))
     compopt -o filenames 2>/dev/null
