@@ -71,17 +71,15 @@ class FileStoreProvider final : public StoreProvider {
   }
 
  private:
-  const std::string& path_;
+  const std::string path_;
   WriteStrategy strategy_;
   const std::string& initial_store_;
 };
 
 }  // namespace
 
-std::unique_ptr<StoreProvider> make_file_store_provider(const std::string& path,
-                                                        WriteStrategy strategy,
-                                                        const std::string& initial_store) {
-  return std::make_unique<FileStoreProvider>(path, strategy, initial_store);
+std::unique_ptr<StoreProvider> make_file_store_provider(const StoreSite& site) {
+  return std::make_unique<FileStoreProvider>(site.file, site.write, *site.initial_store);
 }
 
 }  // namespace ticketsim

@@ -9,12 +9,10 @@
 
 namespace ticketsim {
 
-// Creates the provider for the trial store at `path` (already written with the trial's
-// starting bytes), rewritten by `strategy`. `initial_store` is those starting bytes in
-// canonical form: a repair rebuilds the store from them with the count it must hold. Both
-// strings must outlive the provider. The file is removed with the trial's directory.
-std::unique_ptr<StoreProvider> make_file_store_provider(const std::string& path,
-                                                        WriteStrategy strategy,
-                                                        const std::string& initial_store);
+// Creates the provider for the trial store at site.file (already written with the trial's
+// starting bytes, *site.initial_store, in canonical form: a repair rebuilds the store from
+// them with the count it must hold), rewritten by site.write. *site.initial_store must
+// outlive the provider. The file is removed with the trial's directory.
+std::unique_ptr<StoreProvider> make_file_store_provider(const StoreSite& site);
 
 }  // namespace ticketsim

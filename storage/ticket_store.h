@@ -13,6 +13,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "ticketsim/config.h"
+
 namespace ticketsim {
 
 // How one store operation ended. A file answers kOk, kTorn or kConflict, or throws
@@ -33,12 +35,13 @@ std::string_view store_status_name(StoreStatus status);
 // What the store answered. `count` is meaningful for kOk and, when known, kConflict.
 struct StoreReply {
   StoreReply(StoreStatus status_ = StoreStatus::kOk, std::int64_t count_ = 0,
-             std::string_view detail_ = {})
-      : status(status_), count(count_), detail(detail_) {}
+             std::string detail_ = {})
+      : status(status_), count(count_), detail(std::move(detail_)) {}
 
   StoreStatus status;
   std::int64_t count;
-  std::string_view detail;  // a failure's cause, for the customer's error (may be empty)
+  std::string detail;  // a failure's cause, for the customer's error (empty: none; an empty
+                       // string allocates nothing, so the purchase path stays malloc-free)
 
   bool ok() const { return status == StoreStatus::kOk; }
   // The store could not answer (timeout, lost connection, unknown result): a failure of the
@@ -72,8 +75,8 @@ class TicketStore {
 
   // The store's current count (kOk), or kTorn, or a failure.
   virtual StoreReply read_count() = 0;
-  // Replaces the count with `count`. A file rewrites what it last read, keeping every other
-  // byte, so a read comes first.
+  // Replaces the count with `count`. Customers always read first (a file store rewrites the
+  // text it last read, keeping every other byte).
   virtual StoreReply write_count(std::int64_t count) = 0;
   // Writes `desired` only if the count is `expected`, as one atomic step: kOk, or kConflict
   // with the count found, or kTorn, or a failure.
@@ -128,9 +131,21 @@ struct StoreSnapshot {
   std::string bytes;                  // the store's content, for reports and the write-back
 };
 
+// Where one trial's store lives and what it starts from, as LockSite says where its lock
+// lives. A provider uses what fits its kind and ignores the rest.
+struct StoreSite {
+  std::string file;         // the trial's private copy of the store (the file store's home)
+  std::string object_name;  // unique to this trial: a key for a remote store's row or object
+  const std::string* initial_store = nullptr;     // the starting store, canonical JSON
+  std::int64_t tickets = 0;                       // its count
+  WriteStrategy write = WriteStrategy::kInPlace;  // how a file store rewrites itself
+};
+
 // One trial's store, created by the parent before fork from the trial's starting content and
 // removed (or left to the trial directory's removal) when destroyed, after every customer
-// has been reaped.
+// has been reaped. Nothing a provider holds may be shared across fork that the customers
+// would then share by accident (a database connection, a socket): customers open their own
+// in open_for_customer(), as they open their own lock handles.
 class StoreProvider {
  public:
   virtual ~StoreProvider() = default;

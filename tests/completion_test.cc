@@ -27,7 +27,7 @@ std::string complete(const std::string& script, const std::string& line,
 
 }  // namespace
 
-TEST_CASE("--version and -V print the version and exit 0", "[cli]") {
+TEST_CASE("the program prints its version for --version and -V and exits 0", "[cli]") {
   for (const char* flag : {"--version", "-V"}) {
     auto result = run_command({ticketsim::testing::ticketsim_binary(), flag});
     CHECK(result.exit_code == 0);

@@ -26,6 +26,11 @@ namespace {
 
 const std::string kInitial = "{\"event\": \"gig\", \"count\": 10}";
 
+ticketsim::StoreSite site(const std::string& path, WriteStrategy strategy,
+                          const std::string& initial) {
+  return ticketsim::StoreSite{path, "test", &initial, 0, strategy};
+}
+
 }  // namespace
 
 TEST_CASE("the file store reads and writes the count and keeps every other byte", "[store]") {
@@ -33,7 +38,7 @@ TEST_CASE("the file store reads and writes the count and keeps every other byte"
   TempDir dir;
   const std::string path = dir.file("store.json");
   write_file(path, kInitial);
-  auto provider = make_file_store_provider(path, strategy, kInitial);
+  auto provider = make_file_store_provider(site(path, strategy, kInitial));
   StoreSlot slot;
   TicketStore& store = provider->open_for_customer(slot);
 
@@ -51,7 +56,7 @@ TEST_CASE("compare_and_set writes only over the expected count and reports what 
   TempDir dir;
   const std::string path = dir.file("store.json");
   write_file(path, kInitial);
-  auto provider = make_file_store_provider(path, strategy, kInitial);
+  auto provider = make_file_store_provider(site(path, strategy, kInitial));
   StoreSlot slot;
   TicketStore& store = provider->open_for_customer(slot);
 
@@ -76,7 +81,7 @@ TEST_CASE("compare_and_set from many processes loses no decrement", "[store]") {
   const std::string path = dir.file("store.json");
   const std::string initial = "{\"count\": 1000}";
   write_file(path, initial);
-  auto provider = make_file_store_provider(path, strategy, initial);
+  auto provider = make_file_store_provider(site(path, strategy, initial));
 
   std::vector<pid_t> children;
   for (int p = 0; p < kProcesses; ++p) {
@@ -114,7 +119,7 @@ TEST_CASE("restore rebuilds a torn file store from its starting bytes", "[store]
   TempDir dir;
   const std::string path = dir.file("store.json");
   write_file(path, kInitial);
-  auto provider = make_file_store_provider(path, strategy, kInitial);
+  auto provider = make_file_store_provider(site(path, strategy, kInitial));
   write_file(path, "{\"event\": \"g");
 
   REQUIRE_FALSE(provider->snapshot().count);

@@ -83,10 +83,8 @@ TrialResult run_with(const Fault& fault, ExperimentConfig config) {
   config.validate();
   const std::string store = "{\"count\": " + std::to_string(*config.tickets) + "}";
   TrialInput input{&config, store, *config.tickets, 0, {}};
-  input.make_store = [fault](const std::string& path, ticketsim::WriteStrategy strategy,
-                             const std::string& initial) -> std::unique_ptr<StoreProvider> {
-    return std::make_unique<FailingStoreProvider>(
-        ticketsim::make_file_store_provider(path, strategy, initial), fault);
+  input.make_store = [fault](const ticketsim::StoreSite& site) -> std::unique_ptr<StoreProvider> {
+    return std::make_unique<FailingStoreProvider>(ticketsim::make_file_store_provider(site), fault);
   };
   TrialResult result = ticketsim::run_trial(input);
   REQUIRE(workdir.entries().empty());

@@ -14,7 +14,12 @@ std::atomic<int> g_interrupt_signal{0};
 std::atomic<pid_t> g_handler_owner{0};
 static_assert(std::atomic<int>::is_always_lock_free, "used from a signal handler");
 
-extern "C" void on_interrupt_signal(int signal_number) {
+}  // namespace
+
+// C language linkage for sigaction, internal linkage so the library exports no C symbol (an
+// unnamed namespace does not hide an extern "C" name from the linker; `static` does).
+extern "C" {
+static void on_interrupt_signal(int signal_number) {
   if (::getpid() != g_handler_owner.load(std::memory_order_relaxed)) {
     ::signal(signal_number, SIG_DFL);  // a forked customer: die as if no handler were set
     ::raise(signal_number);
@@ -22,8 +27,7 @@ extern "C" void on_interrupt_signal(int signal_number) {
   }
   request_interrupt(signal_number);
 }
-
-}  // namespace
+}
 
 void install_interrupt_handlers() {
   g_handler_owner.store(::getpid(), std::memory_order_relaxed);

@@ -14,10 +14,9 @@
 
 namespace ticketsim {
 
-// Makes a trial's store from the file the trial directory starts with (`path`, holding
-// `initial_store`), before any customer forks. Both strings outlive the provider.
-using StoreFactory = std::function<std::unique_ptr<StoreProvider>(
-    const std::string& path, WriteStrategy strategy, const std::string& initial_store)>;
+// Makes a trial's store at `site` before any customer forks (the trial directory already
+// holds site.file, a copy of the starting store). *site.initial_store outlives the provider.
+using StoreFactory = std::function<std::unique_ptr<StoreProvider>(const StoreSite& site)>;
 
 // What one trial starts from.
 struct TrialInput {

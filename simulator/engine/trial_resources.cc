@@ -57,18 +57,18 @@ TrialResources TrialResources::create(const TrialInput& input) {
   const ExperimentConfig& config = *input.config;
   TrialResources resources;
   std::string workdir = config.workdir.empty() ? default_workdir() : config.workdir;
+  const std::string object_name = unique_object_name();  // the lock's and the store's
   try {
     resources.workspace = std::make_unique<TrialWorkspace>(workdir, input.store_bytes);
-    const std::string& path = resources.workspace->store_path();
-    resources.store = input.make_store
-                          ? input.make_store(path, config.write, input.store_bytes)
-                          : make_file_store_provider(path, config.write, input.store_bytes);
+    const StoreSite site{resources.workspace->store_path(), object_name, &input.store_bytes,
+                         input.tickets, config.write};
+    resources.store = input.make_store ? input.make_store(site) : make_file_store_provider(site);
   } catch (const SystemError& e) {
     throw RunError(e.what());
   }
   try {
-    resources.locks = make_lock_provider(
-        config.mode, LockSite{resources.workspace->lock_path(), unique_object_name()});
+    resources.locks =
+        make_lock_provider(config.mode, LockSite{resources.workspace->lock_path(), object_name});
   } catch (const LockError& e) {
     throw RunError(std::string("cannot create the lock: ") + e.what());
   }

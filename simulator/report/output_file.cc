@@ -1,5 +1,6 @@
 #include "simulator/report/output_file.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "storage/store_file.h"
 #include "ticketsim/interrupt.h"
 
 namespace ticketsim {
@@ -78,7 +80,27 @@ void StdoutSink::flush() {
 
 OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
   namespace fs = std::filesystem;
-  fs::path target(path_);
+  struct stat info {};
+  if (::stat(path_.c_str(), &info) == 0 && !S_ISREG(info.st_mode)) {
+    if (S_ISDIR(info.st_mode)) {
+      throw std::runtime_error(fmt::format("cannot write {}: it is a directory", path_));
+    }
+    // A device, FIFO or socket: renaming over it would destroy it (as root, even /dev/null).
+    int fd;
+    do {
+      fd = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) fail("open");
+    file_ = ::fdopen(fd, "w");
+    if (file_ == nullptr) {
+      ::close(fd);
+      fail("write");
+    }
+    std::setvbuf(file_, nullptr, _IOFBF, kBufferBytes);
+    return;
+  }
+  target_ = replacement_site(path_).first;  // a symlink's target; the link stays
+  fs::path target(target_);
   fs::path directory = target.parent_path().empty() ? fs::path(".") : target.parent_path();
   temp_path_ = (directory / fmt::format(".{}.XXXXXX", target.filename().string())).string();
   int fd = ::mkstemp(temp_path_.data());
@@ -98,7 +120,7 @@ OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
 
 OutputFile::~OutputFile() {
   if (file_ != nullptr) std::fclose(file_);
-  if (!committed_) ::unlink(temp_path_.c_str());
+  if (!committed_ && !temp_path_.empty()) ::unlink(temp_path_.c_str());
 }
 
 void OutputFile::write(std::string_view text) {
@@ -114,7 +136,9 @@ void OutputFile::commit() {
   if (interrupt_signal() != 0) throw OutputInterrupted();
   std::FILE* file = std::exchange(file_, nullptr);
   if (std::fclose(file) != 0) fail("write");
-  if (::rename(temp_path_.c_str(), path_.c_str()) != 0) fail("rename over");
+  if (!temp_path_.empty() && ::rename(temp_path_.c_str(), target_.c_str()) != 0) {
+    fail("rename over");
+  }
   committed_ = true;
 }
 

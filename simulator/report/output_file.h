@@ -52,7 +52,10 @@ class StdoutClosed : public std::exception {
 // Writes into a temporary file beside `path` (same directory, so the rename is atomic) through
 // a large stdio buffer, never holding the document in memory. commit() renames it over `path`;
 // destroying an uncommitted OutputFile removes the temporary file, so an interrupted or failed
-// export leaves neither a partial file nor a stray temporary. Write errors throw
+// export leaves neither a partial file nor a stray temporary. A symlink is followed: its
+// target is replaced and the link kept. A path that is not a regular file (/dev/null,
+// /dev/stdout, a named pipe) is written straight into and never replaced; a directory is
+// refused. Write errors throw
 // std::runtime_error naming `path`; write() throws OutputInterrupted once an interrupt has been
 // requested (checked every few hundred kilobytes), so a long export stops within a moment.
 class OutputFile : public TextSink {
@@ -70,7 +73,8 @@ class OutputFile : public TextSink {
   void fail(const char* operation);
 
   std::string path_;
-  std::string temp_path_;
+  std::string target_;     // the regular file commit() replaces (a symlink's target)
+  std::string temp_path_;  // empty when writing straight into a device, FIFO or socket
   std::FILE* file_ = nullptr;
   std::size_t since_check_ = 0;
   bool committed_ = false;

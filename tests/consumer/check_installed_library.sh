@@ -40,5 +40,10 @@ got=$(pkg-config --modversion ticketsim)
 # shellcheck disable=SC2046 # word splitting of pkg-config's flags is intended
 g++ -std=c++20 $(pkg-config --cflags ticketsim) "$source/tests/consumer/pkg_config_program.cc" \
     $(pkg-config --libs ticketsim) -o "$scratch/pkg_config_program"
+# The archive is position-independent: it links into a shared object (a plugin, a binding).
+# shellcheck disable=SC2046
+g++ -std=c++20 -shared -fPIC $(pkg-config --cflags ticketsim) \
+    "$source/tests/consumer/pkg_config_program.cc" $(pkg-config --libs ticketsim) \
+    -o "$scratch/libplugin.so"
 "$scratch/pkg_config_program"
 echo "installed library: headers, CMake package and pkg-config all work from $prefix"
