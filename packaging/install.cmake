@@ -37,6 +37,8 @@ install(FILES ${TICKETSIM_GENERATED}/ticketsim.bash
         RENAME ticketsim COMPONENT ticketsim)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT ticketsim)
+install(FILES ${PROJECT_SOURCE_DIR}/README.md
+        DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/ticketsim-dev COMPONENT dev)
 
 # --- Component dev: the library, its public headers, CMake package and pkg-config -------
 install(TARGETS ticketsim_core EXPORT ticketsimTargets
@@ -71,7 +73,7 @@ install(FILES ${TICKETSIM_GENERATED}/ticketsim.pc DESTINATION ${TICKETSIM_PC_DIR
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME ticketsim)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
-set(CPACK_PACKAGE_CONTACT "ticketsim developers <ticketsim-dev@localhost>")
+set(CPACK_PACKAGE_CONTACT "ticketsim developers <ticketsim@example.org>")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEB_COMPONENT_INSTALL ON)
@@ -83,8 +85,15 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_TICKETSIM_PACKAGE_NAME ticketsim)
 set(CPACK_DEBIAN_TICKETSIM_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_TICKETSIM_PACKAGE_RECOMMENDS "bash-completion")
-set(CPACK_COMPONENT_TICKETSIM_DESCRIPTION
-    "ticket-booking concurrency simulator\n N customer processes race to buy tickets from a JSON store, unprotected or\n under a file lock, a named or robust mutex, or one at a time. ticketsim shows\n the races (oversold tickets, lost updates, torn reads), explains them, and\n measures what each kind of safety costs.")
+# Debian's form: a synopsis under 80 characters, then the extended description. Each
+# component's first line is its synopsis; an empty package summary keeps CPack from putting
+# the project's one-line description in front of both.
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "")
+set(CPACK_DEBIAN_TICKETSIM_DESCRIPTION [=[ticket-booking concurrency simulator
+N customer processes race to buy tickets from a JSON store, unprotected or
+under a file lock, a named or robust mutex, or one at a time. ticketsim shows
+the races (oversold tickets, lost updates, torn reads), explains them, and
+measures what each kind of safety costs.]=])
 
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME ticketsim-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
@@ -92,6 +101,9 @@ set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 # a consumer needs a C++20 compiler and its standard library, nothing else.
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libstdc++-12-dev | libstdc++-dev, libc6-dev")
 set(CPACK_DEBIAN_DEV_PACKAGE_SUGGESTS "ticketsim, cmake, pkg-config")
-set(CPACK_COMPONENT_DEV_DESCRIPTION
-    "ticket-booking concurrency simulator (library and headers)\n The ticketsim library for C++20 tests that compare lock modes: configure an\n experiment, run real customer processes, assert on what the oracle found.\n find_package(ticketsim CONFIG) gives ticketsim::ticketsim; pkg-config ticketsim.")
+set(CPACK_DEBIAN_DEV_DESCRIPTION [=[ticket-booking concurrency simulator (library and headers)
+The ticketsim library for C++20 tests that compare lock modes: configure an
+experiment, run real customer processes, assert on what the oracle found.
+CMake: find_package(ticketsim CONFIG) gives ticketsim::ticketsim;
+pkg-config: ticketsim.]=])
 include(CPack)

@@ -54,6 +54,10 @@ TEST_CASE("the bash completion offers commands, flags and each flag's vocabulary
   CHECK(complete(script, "ticketsim check-history st", dir.path()) == "store.json");
   CHECK(complete(script, "ticketsim completion ", dir.path()) == "bash");
   CHECK(complete(script, "ticketsim step --pre", dir.path()) == "--predict");
+  CHECK(complete(script, "ticketsim compare --modes flock,n", dir.path()) ==
+        "flock,none flock,named-mutex");
+  CHECK(complete(script, "ticketsim run --procs ", dir.path()).empty());
+  CHECK(complete(script, "ticketsim check-history --tickets ", dir.path()).empty());
 }
 
 TEST_CASE("completion refuses a shell it cannot write for", "[cli]") {

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "ticketsim/version.h"  // the C++20 check
+
 namespace ticketsim {
 
 // A configuration value is unusable. field() is the config member, which is also the CLI

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "ticketsim/version.h"  // the C++20 check
+
 namespace ticketsim {
 
 // One purchase, as a witness cites it. Times are CLOCK_MONOTONIC ns (0: not recorded).

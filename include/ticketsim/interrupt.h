@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "ticketsim/version.h"  // the C++20 check
+
 namespace ticketsim {
 
 // Installs SIGINT, SIGTERM, SIGHUP and SIGPIPE handlers that record the signal for

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "ticketsim/version.h"  // the C++20 check
+
 namespace ticketsim {
 
 // The protection a trial applies to purchases. See README "Modes".

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "ticketsim/version.h"  // the C++20 check
+
 namespace ticketsim {
 
 // How one purchase (or search) ended.

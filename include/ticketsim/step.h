@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ticketsim/version.h"  // the C++20 check
+
 namespace ticketsim {
 
 // One move of a customer. A customer searches once, then for each attempt acquires the

@@ -19,6 +19,11 @@ field() { dpkg-deb -f "$1" "$2"; }
 [[ "$(field "$program" Version)" == "$version" ]] || fail "program package version"
 [[ -n "$(field "$program" Maintainer)" && -n "$(field "$program" Description)" ]] ||
   fail "program package lacks a maintainer or description"
+synopsis() { field "$1" Description | head -1; }
+for package in "$program" "$library"; do
+  (($(synopsis "$package" | wc -c) <= 80)) || fail "synopsis longer than 80: $(synopsis "$package")"
+done
+[[ "$(synopsis "$program")" != "$(synopsis "$library")" ]] || fail "both packages have one synopsis"
 [[ "$(field "$library" Depends)" == *libstdc++* ]] ||
   fail "ticketsim-dev does not declare the C++ standard library: $(field "$library" Depends)"
 # A dynamically linked program must declare the shared libraries it needs.
