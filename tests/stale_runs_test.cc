@@ -12,6 +12,7 @@
 
 #include "simulator/engine/stale_runs.h"
 #include "tests/test_support.h"
+#include "ticketsim/experiment.h"
 
 using namespace std::chrono_literals;
 using ticketsim::testing::TempDir;
@@ -155,4 +156,25 @@ TEST_CASE("cleanup refuses a work directory that does not exist", "[stale-runs]"
       {ticketsim::testing::ticketsim_binary(), "cleanup", "--workdir", "/nonexistent/dir"});
   CHECK(result.exit_code == 2);
   CHECK(result.err.find("--workdir") != std::string::npos);
+}
+
+TEST_CASE("run_experiment removes what a SIGKILLed run left and lists it in its result",
+          "[stale-runs]") {
+  TempDir workdir, logs;
+  pid_t killed = killed_run("named-mutex", workdir, logs);
+  const std::string prefix = "ticketsim." + std::to_string(killed) + ".";
+  REQUIRE(ticketsim::testing::shm_entries_containing(prefix).size() == 1);
+
+  ticketsim::ExperimentConfig config;
+  config.procs = 2;
+  config.latency = {};
+  config.workdir = workdir.path();
+  ticketsim::ExperimentResult result = ticketsim::run_experiment(config);
+
+  REQUIRE(result.leftovers_removed.size() == 2);
+  for (const std::string& leftover : result.leftovers_removed) {
+    CHECK_THAT(leftover, Catch::EndsWith("(pid " + std::to_string(killed) + ")"));
+  }
+  CHECK(workdir.entries().empty());
+  CHECK(ticketsim::testing::shm_entries_containing(prefix).empty());
 }

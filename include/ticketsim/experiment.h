@@ -29,6 +29,10 @@ struct ExperimentResult {
   // under it, or could not be written), not a trial that had nothing sound to write back.
   std::string write_back_problem;
   bool write_back_failed = false;
+  // What earlier runs killed before they could clean up (SIGKILL) left in the workdir and
+  // /dev/shm, removed before the first trial: trial directories and named kernel objects
+  // whose process is gone, e.g. "/dev/shm/sem.ticketsim.4102.0.9f3ac2d1 (pid 4102)".
+  std::vector<std::string> leftovers_removed;
 };
 
 // Statistics over one experiment's trials: the row a comparison shows per mode.
@@ -64,7 +68,8 @@ bool explains(const TrialResult& trial);
 // last; nullptr when no trial ran. HistoryKept::kExplainedTrial keeps exactly its customers.
 const TrialResult* explained_trial(const ExperimentResult& result);
 
-// Runs config.trials trials of config (validated first). Throws ConfigError for a bad
+// Runs config.trials trials of config (validated first), after removing what killed runs
+// left behind (ExperimentResult::leftovers_removed). Throws ConfigError for a bad
 // config, StoreError for a bad store (before any trial runs), RunError when a trial
 // cannot run. Stops early, with interrupted_by set, when an interrupt is requested.
 ExperimentResult run_experiment(const ExperimentConfig& config, const TrialObserver& observer = {});

@@ -75,6 +75,7 @@ class Progress {
 void remove_leftovers(const std::string& workdir, bool quiet_if_none) {
   LeftoverPlaces places;
   places.workdir = workdir.empty() ? default_workdir() : workdir;
+  places.only_runs_of_workdir = quiet_if_none;  // before a run; `cleanup` sweeps every dead run
   std::vector<StaleLeftover> removed = remove_stale_leftovers(places);
   if (removed.empty()) {
     if (!quiet_if_none) {

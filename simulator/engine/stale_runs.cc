@@ -9,6 +9,7 @@
 #include <charconv>
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <string_view>
 
 namespace ticketsim {
@@ -83,9 +84,10 @@ bool only_trial_files(const std::filesystem::path& path) {
   return true;
 }
 
-// Removes the entries of `directory` named <prefix><pid><separator>... whose pid is gone.
+// Removes the entries of `directory` named <prefix><pid><separator>... whose pid is gone
+// (and, when `owners` is given, is one of them).
 void sweep(const std::string& directory, std::string_view prefix, char separator, mode_t type,
-           std::vector<StaleLeftover>& removed) {
+           std::vector<StaleLeftover>& removed, const std::set<pid_t>* owners = nullptr) {
   namespace fs = std::filesystem;
   std::error_code error;
   fs::directory_iterator it(directory, error);
@@ -95,6 +97,7 @@ void sweep(const std::string& directory, std::string_view prefix, char separator
     std::string name = it->path().filename().string();
     std::optional<pid_t> pid = owner_pid(name, prefix, separator);
     if (!pid || *pid == ::getpid() || !process_gone(*pid) || !ours(it->path(), type)) continue;
+    if (owners != nullptr && owners->count(*pid) == 0) continue;
     if (type == S_IFDIR && (!trial_directory_name(name) || !only_trial_files(it->path()))) {
       continue;
     }
@@ -110,8 +113,11 @@ void sweep(const std::string& directory, std::string_view prefix, char separator
 std::vector<StaleLeftover> remove_stale_leftovers(const LeftoverPlaces& places) {
   std::vector<StaleLeftover> removed;
   sweep(places.workdir, "ticketsim-", '-', S_IFDIR, removed);
-  sweep(places.shm_dir, "sem.ticketsim.", '.', S_IFREG, removed);
-  sweep(places.shm_dir, "ticketsim.", '.', S_IFREG, removed);
+  std::set<pid_t> owners;
+  for (const StaleLeftover& directory : removed) owners.insert(directory.owner);
+  const std::set<pid_t>* only = places.only_runs_of_workdir ? &owners : nullptr;
+  sweep(places.shm_dir, "sem.ticketsim.", '.', S_IFREG, removed, only);
+  sweep(places.shm_dir, "ticketsim.", '.', S_IFREG, removed, only);
   return removed;
 }
 

@@ -21,6 +21,10 @@ struct StaleLeftover {
 struct LeftoverPlaces {
   std::string workdir;               // where trial directories are made
   std::string shm_dir = "/dev/shm";  // where POSIX named semaphores and shm objects live
+  // Remove only the kernel objects of dead runs that also left a trial directory in
+  // `workdir` (what every run sweeps before it starts: a run killed with another workdir is
+  // left to that workdir's runs, or to `ticketsim cleanup`, which sweeps every dead run's).
+  bool only_runs_of_workdir = false;
 };
 
 // Removes every trial directory and named object in `places` whose owner process no longer

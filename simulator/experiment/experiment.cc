@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
+#include "simulator/engine/stale_runs.h"
 #include "simulator/engine/trial_workspace.h"
 #include "simulator/experiment/prepared_store.h"
 #include "simulator/experiment/run_trial.h"
@@ -131,6 +134,13 @@ ExperimentResult run_experiment(const ExperimentConfig& given, const TrialObserv
         measure_atomic_write_cost(config.workdir.empty() ? default_workdir() : config.workdir);
   }
   ExperimentResult result;
+  LeftoverPlaces places;
+  places.workdir = config.workdir.empty() ? default_workdir() : config.workdir;
+  places.only_runs_of_workdir = true;
+  for (const StaleLeftover& leftover : remove_stale_leftovers(places)) {
+    result.leftovers_removed.push_back(
+        fmt::format("{} (pid {})", leftover.path, static_cast<long>(leftover.owner)));
+  }
   result.config = config;
   result.store_label = store.label;
   result.tickets = store.tickets;
