@@ -7,7 +7,7 @@ PREFIX     ?= /usr/local
 JOBS       ?= $(shell nproc)
 SOURCES    := $(shell find include storage locks simulator tests bench -name '*.cc' -o -name '*.h')
 
-.PHONY: all demo test build bootstrap sanitize bench install package format format-check clean
+.PHONY: all demo test build bootstrap sanitize bench release-build install package format format-check clean
 
 all: build
 
@@ -39,16 +39,20 @@ bench: bootstrap
 	./$(BENCH_BUILD)/bench/ticketsim_bench --benchmark_report_aggregates_only=true
 	./$(BENCH_BUILD)/bench/whole_process_bench --ticketsim ./$(BENCH_BUILD)/ticketsim --reps 11 --heavy-reps 3
 
-# Installs the program, man page, completion, library, headers, CMake package and pkg-config
-# file under PREFIX (default /usr/local; e.g. make install PREFIX=$$HOME/.local).
-install: build
-	cmake --install $(BUILD) --prefix $(PREFIX)
-
-# Debian packages ticketsim and ticketsim-dev (CPack), from a Release build for /usr.
-package: bootstrap
+# A Release build of the program and the library only (no tests, benchmarks or fuzzer), for
+# install and package.
+release-build: bootstrap
 	cmake -S . -B $(PACKAGE_BUILD) -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
 	  -DTICKETSIM_BUILD_TESTS=OFF -DTICKETSIM_BUILD_BENCH=OFF
 	cmake --build $(PACKAGE_BUILD) -j $(JOBS)
+
+# Installs the program, man page, completion, library, headers, CMake package and pkg-config
+# file under PREFIX (default /usr/local; e.g. make install PREFIX=$$HOME/.local), stripped.
+install: release-build
+	cmake --install $(PACKAGE_BUILD) --prefix $(PREFIX) --strip
+
+# Debian packages ticketsim and ticketsim-dev (CPack), built for /usr.
+package: release-build
 	cd $(PACKAGE_BUILD) && cpack -G DEB
 	@ls -l $(PACKAGE_BUILD)/*.deb
 

@@ -28,7 +28,7 @@ inline timespec realtime_deadline(std::int64_t deadline_ns) {
 }
 
 // The same, as the absolute UTC ptime Boost.Interprocess 1.74's timed_lock wants
-// (universal_time, never local time: see DESIGN.md).
+// (universal_time, never local time: README "Pitfalls").
 inline boost::posix_time::ptime utc_deadline(std::int64_t deadline_ns) {
   return boost::posix_time::microsec_clock::universal_time() +
          boost::posix_time::microseconds((deadline_ns - monotonic_ns()) / 1000);

@@ -15,12 +15,11 @@ using ticketsim::testing::run_command;
 
 namespace {
 
-// A detached tmux session running one command, on its own server socket.
+// A detached tmux session running one command, on its own server socket in a temporary
+// directory that goes with the session (tmux leaves a -L socket behind in /tmp/tmux-<uid>).
 class TmuxSession {
  public:
-  explicit TmuxSession(const std::string& command)
-      : socket_("ticketsim-test-" + std::to_string(::getpid()) + "-" +
-                std::to_string(++sessions_)) {
+  explicit TmuxSession(const std::string& command) : socket_(socket_dir_.file("tmux")) {
     auto started = tmux({"new-session", "-d", "-s", "t", "-x", "120", "-y", "30", command});
     REQUIRE(started.exit_code == 0);
   }
@@ -44,10 +43,10 @@ class TmuxSession {
 
  private:
   ticketsim::testing::CommandResult tmux(std::vector<std::string> args) {
-    args.insert(args.begin(), {"/usr/bin/tmux", "-L", socket_});
+    args.insert(args.begin(), {"/usr/bin/tmux", "-S", socket_});
     return run_command(args);
   }
-  static inline int sessions_ = 0;  // one server socket per session, even in one process
+  ticketsim::testing::TempDir socket_dir_;
   std::string socket_;
 };
 

@@ -9,8 +9,8 @@
 
 namespace ticketsim {
 
-// A configuration value is unusable. field() is the config member, which is also the CLI
-// flag without its dashes ("procs" for --procs); what() is "<field>: <problem>".
+// A configuration value is unusable. field() is the CLI flag without its dashes that sets it
+// ("procs" for --procs, "crash-prob" for crash_probability); what() is "<field>: <problem>".
 class ConfigError : public std::invalid_argument {
  public:
   ConfigError(std::string field, const std::string& problem);

@@ -30,7 +30,8 @@ std::optional<Mode> parse_mode(std::string_view name);
 // Every mode, in the order reports list them.
 std::span<const Mode> all_modes();
 
-// "none, flock, fcntl, named-mutex, join": for help texts and error messages.
+// Every mode's name, comma-separated in all_modes() order ("none, flock, fcntl, ..."):
+// for help texts and error messages.
 std::string mode_names_for_humans();
 
 // True for modes that take a lock around each purchase (not none, not join).

@@ -12,7 +12,9 @@
 namespace ticketsim {
 
 // One move of a customer. A customer searches once, then for each attempt acquires the
-// lock, reads the store, writes it (or finds it sold out) and releases the lock.
+// lock, reads the store, writes it (or finds it sold out) and releases the lock. kExit is
+// the parent's, never a script's: it tells an unfinished customer to let go and leave when
+// a controlled trial ends.
 enum class Step : std::uint8_t { kSearch, kAcquire, kRead, kWrite, kRelease, kExit };
 
 std::string_view step_name(Step step);

@@ -20,7 +20,6 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
-#include "locks/customer_lock.h"
 #include "simulator/classroom/demo.h"
 #include "simulator/classroom/demo_text.h"
 #include "simulator/classroom/step_ui.h"
@@ -537,8 +536,13 @@ int run_cli(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "ticketsim: " << e.what() << "\nRun 'ticketsim --help' (or 'ticketsim "
-              << "run --help') for usage.\n";
+    // Point at the help of the subcommand that was typed, when one was.
+    std::string help = "ticketsim --help";
+    for (const CLI::App* command : app.get_subcommands({})) {
+      if (argc > 1 && command->get_name() == argv[1])
+        help = "ticketsim " + command->get_name() + " --help";
+    }
+    std::cerr << "ticketsim: " << e.what() << "\nRun '" << help << "' for usage.\n";
     return kExitUsage;
   }
 

@@ -27,7 +27,7 @@ struct TrialInput {
   StoreFactory make_store;                   // empty: the JSON file (storage/file_store.h)
 };
 
-// Runs one trial of a free or lockstep schedule (DESIGN.md "Flow of one trial"): copies the store
+// Runs one trial of a free or lockstep schedule (the flow of one trial): copies the store
 // into a private trial directory, creates the mode's lock objects under names unique to this trial,
 // maps the shared table, forks the customers (all at once, or one by one for mode join), reaps them
 // all before the trial timeout or kills them and reports the trial stalled, removes the lock
