@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "simulator/oracle/witnesses.h"
 #include "ticketsim/experiment.h"
 
 using namespace std::chrono_literals;
@@ -42,10 +43,53 @@ ticketsim::TrialResult trial_of(Mode mode, int procs) {
   return ticketsim::run_experiment(config).trials.at(0);
 }
 
+// The lockstep race of mode none with fixed times, so that the drawing does not depend on how
+// fast this machine forks: every customer searches, reads count=1 within 0.15 ms of the
+// others, thinks 2 ms and writes count=0.
+ticketsim::TrialResult drawn_race(int procs) {
+  constexpr std::int64_t kMs = 1'000'000, kStart = 5 * kMs;
+  ticketsim::TrialResult trial;
+  trial.mode = Mode::kNone;
+  trial.schedule = Schedule::kLockstep;
+  trial.procs = procs;
+  trial.attempts = 1;
+  trial.tickets = 1;
+  trial.t_start = kStart;
+  for (int i = 0; i < procs; ++i) {
+    const std::int64_t skew = i * 10'000;  // 10 us apart
+    ticketsim::CustomerHistory customer;
+    customer.index = i;
+    customer.pid = 1000 + i;
+    customer.t_spawn = kStart + skew;
+    customer.search = {kStart + kMs / 10 + skew,
+                       kStart + kMs / 10 + skew,
+                       kStart + kMs / 10 + skew,
+                       kStart + kMs / 10 + skew,
+                       1,
+                       ticketsim::Outcome::kSeen};
+    ticketsim::PurchaseRecord purchase;
+    purchase.t_lock_requested = purchase.t_lock_acquired = kStart + kMs + skew;
+    purchase.t_read = purchase.t_lock_acquired + 10'000;
+    purchase.t_write_begin = purchase.t_read + 2 * kMs;
+    purchase.t_written = purchase.t_released = purchase.t_write_begin + 50'000;
+    purchase.value_read = 1;
+    purchase.value_written = 0;
+    purchase.outcome = ticketsim::Outcome::kBought;
+    purchase.write_state = ticketsim::WriteState::kDone;
+    customer.purchases.push_back(purchase);
+    customer.t_exit = purchase.t_released + kMs / 10;
+    trial.customers.push_back(customer);
+  }
+  trial.sold = procs;
+  trial.oversold = procs - 1;
+  trial.witnesses = ticketsim::find_witnesses(trial.customers, trial.tickets);
+  return trial;
+}
+
 }  // namespace
 
 TEST_CASE("the timeline draws one lane per customer and marks the witnessed", "[timeline]") {
-  auto trial = trial_of(Mode::kNone, 15);
+  auto trial = drawn_race(15);
   std::string text = ticketsim::render_timeline(trial, {80, false, 40});
   auto lanes = lanes_of(text);
   REQUIRE(lanes.size() == 15);
