@@ -302,3 +302,19 @@ TEST_CASE(
   CHECK(restricted.exit_code == 2);
   CHECK_THAT(restricted.err, Catch::Contains("--in-place") && Catch::Contains("not writable"));
 }
+
+TEST_CASE("cli: a report may not overwrite the store or another report of the run", "[cli]") {
+  TempDir dir;
+  write_file(dir.file("store.json"), "{\"count\": 2}");
+  auto onto_store = ticketsim_cli({"run", "--store", dir.file("store.json"), "--latency", "0",
+                                   "--procs", "2", "--html", dir.file("store.json")});
+  CHECK(onto_store.exit_code == 2);
+  CHECK_THAT(onto_store.err, Catch::Contains("--html") && Catch::Contains("is the store"));
+  CHECK(read_file(dir.file("store.json")) == "{\"count\": 2}");
+
+  auto twice = ticketsim_cli({"run", "--latency", "0", "--procs", "2", "--html", dir.file("r.html"),
+                              "--trace", dir.file("r.html")});
+  CHECK(twice.exit_code == 2);
+  CHECK_THAT(twice.err, Catch::Contains("is also the --html file"));
+  CHECK(dir.entries().size() == 1);  // only the store: nothing ran
+}

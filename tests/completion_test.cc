@@ -57,6 +57,7 @@ TEST_CASE("the bash completion offers commands, flags and each flag's vocabulary
   CHECK(complete(script, "ticketsim compare --modes flock,n", dir.path()) ==
         "flock,none flock,named-mutex");
   CHECK(complete(script, "ticketsim run --procs ", dir.path()).empty());
+  CHECK(complete(script, "ticketsim run --json --mo", dir.path()) == "--mode");
   CHECK(complete(script, "ticketsim check-history --tickets ", dir.path()).empty());
 }
 

@@ -106,16 +106,43 @@ void collect_failures(const ExperimentResult& result, std::vector<std::string>& 
 // leaves nothing.
 class OutputFiles {
  public:
+  // `store`: the run's --store, which no report may overwrite.
+  explicit OutputFiles(std::string store) : store_(std::move(store)) {}
+
+  // Checks, before anything runs, that the report can be written where plan_output() will
+  // write it, and that it is neither the store nor another report of this run.
   void add(const std::string& flag, const std::string& path) {
     if (path.empty()) return;
     namespace fs = std::filesystem;
-    fs::path directory = fs::path(path).parent_path();
-    if (directory.empty()) directory = ".";
+    OutputTarget target;
+    try {
+      target = plan_output(path);
+    } catch (const std::runtime_error& e) {
+      throw UsageError(flag, e.what());
+    }
     std::error_code error;
-    if (fs::is_directory(path, error)) throw UsageError(flag, "'" + path + "' is a directory");
-    if (!fs::is_directory(directory, error) || ::access(directory.c_str(), W_OK) != 0) {
-      throw UsageError(flag, "cannot write '" + path + "': directory '" + directory.string() +
+    if (target.kind == OutputTarget::Kind::kStraight) {
+      if (::access(target.path.c_str(), W_OK) != 0) {
+        throw UsageError(flag, "cannot write '" + path + "': " + std::strerror(errno));
+      }
+    } else if (!fs::is_directory(target.directory, error) ||
+               ::access(target.directory.c_str(), W_OK) != 0) {
+      throw UsageError(flag, "cannot write '" + path + "': directory '" + target.directory +
                                  "' does not exist or is not writable");
+    }
+    if (target.kind == OutputTarget::Kind::kReplace) {
+      if (!store_.empty() && fs::exists(target.path, error) &&
+          fs::equivalent(target.path, store_, error)) {
+        throw UsageError(flag, "'" + path +
+                                   "' is the store (--store), which a report never "
+                                   "overwrites");
+      }
+      for (const auto& [other_flag, other] : paths_) {
+        if (fs::weakly_canonical(plan_output(other).path, error) ==
+            fs::weakly_canonical(target.path, error)) {
+          throw UsageError(flag, "'" + path + "' is also the " + other_flag + " file");
+        }
+      }
     }
     paths_.emplace_back(flag, path);
   }
@@ -150,6 +177,7 @@ class OutputFiles {
   const std::vector<std::string>& not_written() const { return not_written_; }
 
  private:
+  std::string store_;
   std::vector<std::pair<std::string, std::string>> paths_;
   std::vector<std::string> not_written_;
 };
@@ -287,7 +315,7 @@ int run_command(const Flags& flags, const CLI::App& command) {
   refuse_replay_overrides(flags, command);
   refuse_inapplicable_flags(flags, command, config);
   remove_leftovers(config.workdir, true);
-  OutputFiles outputs;
+  OutputFiles outputs(config.store_path);
   outputs.add("--html", flags.html);
   outputs.add("--history", flags.history);
   outputs.add("--trace", flags.trace);
@@ -338,7 +366,7 @@ int compare_command(const Flags& flags, const CLI::App& command) {
   refuse_replay_overrides(flags, command);
   refuse_inapplicable_flags(flags, command, config);
   remove_leftovers(config.workdir, true);
-  OutputFiles outputs;
+  OutputFiles outputs(config.store_path);
   outputs.add("--html", flags.html);
   outputs.add("--trace", flags.trace);
   std::vector<SkippedMode> skipped;
@@ -513,7 +541,7 @@ int run_cli(int argc, char** argv) {
   CLI::App* cleanup = app.add_subcommand(
       "cleanup",
       "Remove the trial directories and /dev/shm objects of runs killed by SIGKILL (every "
-      "run also does this first)");
+      "run first does this for the runs of its own work directory)");
   cleanup->add_option("--workdir", cleanup_workdir,
                       "Where the killed runs made their trial directories (default: $TMPDIR "
                       "or /tmp)");

@@ -72,7 +72,8 @@ std::set<std::string> value_flags(const std::vector<const CLI::App*>& commands) 
   std::set<std::string> names;
   for (const CLI::App* command : commands) {
     for (const CLI::Option* option : command->get_options()) {
-      if (!option->nonpositional() || option->get_type_size() == 0) continue;
+      // A flag (--json) expects no value; an option (--procs N) expects one.
+      if (!option->nonpositional() || option->get_expected_max() == 0) continue;
       for (const std::string& name : option->get_lnames()) names.insert("--" + name);
     }
   }

@@ -11,12 +11,12 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <regex>
 #include <stdexcept>
 #include <utility>
 
 #include <fmt/format.h>
 
-#include "storage/store_file.h"
 #include "ticketsim/interrupt.h"
 
 namespace ticketsim {
@@ -78,20 +78,59 @@ void StdoutSink::flush() {
   if (std::fflush(stdout) != 0 && errno == EPIPE) throw StdoutClosed();
 }
 
+OutputTarget plan_output(const std::string& path) {
+  namespace fs = std::filesystem;
+  auto refuse = [&path](const std::string& why) {
+    return std::runtime_error(fmt::format("cannot write {}: {}", path, why));
+  };
+  static const std::regex descriptor_path(R"(/dev/(stdout|stderr|fd/\d+)|/proc/[^/]+/fd/\d+)");
+  fs::path current(path);
+  for (int links = 0; links < 40; ++links) {
+    if (std::regex_match(current.string(), descriptor_path)) {
+      struct stat info {};
+      if (::stat(current.c_str(), &info) == 0 && S_ISSOCK(info.st_mode)) {
+        throw refuse("it is a socket");
+      }
+      return OutputTarget{OutputTarget::Kind::kStraight, current.string(), ""};
+    }
+    struct stat info {};
+    if (::lstat(current.c_str(), &info) != 0 || S_ISREG(info.st_mode)) {
+      // A new file, or a regular one: replaced whole in its own directory.
+      fs::path directory = current.parent_path().empty() ? fs::path(".") : current.parent_path();
+      return OutputTarget{OutputTarget::Kind::kReplace, current.string(), directory.string()};
+    }
+    if (S_ISLNK(info.st_mode)) {
+      std::error_code error;
+      fs::path link = fs::read_symlink(current, error);
+      if (error) throw refuse(error.message());
+      current = link.is_absolute() ? link : current.parent_path() / link;
+      continue;
+    }
+    if (S_ISDIR(info.st_mode)) throw refuse("it is a directory");
+    if (S_ISSOCK(info.st_mode)) throw refuse("it is a socket");
+    return OutputTarget{OutputTarget::Kind::kStraight, current.string(), ""};  // device, FIFO
+  }
+  throw refuse("too many levels of symbolic links (a symlink loop?)");
+}
+
 OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
   namespace fs = std::filesystem;
-  struct stat info {};
-  if (::stat(path_.c_str(), &info) == 0 && !S_ISREG(info.st_mode)) {
-    if (S_ISDIR(info.st_mode)) {
-      throw std::runtime_error(fmt::format("cannot write {}: it is a directory", path_));
-    }
-    // A device, FIFO or socket: renaming over it would destroy it (as root, even /dev/null).
+  const OutputTarget target = plan_output(path_);
+  if (target.kind == OutputTarget::Kind::kStraight) {
+    // Never replaced: renaming over a device would destroy it (as root, even /dev/null), and
+    // /dev/stdout may be the file the JSON report is going to (appended to, not truncated).
+    // Non-blocking open, so that a FIFO nobody reads yet is waited for in slices that see an
+    // interrupt, not inside open() for ever.
     int fd;
-    do {
-      fd = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
-    } while (fd < 0 && errno == EINTR);
+    for (;;) {
+      fd = ::open(target.path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NONBLOCK);
+      if (fd >= 0 || (errno != EINTR && errno != ENXIO)) break;
+      if (interrupt_signal() != 0) throw OutputInterrupted();
+      if (errno == ENXIO) ::usleep(50'000);  // a FIFO without a reader
+    }
     if (fd < 0) fail("open");
-    file_ = ::fdopen(fd, "w");
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    file_ = ::fdopen(fd, "a");
     if (file_ == nullptr) {
       ::close(fd);
       fail("write");
@@ -99,16 +138,22 @@ OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
     std::setvbuf(file_, nullptr, _IOFBF, kBufferBytes);
     return;
   }
-  target_ = replacement_site(path_).first;  // a symlink's target; the link stays
-  fs::path target(target_);
-  fs::path directory = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-  temp_path_ = (directory / fmt::format(".{}.XXXXXX", target.filename().string())).string();
+  target_ = target.path;
+  fs::path directory(target.directory);
+  const std::string name = fs::path(target_).filename().string();
+  // The temporary's name must fit where the report's does (NAME_MAX is 255 on ext4).
+  temp_path_ =
+      (directory / (name.size() <= 200 ? fmt::format(".{}.XXXXXX", name) : ".ticketsim.XXXXXX"))
+          .string();
   int fd = ::mkstemp(temp_path_.data());
   if (fd < 0) {
     throw std::runtime_error(fmt::format("cannot create a temporary file in {}: {}",
                                          directory.string(), std::strerror(errno)));
   }
-  ::fchmod(fd, report_mode());
+  // A report that replaces a file keeps its permission bits; a new one gets the mode any new
+  // file would get (mkstemp makes 0600).
+  struct stat existing {};
+  ::fchmod(fd, ::stat(target_.c_str(), &existing) == 0 ? existing.st_mode & 07777 : report_mode());
   file_ = ::fdopen(fd, "w");
   if (file_ == nullptr) {
     ::close(fd);
@@ -124,7 +169,11 @@ OutputFile::~OutputFile() {
 }
 
 void OutputFile::write(std::string_view text) {
-  if (std::fwrite(text.data(), 1, text.size(), file_) != text.size()) fail("write");
+  if (std::fwrite(text.data(), 1, text.size(), file_) != text.size()) {
+    // A write into a FIFO nobody reads returns EINTR when an interrupt arrives.
+    if (errno == EINTR && interrupt_signal() != 0) throw OutputInterrupted();
+    fail("write");
+  }
   since_check_ += text.size();
   if (since_check_ >= kInterruptCheckBytes) {
     since_check_ = 0;
@@ -135,7 +184,10 @@ void OutputFile::write(std::string_view text) {
 void OutputFile::commit() {
   if (interrupt_signal() != 0) throw OutputInterrupted();
   std::FILE* file = std::exchange(file_, nullptr);
-  if (std::fclose(file) != 0) fail("write");
+  if (std::fclose(file) != 0) {
+    if (errno == EINTR && interrupt_signal() != 0) throw OutputInterrupted();
+    fail("write");
+  }
   if (!temp_path_.empty() && ::rename(temp_path_.c_str(), target_.c_str()) != 0) {
     fail("rename over");
   }

@@ -14,12 +14,14 @@ program=$(find "$scratch/out" -maxdepth 1 -name "ticketsim_${version}_*.deb")
 library=$(find "$scratch/out" -maxdepth 1 -name "ticketsim-dev_${version}_*.deb")
 [[ -f "$program" && -f "$library" ]] || fail "expected ticketsim and ticketsim-dev .debs, got: $(ls "$scratch/out")"
 
-field() { dpkg-deb -f "$1" "$2"; }
+# Read whole, never through a pipe that closes early: dpkg-deb killed by SIGPIPE leaves its
+# /tmp/dpkg-deb.XXXXXX directory behind.
+field() { local value; value=$(dpkg-deb -f "$1" "$2"); printf '%s\n' "$value"; }
 [[ "$(field "$program" Package)" == ticketsim ]] || fail "program package name"
 [[ "$(field "$program" Version)" == "$version" ]] || fail "program package version"
 [[ -n "$(field "$program" Maintainer)" && -n "$(field "$program" Description)" ]] ||
   fail "program package lacks a maintainer or description"
-synopsis() { field "$1" Description | head -1; }
+synopsis() { local description; description=$(field "$1" Description); echo "${description%%$'\n'*}"; }
 for package in "$program" "$library"; do
   (($(synopsis "$package" | wc -c) <= 80)) || fail "synopsis longer than 80: $(synopsis "$package")"
 done
