@@ -178,3 +178,35 @@ TEST_CASE("run_experiment removes what a SIGKILLed run left and lists it in its 
   CHECK(workdir.entries().empty());
   CHECK(ticketsim::testing::shm_entries_containing(prefix).empty());
 }
+
+TEST_CASE(
+    "what a live run marks in use is kept even when its pid looks dead (another PID "
+    "namespace)",
+    "[stale-runs]") {
+  TempDir workdir, shm;
+  const std::string dead = std::to_string(dead_pid());
+  const std::string directory = workdir.file("ticketsim-" + dead + "-AbC123");
+  std::filesystem::create_directory(directory);
+  ticketsim::testing::write_file(directory + "/store.json", "{}");
+  const std::string object = shm.file("sem.ticketsim." + dead + ".0.deadbeef");
+  ticketsim::testing::write_file(object, "");
+  {
+    ticketsim::UniqueFd directory_mark = ticketsim::mark_in_use(directory);
+    std::vector<ticketsim::UniqueFd> object_marks =
+        ticketsim::mark_objects_in_use(shm.path(), "ticketsim." + dead + ".0.deadbeef");
+    REQUIRE(directory_mark.get() >= 0);
+    REQUIRE(object_marks.size() == 1);
+    // A sweep from another process (a process never sees its own POSIX locks).
+    pid_t sweeper = ticketsim::testing::fork_child([&] {
+      return static_cast<int>(
+          ticketsim::remove_stale_leftovers({workdir.path(), shm.path()}).size());
+    });
+    CHECK(ticketsim::testing::wait_command(sweeper) == 0);
+    CHECK(std::filesystem::exists(directory));
+    CHECK(std::filesystem::exists(object));
+  }
+  // The marks are gone with their descriptors (as with a SIGKILL): now it is a leftover.
+  CHECK(ticketsim::remove_stale_leftovers({workdir.path(), shm.path()}).size() == 2);
+  CHECK_FALSE(std::filesystem::exists(directory));
+  CHECK_FALSE(std::filesystem::exists(object));
+}

@@ -1,5 +1,6 @@
 #include "simulator/engine/stale_runs.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -84,6 +85,22 @@ bool only_trial_files(const std::filesystem::path& path) {
   return true;
 }
 
+// True when another process holds a mark_in_use() lock on `path`. Never called on this
+// process's own objects (sweep() skips its pid): closing the descriptor opened here would
+// drop a POSIX lock this process held on the same file.
+bool marked_in_use(const std::filesystem::path& path) {
+  int fd;
+  do {
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) return false;
+  UniqueFd file(fd);
+  struct flock probe {};
+  probe.l_type = F_WRLCK;  // would a writer conflict with anyone's read lock?
+  probe.l_whence = SEEK_SET;
+  return ::fcntl(fd, F_GETLK, &probe) == 0 && probe.l_type != F_UNLCK;
+}
+
 // Removes the entries of `directory` named <prefix><pid><separator>... whose pid is gone
 // (and, when `owners` is given, is one of them).
 void sweep(const std::string& directory, std::string_view prefix, char separator, mode_t type,
@@ -102,6 +119,7 @@ void sweep(const std::string& directory, std::string_view prefix, char separator
       continue;
     }
     if (type == S_IFREG && !object_name(name)) continue;
+    if (marked_in_use(it->path())) continue;  // alive, in a PID namespace we cannot see
     std::error_code failed;
     fs::remove_all(it->path(), failed);  // a symlink inside is removed, never followed
     if (!failed) removed.push_back(StaleLeftover{it->path().string(), *pid});
@@ -109,6 +127,39 @@ void sweep(const std::string& directory, std::string_view prefix, char separator
 }
 
 }  // namespace
+
+UniqueFd mark_in_use(const std::string& path) {
+  int fd;
+  do {
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) return UniqueFd();
+  // A POSIX record lock, not flock: it belongs to this process and is not inherited by
+  // fork, so the mark goes the moment the run dies, not when its last customer does. (Its
+  // pitfall, a lock dropped when the process closes any descriptor of the file, only ends a
+  // mark early, as the trial is being removed.)
+  struct flock mark {};
+  mark.l_type = F_RDLCK;
+  mark.l_whence = SEEK_SET;
+  ::fcntl(fd, F_SETLK, &mark);
+  return UniqueFd(fd);
+}
+
+std::vector<UniqueFd> mark_objects_in_use(const std::string& shm_dir,
+                                          const std::string& object_name) {
+  std::vector<UniqueFd> marks;
+  std::error_code error;
+  std::filesystem::directory_iterator it(shm_dir, error);
+  if (error) return marks;
+  for (; it != std::filesystem::directory_iterator(); it.increment(error)) {
+    if (error) break;
+    if (it->path().filename().string().find(object_name) == std::string::npos) continue;
+    if (UniqueFd mark = mark_in_use(it->path().string()); mark.get() >= 0) {
+      marks.push_back(std::move(mark));
+    }
+  }
+  return marks;
+}
 
 std::vector<StaleLeftover> remove_stale_leftovers(const LeftoverPlaces& places) {
   std::vector<StaleLeftover> removed;

@@ -11,6 +11,7 @@
 
 #include "locks/lock_provider.h"
 #include "simulator/engine/clock.h"
+#include "simulator/engine/stale_runs.h"
 #include "simulator/oracle/analysis.h"
 #include "storage/file_store.h"
 #include "storage/posix_io.h"
@@ -72,6 +73,7 @@ TrialResources TrialResources::create(const TrialInput& input) {
   } catch (const LockError& e) {
     throw RunError(std::string("cannot create the lock: ") + e.what());
   }
+  resources.objects_in_use = mark_objects_in_use(LeftoverPlaces{}.shm_dir, object_name);
   try {
     resources.table = std::make_unique<SharedTable>(config.procs, config.attempts);
   } catch (const SystemError& e) {

@@ -20,6 +20,7 @@ struct TrialResources {
   std::unique_ptr<TrialWorkspace> workspace;
   std::unique_ptr<StoreProvider> store;  // the trial's store (by default the file in workspace)
   std::unique_ptr<LockProvider> locks;
+  std::vector<UniqueFd> objects_in_use;  // mark_in_use() on the lock's named kernel objects
   std::unique_ptr<SharedTable> table;
 
   // Creates all three for `input` and initialises the table (barriers, journal). Throws

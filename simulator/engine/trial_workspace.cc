@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "simulator/engine/stale_runs.h"
 #include "storage/posix_io.h"
 
 namespace ticketsim {
@@ -25,6 +26,7 @@ TrialWorkspace::TrialWorkspace(const std::string& parent_directory,
   }
   directory_ = pattern;
   store_path_ = directory_ + "/store.json";
+  in_use_ = mark_in_use(directory_);
   try {
     UniqueFd store = open_or_throw(store_path(), O_WRONLY | O_CREAT | O_EXCL, 0644);
     write_all(store.get(), store_bytes, store_path());

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "storage/unique_fd.h"
+
 namespace ticketsim {
 
 // The directory trials are created in when the config names none: $TMPDIR, else /tmp.
@@ -27,6 +29,7 @@ class TrialWorkspace {
  private:
   std::string directory_;
   std::string store_path_;  // directory_ + "/store.json", kept for customers to refer to
+  UniqueFd in_use_;         // mark_in_use() on the directory, so no sweep takes it
 };
 
 }  // namespace ticketsim
