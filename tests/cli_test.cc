@@ -318,3 +318,31 @@ TEST_CASE("cli: a report may not overwrite the store or another report of the ru
   CHECK_THAT(twice.err, Catch::Contains("is also the --html file"));
   CHECK(dir.entries().size() == 1);  // only the store: nothing ran
 }
+
+TEST_CASE("cli: compare with several trials states each mode's statistics in --json", "[cli]") {
+  auto three =
+      ticketsim_cli({"compare", "--modes", "none,flock", "--schedule", "lockstep", "--procs", "4",
+                     "--tickets", "1", "--latency", "0", "--trials", "3", "--json"});
+  REQUIRE(three.exit_code == 0);
+  auto results = nlohmann::json::parse(three.out).at("results");
+  const auto& none = results.at(0);
+  CHECK(none.at("unsafe_p") == 1.0);
+  CHECK(none.at("unsafe_p_low").get<double>() == Approx(0.4385).margin(1e-4));
+  CHECK(none.at("unsafe_p_high") == 1.0);
+  CHECK(none.at("oversold_min") == 3.0);  // lockstep: procs - tickets, every time
+  CHECK(none.at("oversold_median") == 3.0);
+  CHECK(none.at("oversold_p95") == 3.0);
+  CHECK(none.at("oversold_mean") == 3.0);
+  CHECK(none.at("median_interval_coverage").get<double>() == Approx(0.75));
+  CHECK(none.at("wall_ms_median_low").get<double>() <= none.at("wall_ms_median").get<double>());
+  CHECK(none.at("wall_ms_median").get<double>() <= none.at("wall_ms_median_high").get<double>());
+  const auto& flock = results.at(1);
+  CHECK(flock.at("unsafe_p") == 0.0);
+  CHECK(flock.at("unsafe_p_low") == 0.0);
+  CHECK(flock.at("unsafe_p_high").get<double>() == Approx(0.5615).margin(1e-4));
+
+  auto one = ticketsim_cli(
+      {"compare", "--modes", "none", "--procs", "2", "--latency", "0", "--trials", "1", "--json"});
+  REQUIRE(one.exit_code == 0);
+  CHECK_FALSE(nlohmann::json::parse(one.out).at("results").at(0).contains("unsafe_p"));
+}

@@ -55,6 +55,17 @@ struct ModeSummary {
   double wall_ms_median = 0, wall_ms_min = 0, wall_ms_max = 0;
   double purchases_per_s_median = 0, purchases_per_s_min = 0, purchases_per_s_max = 0;
   std::int64_t indeterminate_total = 0;  // writes of unknown effect
+  // Statistics over two or more trials (all zero with one; see README "Statistics"):
+  // the probability that a trial is unsafe, with its 95% Wilson interval;
+  double unsafe_p = 0, unsafe_p_low = 0, unsafe_p_high = 0;
+  // tickets oversold per trial (the maximum is oversold_max);
+  double oversold_min = 0, oversold_median = 0, oversold_p95 = 0, oversold_mean = 0;
+  // distribution-free intervals for the medians of wall time and purchases/s (over the
+  // trials that ran to their end), and the intervals' exact coverage (95% or more from 6
+  // trials on; below that, the whole range, which covers 1 - 2^(1-n)).
+  double wall_ms_median_low = 0, wall_ms_median_high = 0;
+  double purchases_per_s_median_low = 0, purchases_per_s_median_high = 0;
+  double median_interval_coverage = 0;
   // One word: UNSAFE if any trial raced, INTERRUPTED, STALLED, ERROR, unprotected (mode
   // none without a race), else safe.
   std::string verdict;

@@ -8,6 +8,7 @@
 #include "simulator/engine/trial_workspace.h"
 #include "simulator/experiment/prepared_store.h"
 #include "simulator/experiment/run_trial.h"
+#include "simulator/experiment/statistics.h"
 #include "simulator/experiment/write_cost.h"
 #include "storage/store_file.h"
 #include "storage/store_scanner.h"
@@ -38,11 +39,12 @@ ModeSummary summarize(const ExperimentResult& result) {
   ModeSummary summary;
   summary.mode = result.config.mode;
   summary.trials = static_cast<int>(result.trials.size());
-  std::vector<double> walls, rates;
+  std::vector<double> walls, rates, oversold;
   bool first = true;
   int known_final_counts = 0;
   for (const TrialResult& trial : result.trials) {
     if (trial.oversold > 0) ++summary.oversold_trials;
+    oversold.push_back(static_cast<double>(trial.oversold));
     summary.oversold_max = std::max(summary.oversold_max, trial.oversold);
     if (trial.lost_updates) {
       summary.lost_updates_total += *trial.lost_updates;
@@ -79,6 +81,26 @@ ModeSummary summarize(const ExperimentResult& result) {
     summary.purchases_per_s_median = median(rates);
     summary.purchases_per_s_min = *std::min_element(rates.begin(), rates.end());
     summary.purchases_per_s_max = *std::max_element(rates.begin(), rates.end());
+  }
+  if (summary.trials >= 2) {
+    const Proportion unsafe = wilson_interval(summary.unsafe_trials, summary.trials);
+    summary.unsafe_p = unsafe.p;
+    summary.unsafe_p_low = unsafe.low;
+    summary.unsafe_p_high = unsafe.high;
+    const Distribution per_trial = describe_distribution(oversold);
+    summary.oversold_min = per_trial.min;
+    summary.oversold_median = per_trial.median;
+    summary.oversold_p95 = per_trial.p95;
+    summary.oversold_mean = per_trial.mean;
+    if (!walls.empty()) {
+      const MedianInterval wall = median_interval(walls);
+      const MedianInterval rate = median_interval(rates);
+      summary.wall_ms_median_low = wall.low;
+      summary.wall_ms_median_high = wall.high;
+      summary.purchases_per_s_median_low = rate.low;
+      summary.purchases_per_s_median_high = rate.high;
+      summary.median_interval_coverage = wall.coverage;
+    }
   }
   if (summary.unsafe_trials > 0) {
     summary.verdict = "UNSAFE";

@@ -229,6 +229,21 @@ Json summary_json(const ModeSummary& summary) {
   json["purchases_per_s_max"] = timing(round_rate(summary.purchases_per_s_max));
   json["mutex_violations_total"] = summary.mutex_violations_total;
   json["unsafe_trials"] = summary.unsafe_trials;
+  if (summary.trials >= 2) {  // statistics need more than one trial
+    auto rounded = [](double value, double scale) { return std::round(value * scale) / scale; };
+    json["unsafe_p"] = rounded(summary.unsafe_p, 1e4);
+    json["unsafe_p_low"] = rounded(summary.unsafe_p_low, 1e4);
+    json["unsafe_p_high"] = rounded(summary.unsafe_p_high, 1e4);
+    json["oversold_min"] = summary.oversold_min;
+    json["oversold_median"] = summary.oversold_median;
+    json["oversold_p95"] = rounded(summary.oversold_p95, 1e3);
+    json["oversold_mean"] = rounded(summary.oversold_mean, 1e3);
+    json["wall_ms_median_low"] = timing(round_ms(summary.wall_ms_median_low));
+    json["wall_ms_median_high"] = timing(round_ms(summary.wall_ms_median_high));
+    json["purchases_per_s_median_low"] = timing(round_rate(summary.purchases_per_s_median_low));
+    json["purchases_per_s_median_high"] = timing(round_rate(summary.purchases_per_s_median_high));
+    json["median_interval_coverage"] = timing(rounded(summary.median_interval_coverage, 1e4));
+  }
   json["error_trials"] = summary.error_trials;
   json["verdict"] = summary.verdict;
   return json;

@@ -480,6 +480,33 @@ std::string render_mutex_check(const TrialResult& trial) {
   return out;
 }
 
+// Per mode, over its trials: how likely a trial is to be unsafe (95% Wilson interval), the
+// tickets oversold per trial, and the median wall time with its interval.
+std::string statistics_block(const std::vector<ModeSummary>& summaries) {
+  std::string out = fmt::format("\nStatistics over {} per mode (95% intervals):\n",
+                                plural(summaries.front().trials, "trial"));
+  for (const ModeSummary& summary : summaries) {
+    out += fmt::format("  {:<13} unsafe in {} of {}: p = {:.2f} [{:.2f}, {:.2f}]\n",
+                       mode_name(summary.mode), summary.unsafe_trials, summary.trials,
+                       summary.unsafe_p, summary.unsafe_p_low, summary.unsafe_p_high);
+    out += fmt::format(
+        "  {:<13} oversold per trial: min {:g}, median {:g}, p95 {:g}, max {}, "
+        "mean {:.2f}\n",
+        "", summary.oversold_min, summary.oversold_median, summary.oversold_p95,
+        summary.oversold_max, summary.oversold_mean);
+    if (summary.wall_ms_median > 0) {
+      out += fmt::format("  {:<13} wall ms median {:.1f} [{:.1f}, {:.1f}]{}\n", "",
+                         summary.wall_ms_median, summary.wall_ms_median_low,
+                         summary.wall_ms_median_high,
+                         summary.median_interval_coverage < 0.95
+                             ? fmt::format(" (the whole range: {:.0f}% coverage)",
+                                           100 * summary.median_interval_coverage)
+                             : "");
+    }
+  }
+  return out;
+}
+
 std::string render_run_report(const ExperimentResult& result, const TextReportOptions& options) {
   const ExperimentConfig& config = result.config;
   std::string out = workload_line(options.command, config, result.tickets, options.schedule) + "\n";
@@ -589,6 +616,7 @@ std::string render_compare_report(const Comparison& comparison,
                          summary.wall_ms_median / baseline->wall_ms_median, summary.verdict);
   }
   if (!costs.empty()) out += "\nWhat safety cost (median wall time):\n" + costs;
+  if (first.config.trials > 1) out += statistics_block(summaries);
   if (baseline != nullptr && baseline->unsafe_trials > 0) {
     out += fmt::format("\nMode none raced in {} of {}; run `ticketsim run` to see how.\n",
                        baseline->unsafe_trials, plural(baseline->trials, "trial"));
