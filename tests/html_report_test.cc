@@ -92,6 +92,24 @@ TEST_CASE("the compare HTML report has the safety-versus-throughput chart", "[ht
   CHECK(body_attribute(dom, "data-rendered-lanes") == 5 * 7);  // a timeline per mode
 }
 
+TEST_CASE("the compare HTML report states each mode's statistics as the JSON does", "[html]") {
+  TempDir dir, profile;
+  std::string html = dir.file("compare.html");
+  nlohmann::json json = run_with_html({"compare", "--modes", "none,flock", "--schedule", "lockstep",
+                                       "--procs", "3", "--latency", "0", "--trials", "2"},
+                                      html);
+  std::string dom = rendered_dom(html, profile);
+  REQUIRE(dom.find("<table class=\"statistics\">") != std::string::npos);
+  for (const auto& mode : json.at("results")) {
+    CAPTURE(mode.dump());
+    const std::string row =
+        "<td>" + mode.at("mode").get<std::string>() + "</td><td>" +
+        std::to_string(mode.at("unsafe_trials").get<int>()) + " of 2</td><td>" +
+        (mode.at("unsafe_trials").get<int>() == 2 ? "1.00 [0.34, 1.00]" : "0.00 [0.00, 0.66]");
+    CHECK(dom.find(row) != std::string::npos);
+  }
+}
+
 TEST_CASE("the HTML report stays small and renders for 1000 customers", "[html]") {
   TempDir dir, profile;
   std::string html = dir.file("big.html");

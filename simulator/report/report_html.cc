@@ -437,6 +437,25 @@ void render_compare_html(const Comparison& comparison, const std::vector<Skipped
   for (const SkippedMode& skip : skipped) {
     body += fmt::format("<p>{} skipped: {}</p>\n", mode_name(skip.mode), escape(skip.reason));
   }
+  if (first.config.trials > 1) {
+    // The same statistics as the text report and the JSON summary.
+    body += fmt::format(
+        "<h2>Statistics over {} trials per mode</h2>\n"
+        "<table class=\"statistics\"><tr><th>mode</th><th>unsafe trials</th><th>P(unsafe) "
+        "[95% Wilson]</th><th>oversold per trial: min / median / p95 / max / mean</th><th>wall "
+        "ms median [interval, coverage]</th></tr>\n",
+        first.config.trials);
+    for (const ModeSummary& s : summaries) {
+      body += fmt::format(
+          "<tr><td>{}</td><td>{} of {}</td><td>{:.2f} [{:.2f}, {:.2f}]</td><td>{:g} / {:g} / "
+          "{:g} / {} / {:.2f}</td><td>{:.1f} [{:.1f}, {:.1f}, {:.0f}%]</td></tr>\n",
+          mode_name(s.mode), s.unsafe_trials, s.trials, s.unsafe_p, s.unsafe_p_low, s.unsafe_p_high,
+          s.oversold_min, s.oversold_median, s.oversold_p95, s.oversold_max, s.oversold_mean,
+          s.wall_ms_median, s.wall_ms_median_low, s.wall_ms_median_high,
+          100 * s.median_interval_coverage);
+    }
+    body += "</table>\n";
+  }
 
   // Safety versus throughput: two bar charts sharing the mode axis.
   body += "<h2>Safety versus throughput</h2>\n";
