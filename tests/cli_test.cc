@@ -346,3 +346,33 @@ TEST_CASE("cli: compare with several trials states each mode's statistics in --j
   REQUIRE(one.exit_code == 0);
   CHECK_FALSE(nlohmann::json::parse(one.out).at("results").at(0).contains("unsafe_p"));
 }
+
+TEST_CASE("cli: --until-ci runs trials until the unsafe probability's interval is that narrow",
+          "[cli]") {
+  // Lockstep makes every trial of none unsafe and every trial of flock safe, so the Wilson
+  // interval after n trials is known: its width first falls below 0.2 at n = 16
+  // (15 of 15: [0.796, 1], width 0.204; 16 of 16: [0.806, 1]).
+  for (const char* mode : {"none", "flock"}) {
+    CAPTURE(mode);
+    auto result = ticketsim_cli({"run", "--mode", mode, "--schedule", "lockstep", "--procs", "3",
+                                 "--latency", "0", "--until-ci", "0.2", "--json"});
+    REQUIRE(result.exit_code == 0);
+    auto json = nlohmann::json::parse(result.out);
+    CHECK(json.at("trials").size() == 16);
+    CHECK(json.at("ci_reached") == true);
+    CHECK(json.at("summary").at("unsafe_p_high").get<double>() -
+              json.at("summary").at("unsafe_p_low").get<double>() <
+          0.2);
+  }
+  auto bounded =
+      ticketsim_cli({"run", "--mode", "none", "--schedule", "lockstep", "--procs", "3", "--latency",
+                     "0", "--until-ci", "0.2", "--max-trials", "5", "--json"});
+  REQUIRE(bounded.exit_code == 0);
+  auto json = nlohmann::json::parse(bounded.out);
+  CHECK(json.at("trials").size() == 5);
+  CHECK(json.at("ci_reached") == false);
+
+  auto stray = ticketsim_cli({"run", "--max-trials", "5"});
+  CHECK(stray.exit_code == 2);
+  CHECK_THAT(stray.err, Catch::Contains("--max-trials") && Catch::Contains("--until-ci"));
+}

@@ -80,6 +80,11 @@ struct ExperimentConfig {
   DurationRange latency{std::chrono::milliseconds(50), std::chrono::milliseconds(50)};
   Nanoseconds search_latency{0};  // think time after each customer's search
   int trials = 1;
+  // Keep running trials, at least `trials` and at least 2, until the 95% interval of the
+  // probability that a trial is unsafe is narrower than this (0 < until_ci < 1), or until
+  // max_trials have run. Unset: exactly `trials` trials.
+  std::optional<double> until_ci;
+  int max_trials = 1000;   // with until_ci only
   std::string store_path;  // the user's store; never modified. Empty: a fresh store.
   std::uint64_t seed = 1;  // seeds latency drawn from a range
   std::string workdir;     // parent of trial directories; empty: $TMPDIR, else /tmp

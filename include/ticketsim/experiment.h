@@ -33,6 +33,9 @@ struct ExperimentResult {
   // /dev/shm, removed before the first trial: trial directories and named kernel objects
   // whose process is gone, e.g. "/dev/shm/sem.ticketsim.4102.0.9f3ac2d1 (pid 4102)".
   std::vector<std::string> leftovers_removed;
+  // config.until_ci: whether the interval got that narrow before max_trials (or an
+  // interrupt) ended the experiment. config.trials is then the number of trials that ran.
+  bool ci_reached = false;
 };
 
 // Statistics over one experiment's trials: the row a comparison shows per mode.

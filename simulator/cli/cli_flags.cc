@@ -124,6 +124,11 @@ void add_common_flags(CLI::App& command, Flags& flags) {
       ->capture_default_str();
   command.add_option("--trials", flags.trials, "Independent trials, each on a fresh store copy")
       ->capture_default_str();
+  command.add_option("--until-ci", flags.until_ci,
+                     "Keep running trials until the 95% interval of P(a trial is unsafe) is "
+                     "narrower than this (e.g. 0.1); --trials is then the minimum");
+  command.add_option("--max-trials", flags.max_trials, "With --until-ci: stop after this many")
+      ->capture_default_str();
   command.add_option("--store", flags.store,
                      "JSON store such as data/tickets.json; read, never modified (default: a "
                      "fresh {\"count\": N} store)");
@@ -222,6 +227,15 @@ ExperimentConfig make_config(const Flags& flags, const CLI::App& command) {
   }
   config.search_latency = duration_flag("--search-latency", flags.search_latency);
   config.trials = flags.trials;
+  if (flag_given(command, "--until-ci")) config.until_ci = flags.until_ci;
+  if (flag_given(command, "--max-trials")) {
+    if (!config.until_ci) {
+      throw UsageError("--max-trials",
+                       "bounds --until-ci, which was not given (use --trials "
+                       "for a fixed number of trials)");
+    }
+    config.max_trials = flags.max_trials;
+  }
   config.store_path = flags.store;
   const char* seed_end = flags.seed.data() + flags.seed.size();
   auto [parsed_end, error] = std::from_chars(flags.seed.data(), seed_end, config.seed);

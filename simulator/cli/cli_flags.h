@@ -33,6 +33,8 @@ struct Flags {
   std::string search_latency = "0";
   std::string schedule = "free";
   int trials = 1;
+  double until_ci = 0;
+  int max_trials = 1000;
   std::string store;
   std::string seed = "1";
   std::string trial_timeout;

@@ -86,6 +86,24 @@ void ExperimentConfig::validate() const {
     throw ConfigError("trials",
                       fmt::format("must be between 1 and {} (got {})", kMaxTrials, trials));
   }
+  if (until_ci) {
+    if (!(*until_ci > 0 && *until_ci < 1)) {
+      throw ConfigError("until-ci", fmt::format("is the width of an interval of a probability: "
+                                                "between 0 and 1, exclusive (got {})",
+                                                *until_ci));
+    }
+    if (max_trials < std::max(trials, 2) || max_trials > kMaxTrials) {
+      throw ConfigError("max-trials",
+                        fmt::format("must be between {} (--trials, and at least 2) and {} "
+                                    "(got {})",
+                                    std::max(trials, 2), kMaxTrials, max_trials));
+    }
+    if (in_place) {
+      throw ConfigError("in-place",
+                        "writes one trial's result back to the store; it cannot "
+                        "be combined with --until-ci");
+    }
+  }
   if (tickets && (*tickets < 0 || *tickets > kMaxTicketCount)) {
     throw ConfigError("tickets", fmt::format("must be between 0 and 2^53 ({}) (got {})",
                                              kMaxTicketCount, *tickets));

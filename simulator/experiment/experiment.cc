@@ -167,11 +167,22 @@ ExperimentResult run_experiment(const ExperimentConfig& given, const TrialObserv
   result.store_label = store.label;
   result.tickets = store.tickets;
   int kept = -1;  // kExplainedTrial: the trial whose customers are kept so far
-  for (int trial = 0; trial < config.trials; ++trial) {
+  // With until_ci, trials go on until the unsafe probability's interval is narrow enough.
+  const int planned = config.until_ci ? config.max_trials : config.trials;
+  int unsafe = 0;
+  for (int trial = 0; trial < planned; ++trial) {
     if (interrupt_signal() != 0) break;
+    if (config.until_ci && trial >= std::max(config.trials, 2)) {
+      const Proportion p = wilson_interval(unsafe, trial);
+      if (p.high - p.low < *config.until_ci) {
+        result.ci_reached = true;
+        break;
+      }
+    }
     result.trials.push_back(
         run_trial(TrialInput{&result.config, store.bytes, store.tickets, trial, {}}));
     TrialResult& latest = result.trials.back();
+    if (latest.unsafe()) ++unsafe;
     if (observer) observer(latest);
     if (config.keep_history == HistoryKept::kNone) {
       latest.customers.clear();
@@ -187,6 +198,14 @@ ExperimentResult run_experiment(const ExperimentConfig& given, const TrialObserv
     }
   }
   result.interrupted_by = interrupt_signal();
+  if (config.until_ci) {
+    const int ran = static_cast<int>(result.trials.size());
+    if (!result.ci_reached && ran >= 2) {
+      const Proportion p = wilson_interval(unsafe, ran);
+      result.ci_reached = p.high - p.low < *config.until_ci;
+    }
+    result.config.trials = ran;  // what the reports count
+  }
   if (config.in_place) write_back(config, store, result);
   return result;
 }

@@ -312,6 +312,10 @@ Json run_report_json(const ExperimentResult& result) {
   json["workload"] = workload_json(result.config, result.store_label, result.tickets);
   json["summary"] = summary_json(summary);
   json["summary"]["lost_updates_total_max"] = lost_updates_max_total(result);
+  if (result.config.until_ci) {
+    json["until_ci"] = *result.config.until_ci;
+    json["ci_reached"] = result.ci_reached;
+  }
   json["trials"] = Json::array();
   for (const TrialResult& trial : result.trials) json["trials"].push_back(trial_json(trial));
   return json;
@@ -328,6 +332,7 @@ Json compare_report_json(const Comparison& comparison, const std::vector<Skipped
   for (const ExperimentResult& result : comparison.results) {
     Json row = summary_json(summarize(result));
     row["lost_updates_total_max"] = lost_updates_max_total(result);
+    if (result.config.until_ci) row["ci_reached"] = result.ci_reached;
     row["trial_results"] = Json::array();
     for (const TrialResult& trial : result.trials)
       row["trial_results"].push_back(trial_json(trial));
