@@ -533,6 +533,12 @@ std::string render_run_report(const ExperimentResult& result, const TextReportOp
     out +=
         "\n(all: sold and final count as ranges; oversold as worst trial (trials that "
         "oversold); lost updates and torn reads summed; wall ms and purchases/s as medians)\n";
+    out += statistics_block({summarize(result)});
+    if (config.until_ci) {
+      out += fmt::format("  (--until-ci {:g}: {} after {})\n", *config.until_ci,
+                         result.ci_reached ? "reached" : "not reached",
+                         plural(static_cast<int>(result.trials.size()), "trial"));
+    }
   }
   if (result.trials.empty()) {
     out += "\nNo trial ran.\n";
