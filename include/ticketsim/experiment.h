@@ -69,6 +69,9 @@ struct ModeSummary {
   double wall_ms_median_low = 0, wall_ms_median_high = 0;
   double purchases_per_s_median_low = 0, purchases_per_s_median_high = 0;
   double median_interval_coverage = 0;
+  // Lock order (modes that take a lock, times recorded; else both 0): purchase-lock grants,
+  // and those that went to a customer that asked after one already waiting.
+  std::int64_t lock_grants_total = 0, lock_overtakes_total = 0;
   // One word: UNSAFE if any trial raced, INTERRUPTED, STALLED, ERROR, unprotected (mode
   // none without a race), else safe.
   std::string verdict;

@@ -90,4 +90,13 @@ struct MutexCheck {
   std::vector<MutexViolation> listed;  // the first of them, in time order, up to a cap
 };
 
+// The order in which the purchase lock was granted: how often a customer that asked later got
+// it before one that was already waiting (A asked before B, B got it before A). Lock kinds
+// differ here: a FIFO queue never overtakes, a lock that wakes every waiter to race does.
+struct LockOrder {
+  bool checked = false;        // the mode takes a lock and step times were recorded
+  std::int64_t grants = 0;     // purchases that got the lock
+  std::int64_t overtakes = 0;  // pairs granted out of request order
+};
+
 }  // namespace ticketsim

@@ -109,8 +109,9 @@ struct TrialResult {
   std::int64_t wall_ns = 0;       // first fork to last reap
   double purchases_per_s = 0;
 
-  Witnesses witnesses;  // who raced with whom (empty for a safe trial)
-  MutexCheck mutex;     // overlapping critical sections (mutex_violations is mutex.violations)
+  Witnesses witnesses;   // who raced with whom (empty for a safe trial)
+  MutexCheck mutex;      // overlapping critical sections (mutex_violations is mutex.violations)
+  LockOrder lock_order;  // purchase locks granted out of request order
   bool times_recorded = true;
   bool readers_share = true;  // searches held a reader lock that admits other readers
 

@@ -166,8 +166,8 @@ void conclude_trial(TrialResult& result, const TrialInput& input, TrialResources
     if (!holders.empty()) result.stall_reason += "; it was held by dead " + holders;
   }
   const bool search_is_shared = resources.locks->readers_share();
-  analyse_trial(result, customers, search_is_shared);
   result.times_recorded = config.record_times;
+  analyse_trial(result, customers, search_is_shared);
   result.readers_share = search_is_shared;
   result.purchases_per_s =
       result.wall_ns > 0 ? static_cast<double>(result.purchases) * 1e9 / result.wall_ns : 0;

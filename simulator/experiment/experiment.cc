@@ -54,6 +54,8 @@ ModeSummary summarize(const ExperimentResult& result) {
     summary.indeterminate_total += trial.indeterminate;
     summary.torn_reads_total += trial.torn_reads;
     summary.mutex_violations_total += trial.mutex_violations;
+    summary.lock_grants_total += trial.lock_order.grants;
+    summary.lock_overtakes_total += trial.lock_order.overtakes;
     if (trial.unsafe()) ++summary.unsafe_trials;
     if (trial.stalled) ++summary.stalled_trials;
     if (trial.errors > 0 || trial.crashed > trial.injected_crashes) ++summary.error_trials;

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "simulator/oracle/lock_order.h"
 #include "simulator/oracle/mutual_exclusion.h"
 #include "simulator/oracle/witnesses.h"
 
@@ -74,6 +75,11 @@ void analyse_trial(TrialResult& result, const std::vector<CustomerHistory>& cust
   result.mutex = check_mutual_exclusion(customers, search_is_shared);
   result.mutex_violations = result.mutex.violations;
   result.witnesses = find_witnesses(customers, result.tickets);
+  result.lock_order = LockOrder{};
+  if (mode_takes_lock(result.mode) && result.times_recorded) {
+    result.lock_order = check_lock_order(customers);
+    result.lock_order.checked = true;
+  }
 }
 
 }  // namespace ticketsim

@@ -189,6 +189,10 @@ Json trial_json(const TrialResult& trial) {
                              ? Json(round_ms(static_cast<double>(trial.lock_wait_ns) / 1e6))
                              : Json(nullptr);
   json["paused_ms"] = round_ms(static_cast<double>(trial.paused_ns) / 1e6);
+  if (trial.lock_order.checked) {  // modes with a lock, times recorded
+    json["lock_grants"] = trial.lock_order.grants;
+    json["lock_overtakes"] = trial.lock_order.overtakes;
+  }
   json["witnesses"] = witnesses_json(trial);
   json["witness_counts"] = witness_counts_json(trial.witnesses);
   json["mutual_exclusion"] = mutual_exclusion_json(trial);
@@ -228,6 +232,10 @@ Json summary_json(const ModeSummary& summary) {
   json["purchases_per_s_min"] = timing(round_rate(summary.purchases_per_s_min));
   json["purchases_per_s_max"] = timing(round_rate(summary.purchases_per_s_max));
   json["mutex_violations_total"] = summary.mutex_violations_total;
+  if (summary.lock_grants_total > 0) {
+    json["lock_grants_total"] = summary.lock_grants_total;
+    json["lock_overtakes_total"] = summary.lock_overtakes_total;
+  }
   json["unsafe_trials"] = summary.unsafe_trials;
   if (summary.trials >= 2) {  // statistics need more than one trial
     auto rounded = [](double value, double scale) { return std::round(value * scale) / scale; };

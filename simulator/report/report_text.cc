@@ -494,6 +494,12 @@ std::string statistics_block(const std::vector<ModeSummary>& summaries) {
         "mean {:.2f}\n",
         "", summary.oversold_min, summary.oversold_median, summary.oversold_p95,
         summary.oversold_max, summary.oversold_mean);
+    if (summary.lock_grants_total > 0) {
+      out += fmt::format(
+          "  {:<13} lock grants to a customer that asked after one waiting: {} of "
+          "{}\n",
+          "", summary.lock_overtakes_total, summary.lock_grants_total);
+    }
     if (summary.wall_ms_median > 0) {
       out += fmt::format("  {:<13} wall ms median {:.1f} [{:.1f}, {:.1f}]{}\n", "",
                          summary.wall_ms_median, summary.wall_ms_median_low,
