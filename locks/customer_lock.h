@@ -1,13 +1,12 @@
 // CustomerLock: one customer's handle on the purchase lock, and where lock objects live.
 #pragma once
 
-#include <cstddef>
 #include <cstdint>
-#include <new>
 #include <stdexcept>
 #include <string>
-#include <type_traits>
 #include <utility>
+
+#include "storage/inline_slot.h"
 
 namespace ticketsim {
 
@@ -54,39 +53,8 @@ class CustomerLock {
   virtual void mark_consistent() {}
 };
 
-// Room for one CustomerLock inside its owner (a customer keeps it on its own stack), so that
-// opening a lock after fork allocates nothing: a forked customer's first malloc costs about
-// 10 us of copy-on-write faults. Destroys the lock it holds.
-class LockSlot {
- public:
-  static constexpr std::size_t kBytes = 128;
-
-  LockSlot() = default;
-  ~LockSlot() { reset(); }
-  LockSlot(const LockSlot&) = delete;
-  LockSlot& operator=(const LockSlot&) = delete;
-
-  // Constructs a `Lock` in the slot, destroying any lock it held.
-  template <typename Lock, typename... Args>
-  Lock& emplace(Args&&... args) {
-    static_assert(std::is_base_of_v<CustomerLock, Lock>);
-    static_assert(sizeof(Lock) <= kBytes, "raise LockSlot::kBytes");
-    static_assert(alignof(Lock) <= alignof(std::max_align_t));
-    reset();
-    Lock* lock = new (storage_) Lock(std::forward<Args>(args)...);
-    lock_ = lock;
-    return *lock;
-  }
-
-  CustomerLock* get() const { return lock_; }
-  void reset() {
-    if (lock_ != nullptr) std::exchange(lock_, nullptr)->~CustomerLock();
-  }
-
- private:
-  alignas(std::max_align_t) unsigned char storage_[kBytes];
-  CustomerLock* lock_ = nullptr;
-};
+// Room for one CustomerLock inside its owner (a customer keeps it on its own stack).
+using LockSlot = InlineSlot<CustomerLock, 128>;
 
 // Where one trial's lock objects live. Both are private to the trial, so runs side by side
 // never share them.

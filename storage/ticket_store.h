@@ -5,14 +5,13 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <new>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <utility>
 
+#include "storage/inline_slot.h"
 #include "ticketsim/config.h"
 
 namespace ticketsim {
@@ -91,39 +90,8 @@ class TicketStore {
   virtual void restore(std::int64_t count) = 0;
 };
 
-// Room for one TicketStore inside its owner (a customer keeps it on its own stack), so that
-// opening the store after fork allocates nothing: a forked customer's first malloc costs
-// about 10 us of copy-on-write faults. Destroys the store it holds.
-class StoreSlot {
- public:
-  static constexpr std::size_t kBytes = 2048;
-
-  StoreSlot() = default;
-  ~StoreSlot() { reset(); }
-  StoreSlot(const StoreSlot&) = delete;
-  StoreSlot& operator=(const StoreSlot&) = delete;
-
-  // Constructs a `Store` in the slot, destroying any store it held.
-  template <typename Store, typename... Args>
-  Store& emplace(Args&&... args) {
-    static_assert(std::is_base_of_v<TicketStore, Store>);
-    static_assert(sizeof(Store) <= kBytes, "raise StoreSlot::kBytes");
-    static_assert(alignof(Store) <= alignof(std::max_align_t));
-    reset();
-    Store* store = new (storage_) Store(std::forward<Args>(args)...);
-    store_ = store;
-    return *store;
-  }
-
-  TicketStore* get() const { return store_; }
-  void reset() {
-    if (store_ != nullptr) std::exchange(store_, nullptr)->~TicketStore();
-  }
-
- private:
-  alignas(std::max_align_t) unsigned char storage_[kBytes];
-  TicketStore* store_ = nullptr;
-};
+// Room for one TicketStore inside its owner (a customer keeps it on its own stack).
+using StoreSlot = InlineSlot<TicketStore, 2048>;
 
 // The store at the end of a trial, as the oracle reads it.
 struct StoreSnapshot {

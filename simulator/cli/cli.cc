@@ -106,8 +106,8 @@ void collect_failures(const ExperimentResult& result, std::vector<std::string>& 
 // leaves nothing.
 class OutputFiles {
  public:
-  // `store`: the run's --store, which no report may overwrite.
-  explicit OutputFiles(std::string store) : store_(std::move(store)) {}
+  // `store`: the run's --store, which no report may overwrite (set before add()).
+  void set_store(std::string store) { store_ = std::move(store); }
 
   // Checks, before anything runs, that the report can be written where plan_output() will
   // write it, and that it is neither the store nor another report of this run.
@@ -310,15 +310,25 @@ void print_run_json(const ExperimentResult& result, bool with_customers) {
   out.write("\n}\n");
 }
 
-int run_command(const Flags& flags, const CLI::App& command) {
+// What `run` and `compare` do before any trial: the config from the flags, every refusal of a
+// flag that cannot apply, the leftovers of killed runs of this workdir, and the checked report
+// files (flags.history is empty for compare).
+ExperimentConfig prepare_experiment(const Flags& flags, const CLI::App& command,
+                                    OutputFiles& outputs) {
   ExperimentConfig config = make_config(flags, command);
   refuse_replay_overrides(flags, command);
   refuse_inapplicable_flags(flags, command, config);
   remove_leftovers(config.workdir, true);
-  OutputFiles outputs(config.store_path);
+  outputs.set_store(config.store_path);
   outputs.add("--html", flags.html);
   outputs.add("--history", flags.history);
   outputs.add("--trace", flags.trace);
+  return config;
+}
+
+int run_command(const Flags& flags, const CLI::App& command) {
+  OutputFiles outputs;
+  ExperimentConfig config = prepare_experiment(flags, command, outputs);
   Progress progress(config.trials);
   ExperimentResult result = run_experiment(config, std::ref(progress));
   progress.clear();
@@ -362,13 +372,8 @@ int run_command(const Flags& flags, const CLI::App& command) {
 }
 
 int compare_command(const Flags& flags, const CLI::App& command) {
-  ExperimentConfig config = make_config(flags, command);
-  refuse_replay_overrides(flags, command);
-  refuse_inapplicable_flags(flags, command, config);
-  remove_leftovers(config.workdir, true);
-  OutputFiles outputs(config.store_path);
-  outputs.add("--html", flags.html);
-  outputs.add("--trace", flags.trace);
+  OutputFiles outputs;
+  ExperimentConfig config = prepare_experiment(flags, command, outputs);
   std::vector<SkippedMode> skipped;
   std::vector<Mode> modes = modes_flag(flags.modes, config.schedule, skipped);
   if (flags.expect_safe &&

@@ -85,14 +85,21 @@ bool only_trial_files(const std::filesystem::path& path) {
   return true;
 }
 
+// Opens `path` read-only as the marks need it: never following a symlink, never waiting on a
+// FIFO. -1 when it cannot be opened.
+int open_for_mark(const char* path) {
+  int fd;
+  do {
+    fd = ::open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  } while (fd < 0 && errno == EINTR);
+  return fd;
+}
+
 // True when another process holds a mark_in_use() lock on `path`. Never called on this
 // process's own objects (sweep() skips its pid): closing the descriptor opened here would
 // drop a POSIX lock this process held on the same file.
 bool marked_in_use(const std::filesystem::path& path) {
-  int fd;
-  do {
-    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-  } while (fd < 0 && errno == EINTR);
+  int fd = open_for_mark(path.c_str());
   if (fd < 0) return false;
   UniqueFd file(fd);
   struct flock probe {};
@@ -129,10 +136,7 @@ void sweep(const std::string& directory, std::string_view prefix, char separator
 }  // namespace
 
 UniqueFd mark_in_use(const std::string& path) {
-  int fd;
-  do {
-    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-  } while (fd < 0 && errno == EINTR);
+  int fd = open_for_mark(path.c_str());
   if (fd < 0) return UniqueFd();
   // A POSIX record lock, not flock: it belongs to this process and is not inherited by
   // fork, so the mark goes the moment the run dies, not when its last customer does. (Its
