@@ -42,6 +42,8 @@ ticketsim::TrialResult one_trial(ticketsim::Mode mode, int procs, int attempts,
   config.attempts = attempts;
   config.tickets = static_cast<std::int64_t>(procs) * attempts;  // nobody runs out
   config.latency = {};
+  config.hold = {};  // think time only: no hold, no network before searching
+  config.search_latency = {};
   config.keep_history = ticketsim::HistoryKept::kNone;
   config.record_times = record_times;
   std::int64_t start = ticketsim::monotonic_ns();

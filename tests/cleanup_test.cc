@@ -52,6 +52,8 @@ ExperimentConfig in_workdir(const TempDir& workdir, Mode mode) {
   config.procs = 6;
   config.tickets = 2;
   config.latency = ticketsim::DurationRange::exactly(1ms);
+  config.hold = {};  // think time only: no hold, no network before searching
+  config.search_latency = {};
   config.trials = 3;
   config.workdir = workdir.path();
   return config;
@@ -76,6 +78,8 @@ TEST_CASE("a stalled trial is killed and reported and leaves nothing behind", "[
   TempDir workdir;
   ExperimentConfig config = in_workdir(workdir, mode);
   config.latency = ticketsim::DurationRange::exactly(std::chrono::seconds(30));
+  config.hold = {};  // think time only: no hold, no network before searching
+  config.search_latency = {};
   config.trial_timeout = 300ms;
   config.trials = 1;
   auto result = ticketsim::run_experiment(config);
@@ -97,6 +101,8 @@ TEST_CASE("an interrupt stops the run and kills every customer and leaves nothin
   TempDir workdir;
   ExperimentConfig config = in_workdir(workdir, mode);
   config.latency = ticketsim::DurationRange::exactly(std::chrono::seconds(30));
+  config.hold = {};  // think time only: no hold, no network before searching
+  config.search_latency = {};
   config.trials = 5;
   ticketsim::clear_interrupt();
   // The customers are parked in their 30 s think time; ask the run to stop.

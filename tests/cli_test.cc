@@ -190,7 +190,9 @@ TEST_CASE("cli: the default scenario is the lesson's", "[cli]") {
   CHECK(json["procs"] == 15);
   CHECK(json["tickets"] == 1);
   CHECK(json["attempts"] == 1);
-  CHECK(json["workload"]["latency"] == "50ms");
+  CHECK(json["workload"]["latency"] == "10ms");
+  CHECK(json["workload"]["search_latency_ns"] == 10'000'000);
+  CHECK(json["workload"]["hold_ns"] == 15'000'000);
 }
 
 TEST_CASE("cli: the store file is untouched unless --in-place is given", "[cli]") {

@@ -23,7 +23,7 @@ std::string problem_with(const ExperimentConfig& config) {
 
 }  // namespace
 
-TEST_CASE("the default config is the lesson's scenario", "[config]") {
+TEST_CASE("the default config is the lesson's scenario at 1/100 of its times", "[config]") {
   ExperimentConfig config;
   CHECK(problem_with(config).empty());
   CHECK(config.mode == ticketsim::Mode::kNone);
@@ -31,7 +31,28 @@ TEST_CASE("the default config is the lesson's scenario", "[config]") {
   CHECK(config.procs == 15);
   CHECK(config.tickets.value_or(1) == 1);
   CHECK(config.attempts == 1);
-  CHECK(config.latency.min == 50ms);
+  // The lesson: sleep(1) before searching, sleep(1) between reading and writing, and
+  // sleep(1.5) after writing with the file still open.
+  CHECK(config.search_latency == 10ms);
+  CHECK(config.latency.min == 10ms);
+  CHECK(config.latency.max == 10ms);
+  CHECK(config.hold == 15ms);
+}
+
+TEST_CASE("the hold after writing counts in the default timeouts", "[config]") {
+  ExperimentConfig config;
+  config.procs = 100;
+  config.attempts = 10;
+  config.latency = {};
+  config.search_latency = {};
+  config.hold = {};
+  const auto without = ticketsim::default_trial_timeout(config);
+  const auto lock_without = ticketsim::default_lock_timeout(config);
+  config.hold = 10ms;
+  CHECK(ticketsim::default_trial_timeout(config) - without == 3 * 1000 * 10ms);
+  CHECK(ticketsim::default_lock_timeout(config) - lock_without == 2 * 1000 * 10ms);
+  config.hold = -1ms;
+  CHECK_THAT(problem_with(config), Catch::StartsWith("hold:"));
 }
 
 TEST_CASE("out-of-range values are refused naming the field", "[config]") {
@@ -73,6 +94,8 @@ TEST_CASE("the default trial timeout grows with the serial workload", "[config]"
   config.procs = 100;
   config.attempts = 10;
   config.latency = ticketsim::DurationRange::exactly(10ms);
+  config.hold = {};  // think time only: no hold, no network before searching
+  config.search_latency = {};
   // 30 s + 3 x (100 x 10 x 10 ms + 100 x 1 ms) = 30 s + 3 x 10.1 s.
   CHECK(ticketsim::default_trial_timeout(config) == 30s + 3 * 10100ms);
 }
@@ -82,6 +105,8 @@ TEST_CASE("the default timeouts allow for what every write costs", "[config]") {
   config.procs = 8;
   config.attempts = 20000;
   config.latency = {};
+  config.hold = {};  // think time only: no hold, no network before searching
+  config.search_latency = {};
   config.write = ticketsim::WriteStrategy::kAtomic;
   const auto without = ticketsim::default_trial_timeout(config);
   const auto lock_without = ticketsim::default_lock_timeout(config);

@@ -24,6 +24,8 @@ ExperimentConfig crashing(Mode mode, CrashPoint point, double probability) {
   config.attempts = 2;
   config.tickets = 10;
   config.latency = ticketsim::DurationRange::exactly(300us);
+  config.hold = {};  // think time only: no hold, no network before searching
+  config.search_latency = {};
   config.crash_probability = probability;
   config.crash_at = point;
   config.lock_timeout = 400ms;
@@ -159,6 +161,8 @@ TEST_CASE("a stopped holder makes everyone else wait", "[faults]") {
   config.procs = 4;
   config.tickets = 4;
   config.latency = {};
+  config.hold = {};  // think time only: no hold, no network before searching
+  config.search_latency = {};
   config.pause_holder = 200ms;
   auto trial = ticketsim::run_experiment(config).trials.at(0);
   REQUIRE_FALSE(trial.stalled);
@@ -176,6 +180,8 @@ TEST_CASE("atomic writes: no reader ever sees a torn store, even without a lock"
   config.attempts = 20;
   config.tickets = 1000000;  // 999999 -> 999998 ...: the text's length changes on the way
   config.latency = {};
+  config.hold = {};  // think time only: no hold, no network before searching
+  config.search_latency = {};
   config.write = ticketsim::WriteStrategy::kAtomic;
   config.trials = 5;
   for (const auto& trial : ticketsim::run_experiment(config).trials) {
@@ -212,6 +218,8 @@ TEST_CASE(
   config.procs = 2;
   config.attempts = 3;
   config.latency = {};
+  config.hold = {};  // think time only: no hold, no network before searching
+  config.search_latency = {};
   config.workdir = workdir.path();
   config.write = ticketsim::WriteStrategy::kAtomic;
   auto atomic = ticketsim::run_experiment(config);

@@ -106,6 +106,8 @@ ExperimentResult experiment_of(std::vector<TrialResult> trials) {
   result.config.schedule = trials.front().schedule;
   result.config.procs = trials.front().procs;
   result.config.latency = {};
+  result.config.hold = {};  // think time only: no hold, no network before searching
+  result.config.search_latency = {};
   result.config.trials = static_cast<int>(trials.size());
   result.store_label = "(fresh store)";
   result.tickets = trials.front().tickets;
@@ -370,6 +372,8 @@ TEST_CASE("a stopped lock holder: the others' waits are counted, never reported 
   config.mode = Mode::kFlock;
   config.procs = 5;
   config.latency = {};
+  config.hold = {};  // think time only: no hold, no network before searching
+  config.search_latency = {};
   config.pause_holder = 1s;  // the first purchase to hold the lock stops for 1 s
   SECTION("step times recorded: four customers waited about a second each") {
     ExperimentResult result = ticketsim::run_experiment(config);

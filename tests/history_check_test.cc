@@ -646,6 +646,8 @@ TEST_CASE(
     config.attempts = 2;
     config.tickets = 5;
     config.latency = ticketsim::DurationRange{0us, 300us};
+    config.hold = {};  // think time only: no hold, no network before searching
+    config.search_latency = {};
     config.crash_probability = 0.3;
     config.crash_at = point;
     config.seed = seed;
@@ -677,6 +679,8 @@ TEST_CASE("history_check: mode none: linearizable exactly when the trial is safe
     config.attempts = 10;
     config.tickets = 50;
     config.latency = ticketsim::DurationRange{0us, 2us};
+    config.hold = {};  // think time only: no hold, no network before searching
+    config.search_latency = {};
     config.seed = seed;
     auto trial = ticketsim::run_experiment(config).trials.at(0);
     HistoryVerdict verdict = check_trial(trial);
@@ -695,6 +699,8 @@ TEST_CASE(
     config.procs = 8;
     config.tickets = 3;
     config.latency = ticketsim::DurationRange{0us, 300us};
+    config.hold = {};  // think time only: no hold, no network before searching
+    config.search_latency = {};
     config.seed = seed;
     auto trial = ticketsim::run_experiment(config).trials.at(0);
     REQUIRE(trial.unsafe());

@@ -26,6 +26,8 @@ ticketsim::TrialResult forced_race_trial(Mode mode) {
   config.attempts = 2;
   config.tickets = 3;
   config.latency = ticketsim::DurationRange::exactly(100us);
+  config.hold = {};  // think time only: no hold, no network before searching
+  config.search_latency = {};
   return ticketsim::run_experiment(config).trials.at(0);
 }
 
@@ -90,6 +92,8 @@ TEST_CASE("a killed customer's unfinished search is info and its unwritten buy a
   config.mode = Mode::kFlock;
   config.procs = 3;
   config.latency = ticketsim::DurationRange::exactly(std::chrono::seconds(30));
+  config.hold = {};  // think time only: no hold, no network before searching
+  config.search_latency = {};
   config.trial_timeout = 300ms;
   auto trial = ticketsim::run_experiment(config).trials.at(0);
   REQUIRE(trial.stalled);
@@ -114,6 +118,8 @@ TEST_CASE("a history needs recorded times", "[export]") {
   ExperimentConfig config;
   config.procs = 2;
   config.latency = {};
+  config.hold = {};  // think time only: no hold, no network before searching
+  config.search_latency = {};
   config.record_times = false;
   auto trial = ticketsim::run_experiment(config).trials.at(0);
   CHECK_THROWS_AS(ticketsim::jepsen_history(trial), std::invalid_argument);

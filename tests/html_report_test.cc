@@ -110,6 +110,26 @@ TEST_CASE("the compare HTML report states each mode's statistics as the JSON doe
   }
 }
 
+TEST_CASE("the compare HTML report plots each mode's throughput against its unsafe probability",
+          "[html]") {
+  TempDir dir, profile;
+  std::string html = dir.file("compare.html");
+  nlohmann::json json = run_with_html({"compare", "--modes", "none,flock,join", "--schedule",
+                                       "free", "--procs", "3", "--latency", "1ms", "--trials", "2"},
+                                      html);
+  std::string dom = rendered_dom(html, profile);
+  CHECK(body_attribute(dom, "data-tradeoff-points") == 3);
+  for (const auto& mode : json.at("results")) {
+    const std::string name = mode.at("mode").get<std::string>();
+    CAPTURE(name);
+    // One point per mode, across at its unsafe probability (0 at x=60, 1 at x=580).
+    std::smatch match;
+    std::regex point("data-mode=\"" + name + "\">.*?<circle cx=\"([0-9.]+)\"");
+    REQUIRE(std::regex_search(dom, match, point));
+    CHECK(std::stod(match[1]) == Approx(60 + 520 * mode.at("unsafe_p").get<double>()).margin(0.1));
+  }
+}
+
 TEST_CASE("the HTML report stays small and renders for 1000 customers", "[html]") {
   TempDir dir, profile;
   std::string html = dir.file("big.html");

@@ -279,6 +279,8 @@ TEST_CASE(
   ticketsim::ExperimentConfig config;
   config.procs = 2;
   config.latency = {};
+  config.hold = {};  // think time only: no hold, no network before searching
+  config.search_latency = {};
   config.schedule = ticketsim::Schedule::kLockstep;
   ticketsim::ExperimentResult result = ticketsim::run_experiment(config);
   REQUIRE(result.trials.size() == 1);

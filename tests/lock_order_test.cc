@@ -40,6 +40,7 @@ TEST_CASE("each pair granted against request order is one overtake", "[lock-orde
                                             asked_and_got(2, 3, 10), asked_and_got(3, 4, 30)});
   CHECK(order.grants == 4);
   CHECK(order.overtakes == 3);
+  CHECK(order.overtaking_grants == 2);  // 3 and 4 passed a waiter; 1 and 2 did not
   // The same request time never counts; a purchase that never got the lock is no grant.
   CHECK(ticketsim::check_lock_order({asked_and_got(0, 5, 20), asked_and_got(1, 5, 10)}).overtakes ==
         0);
@@ -62,6 +63,7 @@ TEST_CASE("a script that lets a later requester in first is counted as one overt
   CHECK(trial.lock_order.checked);
   CHECK(trial.lock_order.grants == 3);
   CHECK(trial.lock_order.overtakes == 1);
+  CHECK(trial.lock_order.overtaking_grants == 1);
   CHECK(ticketsim::summarize(result).lock_overtakes_total == 1);
 
   config.mode = ticketsim::Mode::kNone;  // no lock: no lock order to speak of

@@ -55,6 +55,8 @@ ExperimentConfig contended(Mode mode) {
   config.attempts = 3;
   config.tickets = 100;
   config.latency = ticketsim::DurationRange::exactly(300us);
+  config.hold = {};  // think time only: no hold, no network before searching
+  config.search_latency = {};
   config.trials = 10;
   return config;
 }

@@ -17,6 +17,8 @@ ExperimentConfig forced_race(int procs, std::int64_t tickets, int attempts, int 
   config.tickets = tickets;
   config.attempts = attempts;
   config.latency = {};  // lockstep, not timing, opens the race
+  config.hold = {};     // think time only: no hold, no network before searching
+  config.search_latency = {};
   config.trials = trials;
   return config;
 }

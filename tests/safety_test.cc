@@ -45,6 +45,7 @@ TEST_CASE("lock modes never oversell or lose an update or tear a read over 30 lo
   config.attempts = 3;
   config.tickets = 50;  // sells out during round 2: both outcomes are exercised
   config.latency = ticketsim::DurationRange::exactly(200us);  // the window, held inside the lock
+  config.hold = {};  // think time only: no hold, no network before searching
   config.search_latency = 100us;
   config.trials = 30;
   config.keep_history = ticketsim::HistoryKept::kNone;
@@ -58,6 +59,7 @@ TEST_CASE("join never oversells or loses an update or tears a read over 30 trial
   config.attempts = 3;
   config.tickets = 50;
   config.latency = ticketsim::DurationRange::exactly(200us);
+  config.hold = {};  // think time only: no hold, no network before searching
   config.search_latency = 100us;
   config.trials = 30;
   config.keep_history = ticketsim::HistoryKept::kNone;
@@ -74,8 +76,45 @@ TEST_CASE("lock modes stay safe under the free schedule with random think times"
   config.attempts = 3;
   config.tickets = 50;
   config.latency = ticketsim::DurationRange{0us, 300us};
+  config.hold = {};  // think time only: no hold, no network before searching
+  config.search_latency = {};
   config.seed = 7;
   config.trials = 10;
   config.keep_history = ticketsim::HistoryKept::kNone;
   require_safe(ticketsim::run_experiment(config), 50);
+}
+
+// The lesson's point, as structure rather than timing: join runs whole customers one after
+// another, so their network waits before searching never overlap; a lock serialises only the
+// purchases, so the customers wait for the network side by side.
+TEST_CASE("join serialises whole customers, searches included, and a lock only the purchases",
+          "[safety]") {
+  ExperimentConfig config;  // the lesson's shape: network, search, read, think, write, hold
+  config.procs = 3;
+  config.search_latency = 300ms;  // far longer than forking three customers takes
+  config.latency = ticketsim::DurationRange::exactly(1ms);
+  config.hold = 1ms;
+  // [spawn, asked for the search's lock]: the customer's wait for the network.
+  auto network_waits_overlap = [](const ticketsim::TrialResult& trial) {
+    for (const auto& a : trial.customers) {
+      for (const auto& b : trial.customers) {
+        if (a.index < b.index && a.t_spawn < b.search.t_lock_requested &&
+            b.t_spawn < a.search.t_lock_requested) {
+          return true;
+        }
+      }
+    }
+    return false;
+  };
+  config.mode = Mode::kJoin;
+  auto joined = ticketsim::run_experiment(config).trials.at(0);
+  REQUIRE(joined.customers.size() == 3);
+  for (std::size_t i = 1; i < joined.customers.size(); ++i) {
+    CHECK(joined.customers[i - 1].t_exit < joined.customers[i].t_spawn);
+  }
+  CHECK_FALSE(network_waits_overlap(joined));
+  config.mode = Mode::kFlock;
+  auto locked = ticketsim::run_experiment(config).trials.at(0);
+  CHECK(network_waits_overlap(locked));
+  CHECK(locked.mutex_violations == 0);
 }

@@ -168,6 +168,8 @@ TEST_CASE("run_experiment removes what a SIGKILLed run left and lists it in its 
   ticketsim::ExperimentConfig config;
   config.procs = 2;
   config.latency = {};
+  config.hold = {};  // think time only: no hold, no network before searching
+  config.search_latency = {};
   config.workdir = workdir.path();
   ticketsim::ExperimentResult result = ticketsim::run_experiment(config);
 

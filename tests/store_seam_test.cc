@@ -97,6 +97,8 @@ ExperimentConfig three_customers(Mode mode) {
   config.procs = 3;
   config.tickets = 3;
   config.latency = {};
+  config.hold = {};  // think time only: no hold, no network before searching
+  config.search_latency = {};
   return config;
 }
 

@@ -40,6 +40,8 @@ ticketsim::TrialResult trial_of(Mode mode, int procs) {
   config.schedule = Schedule::kLockstep;
   config.procs = procs;
   config.latency = ticketsim::DurationRange::exactly(2ms);
+  config.hold = {};  // think time only: no hold, no network before searching
+  config.search_latency = {};
   return ticketsim::run_experiment(config).trials.at(0);
 }
 
@@ -127,6 +129,8 @@ TEST_CASE("a 1000-customer timeline is summarised within the terminal", "[timeli
   config.schedule = Schedule::kLockstep;
   config.procs = 1000;
   config.latency = ticketsim::DurationRange::exactly(1ms);
+  config.hold = {};  // think time only: no hold, no network before searching
+  config.search_latency = {};
   auto trial = ticketsim::run_experiment(config).trials.at(0);
   std::string text = ticketsim::render_timeline(trial, {100, false, 40});
   auto lines = lines_of(text);

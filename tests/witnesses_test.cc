@@ -39,6 +39,8 @@ TEST_CASE("a forced race yields witnesses naming exactly the customers that boug
   config.tickets = tickets;
   config.attempts = attempts;
   config.latency = ticketsim::DurationRange::exactly(200us);
+  config.hold = {};  // think time only: no hold, no network before searching
+  config.search_latency = {};
   config.trials = 10;
   for (const auto& trial : ticketsim::run_experiment(config).trials) {
     REQUIRE(trial.lost_updates > 0);
@@ -75,6 +77,8 @@ TEST_CASE("a locked mode's history has no witnesses and no overlapping critical 
   config.attempts = 2;
   config.tickets = 15;
   config.latency = ticketsim::DurationRange::exactly(200us);
+  config.hold = {};  // think time only: no hold, no network before searching
+  config.search_latency = {};
   config.trials = 10;
   for (const auto& trial : ticketsim::run_experiment(config).trials) {
     REQUIRE(trial.sold == 15);

@@ -65,8 +65,11 @@ inline constexpr std::int64_t kMaxPurchasesPerTrial = 4'000'000;
 inline constexpr int kMaxTrials = 100'000;
 
 // One experiment: `trials` independent trials, each running `procs` customers against a
-// fresh copy of the store. Defaults reproduce the lesson: 15 customers race for 1 ticket
-// with 50 ms of simulated network time between reading and writing the store.
+// fresh copy of the store. Defaults reproduce the lesson's shape at 1/100 of its times: 15
+// customers race for 1 ticket; each waits 10 ms for the network before searching, thinks
+// 10 ms between reading and writing the store, and a buyer holds the store 15 ms after
+// writing (the lesson: 1 s, 1 s, 1.5 s). So a lock serialises only the purchases, and join
+// the searches too.
 struct ExperimentConfig {
   Mode mode = Mode::kNone;
   Schedule schedule = Schedule::kFree;
@@ -77,8 +80,13 @@ struct ExperimentConfig {
   std::optional<std::int64_t> tickets;
   int attempts = 1;  // purchases per customer
   // Think time inside each purchase, between reading and writing: the race window.
-  DurationRange latency{std::chrono::milliseconds(50), std::chrono::milliseconds(50)};
-  Nanoseconds search_latency{0};  // think time after each customer's search
+  DurationRange latency{std::chrono::milliseconds(10), std::chrono::milliseconds(10)};
+  // Network time before each customer's search reads the store (outside any lock).
+  Nanoseconds search_latency{std::chrono::milliseconds(10)};
+  // Time a buyer keeps the store (and the lock) after writing, before releasing it: the
+  // lesson's sleep inside `with open(...)` after json.dump. Purchases that find the tickets
+  // sold out write nothing and do not hold.
+  Nanoseconds hold{std::chrono::milliseconds(15)};
   int trials = 1;
   // Keep running trials, at least `trials` and at least 2, until the 95% interval of the
   // probability that a trial is unsafe is narrower than this (0 < until_ci < 1), or until

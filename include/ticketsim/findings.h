@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ticketsim/histogram.h"
 #include "ticketsim/version.h"  // the C++20 check
 
 namespace ticketsim {
@@ -97,6 +98,31 @@ struct LockOrder {
   bool checked = false;        // the mode takes a lock and step times were recorded
   std::int64_t grants = 0;     // purchases that got the lock
   std::int64_t overtakes = 0;  // pairs granted out of request order
+  // Grants that went to a customer while one that asked earlier was still waiting: how often
+  // the lock was not first come, first served (at most `grants`).
+  std::int64_t overtaking_grants = 0;
+};
+
+// How long purchases waited for the lock (requested to acquired), exactly, and as a histogram
+// that merges across trials (ModeSummary pools every trial's).
+struct LockWaits {
+  bool checked = false;    // the mode takes a lock and step times were recorded
+  std::int64_t count = 0;  // purchases that got the lock
+  std::int64_t p50_ns = 0, p99_ns = 0, max_ns = 0;  // nearest rank, exact
+  LogHistogram histogram;
+};
+
+// Jain's fairness index of lock grants across customers, J = (sum x)^2 / (n * sum x^2) for
+// x_i the grants customer i got, between 1/n (one customer got them all) and 1 (equal shares).
+// Counted over the first half of the trial's grants, in the order they were granted: a fair
+// lock shares them out (each of n customers with k purchases gets about k/2), a lock that
+// lets its releaser take it straight back gives them to the first customers in whole. Over a
+// whole trial every customer gets all its purchases, which would make J = 1 whatever the lock.
+struct Fairness {
+  bool checked = false;            // a lock, times recorded, 2+ customers with 2+ grants each
+  int customers = 0;               // n: the customers that got the lock
+  std::int64_t window_grants = 0;  // the first half of the grants
+  double jain = 0;
 };
 
 }  // namespace ticketsim

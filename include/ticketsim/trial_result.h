@@ -112,6 +112,8 @@ struct TrialResult {
   Witnesses witnesses;   // who raced with whom (empty for a safe trial)
   MutexCheck mutex;      // overlapping critical sections (mutex_violations is mutex.violations)
   LockOrder lock_order;  // purchase locks granted out of request order
+  LockWaits lock_waits;  // how long purchases waited for the lock
+  Fairness fairness;     // how evenly the lock was shared while everyone competed
   bool times_recorded = true;
   bool readers_share = true;  // searches held a reader lock that admits other readers
 

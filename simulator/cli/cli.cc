@@ -25,7 +25,9 @@
 #include "simulator/classroom/step_ui.h"
 #include "simulator/cli/check_history_command.h"
 #include "simulator/cli/cli_flags.h"
+#include "simulator/cli/command_support.h"
 #include "simulator/cli/completion.h"
+#include "simulator/cli/sweep_command.h"
 #include "simulator/engine/stale_runs.h"
 #include "simulator/engine/trial_workspace.h"
 #include "simulator/report/history_export.h"
@@ -46,252 +48,6 @@
 namespace ticketsim {
 namespace {
 
-// Shows "trial 3/10 flock" on stderr while trials run, when stderr is a terminal.
-class Progress {
- public:
-  explicit Progress(int total_trials) : total_(total_trials), enabled_(::isatty(STDERR_FILENO)) {}
-  ~Progress() { clear(); }
-  void operator()(const TrialResult& trial) {
-    if (!enabled_) return;
-    ++done_;
-    std::fprintf(stderr, "\r\x1b[K%d/%d trials done (last: %s, %s)", done_, total_,
-                 std::string(mode_name(trial.mode)).c_str(), std::string(trial.verdict()).c_str());
-    std::fflush(stderr);
-  }
-  void clear() {
-    if (enabled_ && done_ > 0) std::fprintf(stderr, "\r\x1b[K");
-  }
-
- private:
-  int total_;
-  int done_ = 0;
-  bool enabled_;
-};
-
-// Removes what runs killed by SIGKILL left in `workdir` and /dev/shm, and says on stderr
-// what it removed (stdout stays the report's). `quiet_if_none`: say nothing when there
-// was nothing (every run does this first); otherwise say so (`ticketsim cleanup`).
-void remove_leftovers(const std::string& workdir, bool quiet_if_none) {
-  LeftoverPlaces places;
-  places.workdir = workdir.empty() ? default_workdir() : workdir;
-  places.only_runs_of_workdir = quiet_if_none;  // before a run; `cleanup` sweeps every dead run
-  std::vector<StaleLeftover> removed = remove_stale_leftovers(places);
-  if (removed.empty()) {
-    if (!quiet_if_none) {
-      std::cerr << "ticketsim cleanup: nothing to remove in " << places.workdir << " or "
-                << places.shm_dir << "\n";
-    }
-    return;
-  }
-  std::cerr << "ticketsim: removed " << plural(static_cast<int>(removed.size()), "leftover")
-            << " of runs that were killed (their process is gone):\n";
-  for (const StaleLeftover& leftover : removed) {
-    std::cerr << "  " << leftover.path << " (pid " << leftover.owner << ")\n";
-  }
-}
-
-// Customer errors make the run a failure (exit 1); name the first one.
-void collect_failures(const ExperimentResult& result, std::vector<std::string>& failures) {
-  for (const TrialResult& trial : result.trials) {
-    if (trial.errors == 0) continue;
-    failures.push_back(fmt::format("mode {} trial {}: {} failed ({})", mode_name(trial.mode),
-                                   trial.index + 1, plural(trial.errors, "customer"),
-                                   trial.first_error));
-  }
-}
-
-// Output files named by flags: checked before the experiment runs (a bad path is bad usage,
-// exit 2, nothing run). Each is built only when asked for, streamed into a temporary file
-// beside its target and renamed over it when complete: an interrupted or failed export
-// leaves nothing.
-class OutputFiles {
- public:
-  // `store`: the run's --store, which no report may overwrite (set before add()).
-  void set_store(std::string store) { store_ = std::move(store); }
-
-  // Checks, before anything runs, that the report can be written where plan_output() will
-  // write it, and that it is neither the store nor another report of this run.
-  void add(const std::string& flag, const std::string& path) {
-    if (path.empty()) return;
-    namespace fs = std::filesystem;
-    OutputTarget target;
-    try {
-      target = plan_output(path);
-    } catch (const std::runtime_error& e) {
-      throw UsageError(flag, e.what());
-    }
-    std::error_code error;
-    if (target.kind == OutputTarget::Kind::kStraight) {
-      if (::access(target.path.c_str(), W_OK) != 0) {
-        throw UsageError(flag, "cannot write '" + path + "': " + std::strerror(errno));
-      }
-    } else if (!fs::is_directory(target.directory, error) ||
-               ::access(target.directory.c_str(), W_OK) != 0) {
-      throw UsageError(flag, "cannot write '" + path + "': directory '" + target.directory +
-                                 "' does not exist or is not writable");
-    }
-    if (target.kind == OutputTarget::Kind::kReplace) {
-      if (!store_.empty() && fs::exists(target.path, error) &&
-          fs::equivalent(target.path, store_, error)) {
-        throw UsageError(flag, "'" + path +
-                                   "' is the store (--store), which a report never "
-                                   "overwrites");
-      }
-      for (const auto& [other_flag, other] : paths_) {
-        if (fs::weakly_canonical(plan_output(other).path, error) ==
-            fs::weakly_canonical(target.path, error)) {
-          throw UsageError(flag, "'" + path + "' is also the " + other_flag + " file");
-        }
-      }
-    }
-    paths_.emplace_back(flag, path);
-  }
-  bool empty() const { return paths_.empty(); }
-
-  // Writes the file named by `flag`, if any, with `produce(sink)`. A run interrupted before
-  // or during it writes nothing and says so; any other failure is a failure of the run.
-  template <typename Produce>
-  void write(const std::string& flag, Produce&& produce) {
-    auto it = std::find_if(paths_.begin(), paths_.end(),
-                           [&](const auto& entry) { return entry.first == flag; });
-    if (it == paths_.end()) return;
-    if (interrupt_signal() != 0) {
-      not_written_.push_back(flag);
-      return;
-    }
-    try {
-      OutputFile file(it->second);
-      produce(static_cast<TextSink&>(file));
-      file.commit();
-    } catch (const OutputInterrupted&) {
-      not_written_.push_back(flag);
-    } catch (const std::exception& e) {
-      throw RunError(flag + ": " + e.what());
-    }
-  }
-  // An interrupt came before the files' turn: none of them is written.
-  void skip_all() {
-    for (const auto& [flag, path] : paths_) not_written_.push_back(flag);
-  }
-  // The files an interrupt kept from being written, for the closing message.
-  const std::vector<std::string>& not_written() const { return not_written_; }
-
- private:
-  std::string store_;
-  std::vector<std::pair<std::string, std::string>> paths_;
-  std::vector<std::string> not_written_;
-};
-
-TextReportOptions text_options(const Flags& flags) {
-  TextReportOptions options;
-  options.use_color = stdout_wants_color();
-  options.show_customers = flags.customers;
-  options.show_timeline = flags.timeline;
-  options.width = terminal_width();
-  return options;
-}
-
-// Refuses, before anything runs, every flag that could not apply to this run (exit 2):
-// a flag is honoured or refused, never silently ignored.
-void refuse_inapplicable_flags(const Flags& flags, const CLI::App& command,
-                               const ExperimentConfig& config) {
-  auto given = [&](const char* name) { return flag_given(command, name); };
-  if (flags.json && flags.timeline) {
-    throw UsageError("--timeline",
-                     "draws on the terminal, and --json prints nothing but JSON; use --html FILE "
-                     "for a timeline beside --json");
-  }
-  if (flags.no_times) {
-    for (const char* flag : {"--history", "--html", "--trace"}) {
-      if (given(flag)) {
-        throw UsageError(flag, "needs step times, and --no-times turns them off");
-      }
-    }
-    if (flags.timeline)
-      throw UsageError("--timeline", "needs step times, and --no-times turns them off");
-  }
-  if (is_controlled(config.schedule)) {
-    for (const char* flag : {"--latency", "--search-latency"}) {
-      if (given(flag)) {
-        throw UsageError(flag, fmt::format("a controlled schedule ({}) grants one step at a time "
-                                           "and never waits out think times; drop {}",
-                                           schedule_name(config.schedule), flag));
-      }
-    }
-  }
-  if (config.in_place && !config.store_path.empty()) {
-    // The write-back replaces the file by rename in its directory: a directory that cannot
-    // be written would fail only after every trial ran.
-    const std::string directory = replacement_site(config.store_path).second;
-    if (::access(directory.c_str(), W_OK) != 0) {
-      throw UsageError("--in-place", "cannot write the store back: directory '" + directory +
-                                         "' is not writable");
-    }
-  }
-  if (given("--crash-at") && config.crash_probability == 0) {
-    throw UsageError("--crash-at", "says where injected crashes strike; add --crash-prob P");
-  }
-}
-
-// A replayed report supplies the workload its schedule was recorded for: a typed workload
-// flag that disagrees with it would run the script on another workload, so it is refused.
-void refuse_replay_overrides(const Flags& flags, const CLI::App& command) {
-  if (flags.schedule.rfind("replay:", 0) != 0) return;
-  for (const char* flag : {"--mode", "--procs", "--attempts", "--tickets"}) {
-    if (flag_given(command, flag)) {
-      throw UsageError(flag, fmt::format("--schedule replay: reruns the report's own workload; "
-                                         "drop {} (or use script:\"...\" with a new workload)",
-                                         flag));
-    }
-  }
-}
-
-// What --expect-safe judges: the trials that were not safe, by verdict.
-struct NotSafe {
-  int trials = 0;  // trials judged
-  std::map<std::string, int> by_verdict;
-
-  void judge(const TrialResult& trial) {
-    ++trials;
-    std::string verdict(trial.verdict());
-    if (verdict != "safe") ++by_verdict[verdict];
-  }
-  // "2 of 5 trials were not safe (UNSAFE 1, unprotected 1)", or "" when all were.
-  std::string describe() const {
-    int count = 0;
-    std::string kinds;
-    for (const auto& [verdict, n] : by_verdict) {
-      count += n;
-      kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", verdict, n);
-    }
-    if (count == 0) return "";
-    return fmt::format("{} of {} {} not safe ({})", count, plural(trials, "trial"),
-                       count == 1 ? "was" : "were", kinds);
-  }
-};
-
-// Ends a command: failures on stderr, then the exit status. A closed stdout (SIGPIPE) ends
-// quietly; another interrupt exits 128 + its signal. `not_safe`: what --expect-safe found
-// ("" when every judged trial was safe); it is said on stderr when it makes the status 3.
-int finish_status(int interrupted_by, const std::string& not_safe, bool expect_safe,
-                  const std::vector<std::string>& failures, const OutputFiles& outputs) {
-  if (interrupted_by == SIGPIPE) return 128 + SIGPIPE;
-  for (const std::string& failure : failures) std::cerr << "ticketsim: " << failure << "\n";
-  if (interrupted_by != 0) {
-    for (const std::string& flag : outputs.not_written()) {
-      std::cerr << "ticketsim: interrupted by " << signal_name(interrupted_by) << ": " << flag
-                << " was not written\n";
-    }
-    return 128 + interrupted_by;
-  }
-  if (!failures.empty()) return kExitRunFailed;
-  if (expect_safe && !not_safe.empty()) {
-    std::cerr << "ticketsim: --expect-safe: " << not_safe << "\n";
-    return kExitRaceFound;
-  }
-  return kExitOk;
-}
-
 // `run --json`: the report, and with --customers every customer's record of the explained
 // trial, streamed purchase by purchase so that a million purchases never sit in memory.
 void print_run_json(const ExperimentResult& result, bool with_customers) {
@@ -308,22 +64,6 @@ void print_run_json(const ExperimentResult& result, bool with_customers) {
   out.write(head);
   write_customers_json(*shown, out);
   out.write("\n}\n");
-}
-
-// What `run` and `compare` do before any trial: the config from the flags, every refusal of a
-// flag that cannot apply, the leftovers of killed runs of this workdir, and the checked report
-// files (flags.history is empty for compare).
-ExperimentConfig prepare_experiment(const Flags& flags, const CLI::App& command,
-                                    OutputFiles& outputs) {
-  ExperimentConfig config = make_config(flags, command);
-  refuse_replay_overrides(flags, command);
-  refuse_inapplicable_flags(flags, command, config);
-  remove_leftovers(config.workdir, true);
-  outputs.set_store(config.store_path);
-  outputs.add("--html", flags.html);
-  outputs.add("--history", flags.history);
-  outputs.add("--trace", flags.trace);
-  return config;
 }
 
 int run_command(const Flags& flags, const CLI::App& command) {
@@ -508,6 +248,18 @@ int run_cli(int argc, char** argv) {
       ->capture_default_str();
   add_common_flags(*compare, compare_flags);
 
+  Flags sweep_flags;
+  sweep_flags.trials = 10;  // a point states a probability with its interval
+  SweepFlags sweep_only_flags;
+  CLI::App* sweep = app.add_subcommand(
+      "sweep", "Vary one or two parameters (procs, latency, ...) and run the modes at every point");
+  sweep
+      ->add_option("--modes", sweep_flags.modes,
+                   "Comma list of modes, or all (" + mode_names_for_humans() + ")")
+      ->capture_default_str();
+  add_common_flags(*sweep, sweep_flags);
+  add_sweep_flags(*sweep, sweep_only_flags);
+
   StepFlags step_flags;
   CLI::App* step = app.add_subcommand(
       "step", "Move real customer processes one step at a time, by key (for a classroom)");
@@ -582,6 +334,7 @@ int run_cli(int argc, char** argv) {
   install_interrupt_handlers();
   try {
     if (run->parsed()) return run_command(run_flags, *run);
+    if (sweep->parsed()) return sweep_command(sweep_flags, sweep_only_flags, *sweep);
     if (step->parsed()) return step_command(step_flags);
     if (demo->parsed()) return demo_command(demo_flags);
     if (completion->parsed()) {

@@ -114,7 +114,13 @@ void add_common_flags(CLI::App& command, Flags& flags) {
                   "Think time inside each purchase, between read and write: 50ms, 200us, 0, "
                   "or a range 10ms..50ms drawn per purchase from --seed")
       ->capture_default_str();
-  command.add_option("--search-latency", flags.search_latency, "Think time after searching")
+  command
+      .add_option("--search-latency", flags.search_latency,
+                  "Network time before each customer's search reads the store")
+      ->capture_default_str();
+  command
+      .add_option("--hold", flags.hold,
+                  "Time a buyer keeps the store and the lock after writing, before releasing")
       ->capture_default_str();
   command
       .add_option("--schedule", flags.schedule,
@@ -226,6 +232,7 @@ ExperimentConfig make_config(const Flags& flags, const CLI::App& command) {
     throw UsageError("--latency", e.what());
   }
   config.search_latency = duration_flag("--search-latency", flags.search_latency);
+  config.hold = duration_flag("--hold", flags.hold);
   config.trials = flags.trials;
   if (flag_given(command, "--until-ci")) config.until_ci = flags.until_ci;
   if (flag_given(command, "--max-trials")) {

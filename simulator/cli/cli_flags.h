@@ -29,8 +29,9 @@ struct Flags {
   int procs = 15;
   std::int64_t tickets = 0;
   int attempts = 1;
-  std::string latency = "50ms";
-  std::string search_latency = "0";
+  std::string latency = "10ms";
+  std::string search_latency = "10ms";
+  std::string hold = "15ms";
   std::string schedule = "free";
   int trials = 1;
   double until_ci = 0;

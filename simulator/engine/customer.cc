@@ -88,7 +88,8 @@ class Customer {
     slot_.ppid = ::getppid();
     slot_.t_spawn = now();
     // Latencies of a few hundred microseconds need the timer slack off (default 50 us).
-    if (config_.latency.max.count() > 0 || config_.search_latency.count() > 0) {
+    if (config_.latency.max.count() > 0 || config_.search_latency.count() > 0 ||
+        config_.hold.count() > 0) {
       ::prctl(PR_SET_TIMERSLACK, 1UL);
     }
     // Own descriptors, opened after fork: nothing here is shared with another customer.
@@ -166,8 +167,10 @@ class Customer {
     slot_.t_resumed = monotonic_ns();
   }
 
-  // Reads the store the way a customer checks availability: under the reader lock.
+  // Waits for the network, then reads the store the way a customer checks availability:
+  // under the reader lock.
   void search() {
+    sleep_for_ns(config_.search_latency.count());
     SearchRecord& search = slot_.search;
     search.t_lock_requested = now();
     HeldLock held;
@@ -183,10 +186,9 @@ class Customer {
       search.value_seen = read.count;
       search.outcome = Outcome::kSeen;
     }
-    sleep_for_ns(config_.search_latency.count());
   }
 
-  // acquire -> read -> think -> write if count > 0 -> release.
+  // acquire -> read -> think -> write if count > 0, then hold -> release.
   void purchase(PurchaseRecord& record, int attempt) {
     crash_this_purchase_ =
         config_.crash_probability > 0 && next_unit(crash_random_) < config_.crash_probability;
@@ -228,6 +230,7 @@ class Customer {
       record.t_written = now();
       record.value_written = next;
       record.outcome = Outcome::kBought;
+      sleep_for_ns(config_.hold.count());
     } else {
       record.outcome = Outcome::kSoldOut;
     }

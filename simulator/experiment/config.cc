@@ -114,6 +114,9 @@ void ExperimentConfig::validate() const {
   if (search_latency.count() < 0) {
     throw ConfigError("search-latency", "must be a non-negative duration");
   }
+  if (hold.count() < 0) {
+    throw ConfigError("hold", "must be a non-negative duration");
+  }
   if (trial_timeout && trial_timeout->count() <= 0) {
     throw ConfigError("trial-timeout", "must be a positive duration");
   }
@@ -156,7 +159,8 @@ void ExperimentConfig::validate() const {
 Nanoseconds default_trial_timeout(const ExperimentConfig& config) {
   using std::chrono::seconds;
   Nanoseconds serial_work =
-      ((config.latency.max + config.write_cost.value_or(Nanoseconds(0))) * config.attempts +
+      ((config.latency.max + config.hold + config.write_cost.value_or(Nanoseconds(0))) *
+           config.attempts +
        config.search_latency) *
       config.procs;
   // Forking and reaping cost about 0.1 ms per customer; allow 1 ms.
@@ -172,7 +176,7 @@ Nanoseconds effective_trial_timeout(const ExperimentConfig& config) {
 }
 
 Nanoseconds default_lock_timeout(const ExperimentConfig& config) {
-  Nanoseconds serial_purchases = (config.latency.max + std::chrono::milliseconds(1) +
+  Nanoseconds serial_purchases = (config.latency.max + config.hold + std::chrono::milliseconds(1) +
                                   config.write_cost.value_or(Nanoseconds(0))) *
                                  config.attempts * config.procs;
   return std::chrono::seconds(5) + 2 * serial_purchases +

@@ -40,6 +40,7 @@ ModeSummary summarize(const ExperimentResult& result) {
   summary.mode = result.config.mode;
   summary.trials = static_cast<int>(result.trials.size());
   std::vector<double> walls, rates, oversold;
+  LogHistogram waits;
   bool first = true;
   int known_final_counts = 0;
   for (const TrialResult& trial : result.trials) {
@@ -56,6 +57,15 @@ ModeSummary summarize(const ExperimentResult& result) {
     summary.mutex_violations_total += trial.mutex_violations;
     summary.lock_grants_total += trial.lock_order.grants;
     summary.lock_overtakes_total += trial.lock_order.overtakes;
+    summary.lock_overtaking_grants_total += trial.lock_order.overtaking_grants;
+    waits.merge(trial.lock_waits.histogram);
+    if (trial.fairness.checked) {
+      summary.jain_min = summary.fairness_trials == 0
+                             ? trial.fairness.jain
+                             : std::min(summary.jain_min, trial.fairness.jain);
+      summary.jain_mean += trial.fairness.jain;
+      ++summary.fairness_trials;
+    }
     if (trial.unsafe()) ++summary.unsafe_trials;
     if (trial.stalled) ++summary.stalled_trials;
     if (trial.errors > 0 || trial.crashed > trial.injected_crashes) ++summary.error_trials;
@@ -76,6 +86,11 @@ ModeSummary summarize(const ExperimentResult& result) {
       rates.push_back(trial.purchases_per_s);
     }
   }
+  if (summary.fairness_trials > 0) summary.jain_mean /= summary.fairness_trials;
+  summary.lock_waits = waits.count();
+  summary.lock_wait_us_p50 = static_cast<double>(waits.quantile(0.50)) / 1e3;
+  summary.lock_wait_us_p99 = static_cast<double>(waits.quantile(0.99)) / 1e3;
+  summary.lock_wait_us_max = static_cast<double>(waits.max()) / 1e3;
   if (!walls.empty()) {
     summary.wall_ms_median = median(walls);
     summary.wall_ms_min = *std::min_element(walls.begin(), walls.end());

@@ -4,7 +4,9 @@
 
 #include <fmt/format.h>
 
+#include "simulator/oracle/fairness.h"
 #include "simulator/oracle/lock_order.h"
+#include "simulator/oracle/lock_waits.h"
 #include "simulator/oracle/mutual_exclusion.h"
 #include "simulator/oracle/witnesses.h"
 
@@ -76,9 +78,14 @@ void analyse_trial(TrialResult& result, const std::vector<CustomerHistory>& cust
   result.mutex_violations = result.mutex.violations;
   result.witnesses = find_witnesses(customers, result.tickets);
   result.lock_order = LockOrder{};
+  result.lock_waits = LockWaits{};
+  result.fairness = Fairness{};
   if (mode_takes_lock(result.mode) && result.times_recorded) {
     result.lock_order = check_lock_order(customers);
     result.lock_order.checked = true;
+    result.lock_waits = measure_lock_waits(customers);
+    result.lock_waits.checked = true;
+    result.fairness = check_fairness(customers);
   }
 }
 

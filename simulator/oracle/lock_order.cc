@@ -52,6 +52,19 @@ LockOrder check_lock_order(const std::vector<CustomerHistory>& customers) {
   for (const auto& grant : grants) acquired.push_back(grant.second);
   LockOrder order;
   order.grants = static_cast<std::int64_t>(grants.size());
+  // A grant overtook a waiter when someone who asked strictly earlier got the lock later.
+  std::int64_t latest_earlier = 0;  // the latest acquisition among strictly earlier requests
+  for (std::size_t group = 0; group < grants.size();) {
+    std::size_t end = group;
+    while (end < grants.size() && grants[end].first == grants[group].first) ++end;
+    for (std::size_t i = group; i < end; ++i) {
+      if (grants[i].second < latest_earlier) ++order.overtaking_grants;
+    }
+    for (std::size_t i = group; i < end; ++i) {
+      latest_earlier = std::max(latest_earlier, grants[i].second);
+    }
+    group = end;
+  }
   order.overtakes = count_inversions(acquired, tmp, 0, acquired.size());
   return order;
 }

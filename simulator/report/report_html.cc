@@ -8,72 +8,11 @@
 #include <fmt/format.h>
 
 #include "simulator/oracle/mutual_exclusion.h"
+#include "simulator/report/html_page.h"
+#include "simulator/report/svg_chart.h"
 
 namespace ticketsim {
 namespace {
-
-std::string escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-constexpr const char* kStyle = R"(
-body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1d2330;max-width:1200px}
-h1{font-size:20px}h2{font-size:16px;margin-top:28px}
-table{border-collapse:collapse}td,th{padding:3px 10px;border-bottom:1px solid #dde;text-align:right}
-td:first-child,th:first-child{text-align:left}
-.UNSAFE{color:#c0182d;font-weight:600}.safe{color:#18804a;font-weight:600}
-.STALLED,.ERROR,.INTERRUPTED,.unprotected{color:#a56a00;font-weight:600}
-.witness{color:#c0182d}ul{padding-left:20px}
-svg{background:#fbfbfd;border:1px solid #dde}
-.wait{fill:#f2c14e}.search{fill:#b56ccf}.hold{fill:#4a78c2}.think{fill:#7cc6d6}.write{fill:#2e9e5b}
-.witnessed .write{fill:#d7263d}.overlap{fill:#d7263d;opacity:.18}
-.overlap{pointer-events:none}.witness-mark{fill:#d7263d;stroke:#fff;stroke-width:1}.witness-link{stroke:#d7263d;stroke-width:1.5;fill:none}
-.label{font:11px monospace;fill:#445}.witnessed .label{fill:#c0182d;font-weight:700}
-.axis{font:10px sans-serif;fill:#667}.grid{stroke:#e4e4ec}
-.lane:hover .label{fill:#000}
-.legend span{display:inline-block;width:12px;height:10px;margin:0 4px 0 12px}
-.bar-none{fill:#d7263d}.bar{fill:#4a78c2}
-)";
-
-// Marks the page with how many lanes the browser laid out (tests read it from the DOM).
-constexpr const char* kScript = R"(
-addEventListener('load', () => {
-  const lanes = [...document.querySelectorAll('svg .lane')];
-  document.body.dataset.renderedLanes = lanes.filter(g => g.getBBox().width > 0).length;
-  document.body.dataset.witnessMarks = document.querySelectorAll('.witness-mark').length;
-});
-)";
-
-void page_head(const std::string& title, TextSink& out) {
-  out.write(
-      fmt::format("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                  "<title>{}</title><style>{}</style></head>\n<body>\n",
-                  escape(title), kStyle));
-}
-
-void page_tail(TextSink& out) {
-  out.write(fmt::format("\n<script>{}</script>\n</body></html>\n", kScript));
-}
 
 std::string legend() {
   return "<p class=\"legend\">"
@@ -364,11 +303,18 @@ std::string verdict_cell(const std::string& verdict) {
 
 std::string workload(const ExperimentConfig& config, std::int64_t tickets, const std::string& store,
                      bool per_mode) {
-  return fmt::format("<p>{} x {}, {}, latency {}, schedule {}, {}{}; store: {}</p>\n",
+  std::string times;
+  if (!is_controlled(config.schedule)) {
+    times = ", latency " + format_duration_range(config.latency);
+    if (config.search_latency.count() > 0) {
+      times += ", search latency " + format_duration(config.search_latency);
+    }
+    if (config.hold.count() > 0) times += ", hold " + format_duration(config.hold);
+  }
+  return fmt::format("<p>{} x {}, {}{}, schedule {}, {}{}; store: {}</p>\n",
                      plural(config.procs, "customer"), plural(config.attempts, "attempt"),
-                     plural(tickets, "ticket"), escape(format_duration_range(config.latency)),
-                     schedule_name(config.schedule), plural(config.trials, "trial"),
-                     per_mode ? " per mode" : "", escape(store));
+                     plural(tickets, "ticket"), escape(times), schedule_name(config.schedule),
+                     plural(config.trials, "trial"), per_mode ? " per mode" : "", escape(store));
 }
 
 }  // namespace
@@ -443,18 +389,39 @@ void render_compare_html(const Comparison& comparison, const std::vector<Skipped
         "<h2>Statistics over {} trials per mode</h2>\n"
         "<table class=\"statistics\"><tr><th>mode</th><th>unsafe trials</th><th>P(unsafe) "
         "[95% Wilson]</th><th>oversold per trial: min / median / p95 / max / mean</th><th>wall "
-        "ms median [interval, coverage]</th></tr>\n",
+        "ms median [interval, coverage]</th><th>purchases/s median [interval]</th><th>lock wait "
+        "per purchase: p50 / p99 / max</th><th>grants that passed a waiter</th><th>Jain's "
+        "fairness (first half of grants): mean / min</th></tr>\n",
         first.config.trials);
     for (const ModeSummary& s : summaries) {
       body += fmt::format(
           "<tr><td>{}</td><td>{} of {}</td><td>{:.2f} [{:.2f}, {:.2f}]</td><td>{:g} / {:g} / "
-          "{:g} / {} / {:.2f}</td><td>{:.1f} [{:.1f}, {:.1f}, {:.0f}%]</td></tr>\n",
+          "{:g} / {} / {:.2f}</td><td>{:.1f} [{:.1f}, {:.1f}, {:.0f}%]</td><td>{:.1f} [{:.1f}, "
+          "{:.1f}]</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
           mode_name(s.mode), s.unsafe_trials, s.trials, s.unsafe_p, s.unsafe_p_low, s.unsafe_p_high,
           s.oversold_min, s.oversold_median, s.oversold_p95, s.oversold_max, s.oversold_mean,
           s.wall_ms_median, s.wall_ms_median_low, s.wall_ms_median_high,
-          100 * s.median_interval_coverage);
+          100 * s.median_interval_coverage, s.purchases_per_s_median, s.purchases_per_s_median_low,
+          s.purchases_per_s_median_high,
+          s.lock_waits > 0
+              ? fmt::format("{} / {} / {}", format_wait_us(s.lock_wait_us_p50),
+                            format_wait_us(s.lock_wait_us_p99), format_wait_us(s.lock_wait_us_max))
+              : "no lock",
+          s.lock_grants_total > 0
+              ? fmt::format("{} of {}", s.lock_overtaking_grants_total, s.lock_grants_total)
+              : "no lock",
+          s.fairness_trials > 0 ? fmt::format("{:.3f} / {:.3f}", s.jain_mean, s.jain_min)
+                                : "not judged");
     }
     body += "</table>\n";
+    // The tradeoff in one picture: each mode where its safety and its speed put it.
+    body += "<h2>What safety costs: each mode's throughput against its unsafe probability</h2>\n";
+    std::vector<TradeoffPoint> points;
+    for (const ModeSummary& s : summaries) {
+      points.push_back({std::string(mode_name(s.mode)), s.unsafe_p, s.unsafe_p_low, s.unsafe_p_high,
+                        s.purchases_per_s_median});
+    }
+    body += tradeoff_chart(points);
   }
 
   // Safety versus throughput: two bar charts sharing the mode axis.

@@ -12,6 +12,8 @@ using Json = nlohmann::ordered_json;
 // Milliseconds rounded to microseconds: enough precision, readable numbers.
 double round_ms(double ms) { return std::round(ms * 1000.0) / 1000.0; }
 double round_rate(double rate) { return std::round(rate * 10.0) / 10.0; }
+// Nanoseconds as microseconds, to 0.1 us.
+double round_us(std::int64_t ns) { return std::round(static_cast<double>(ns) / 100.0) / 10.0; }
 
 Json workload_json(const ExperimentConfig& config, const std::string& store_label,
                    std::int64_t tickets) {
@@ -24,6 +26,7 @@ Json workload_json(const ExperimentConfig& config, const std::string& store_labe
   workload["latency_ns"] = {{"min", config.latency.min.count()},
                             {"max", config.latency.max.count()}};
   workload["search_latency_ns"] = config.search_latency.count();
+  workload["hold_ns"] = config.hold.count();
   workload["trials"] = config.trials;
   workload["seed"] = config.seed;
   workload["store"] = store_label;
@@ -192,6 +195,16 @@ Json trial_json(const TrialResult& trial) {
   if (trial.lock_order.checked) {  // modes with a lock, times recorded
     json["lock_grants"] = trial.lock_order.grants;
     json["lock_overtakes"] = trial.lock_order.overtakes;
+    json["lock_overtaking_grants"] = trial.lock_order.overtaking_grants;
+  }
+  if (trial.lock_waits.checked && trial.lock_waits.count > 0) {
+    json["lock_wait_us_p50"] = round_us(trial.lock_waits.p50_ns);
+    json["lock_wait_us_p99"] = round_us(trial.lock_waits.p99_ns);
+    json["lock_wait_us_max"] = round_us(trial.lock_waits.max_ns);
+  }
+  if (trial.fairness.checked) {
+    json["fairness_jain"] = std::round(trial.fairness.jain * 1e4) / 1e4;
+    json["fairness_window_grants"] = trial.fairness.window_grants;
   }
   json["witnesses"] = witnesses_json(trial);
   json["witness_counts"] = witness_counts_json(trial.witnesses);
@@ -235,6 +248,18 @@ Json summary_json(const ModeSummary& summary) {
   if (summary.lock_grants_total > 0) {
     json["lock_grants_total"] = summary.lock_grants_total;
     json["lock_overtakes_total"] = summary.lock_overtakes_total;
+    json["lock_overtaking_grants_total"] = summary.lock_overtaking_grants_total;
+  }
+  if (summary.lock_waits > 0) {
+    auto us = [](double value) { return std::round(value * 10) / 10; };
+    json["lock_wait_us_p50"] = us(summary.lock_wait_us_p50);
+    json["lock_wait_us_p99"] = us(summary.lock_wait_us_p99);
+    json["lock_wait_us_max"] = us(summary.lock_wait_us_max);
+  }
+  if (summary.fairness_trials > 0) {
+    json["fairness_trials"] = summary.fairness_trials;
+    json["fairness_jain_mean"] = std::round(summary.jain_mean * 1e4) / 1e4;
+    json["fairness_jain_min"] = std::round(summary.jain_min * 1e4) / 1e4;
   }
   json["unsafe_trials"] = summary.unsafe_trials;
   if (summary.trials >= 2) {  // statistics need more than one trial

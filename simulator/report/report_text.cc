@@ -13,6 +13,12 @@
 #include "ticketsim/interrupt.h"
 
 namespace ticketsim {
+
+std::string format_wait_us(double us) {
+  if (us < 1000) return fmt::format("{:.0f} us", us);
+  if (us < 1e6) return fmt::format("{:.1f} ms", us / 1e3);
+  return fmt::format("{:.2f} s", us / 1e6);
+}
 namespace {
 
 constexpr int kMaxTrialRows = 20;  // more trials: summary row only (all of them are in --json)
@@ -53,6 +59,9 @@ std::string workload_line(const std::string& command, const ExperimentConfig& co
   }
   if (config.search_latency.count() > 0 && !is_controlled(config.schedule)) {
     line += fmt::format(", search latency {}", format_duration(config.search_latency));
+  }
+  if (config.hold.count() > 0 && !is_controlled(config.schedule)) {
+    line += fmt::format(", hold {}", format_duration(config.hold));
   }
   line += fmt::format(", schedule {}",
                       schedule.empty() ? std::string(schedule_name(config.schedule)) : schedule);
@@ -494,12 +503,6 @@ std::string statistics_block(const std::vector<ModeSummary>& summaries) {
         "mean {:.2f}\n",
         "", summary.oversold_min, summary.oversold_median, summary.oversold_p95,
         summary.oversold_max, summary.oversold_mean);
-    if (summary.lock_grants_total > 0) {
-      out += fmt::format(
-          "  {:<13} lock grants to a customer that asked after one waiting: {} of "
-          "{}\n",
-          "", summary.lock_overtakes_total, summary.lock_grants_total);
-    }
     if (summary.wall_ms_median > 0) {
       out += fmt::format("  {:<13} wall ms median {:.1f} [{:.1f}, {:.1f}]{}\n", "",
                          summary.wall_ms_median, summary.wall_ms_median_low,
@@ -508,6 +511,25 @@ std::string statistics_block(const std::vector<ModeSummary>& summaries) {
                              ? fmt::format(" (the whole range: {:.0f}% coverage)",
                                            100 * summary.median_interval_coverage)
                              : "");
+      out += fmt::format("  {:<13} purchases/s median {} [{}, {}]\n", "",
+                         rate_text(summary.purchases_per_s_median),
+                         rate_text(summary.purchases_per_s_median_low),
+                         rate_text(summary.purchases_per_s_median_high));
+    }
+    if (summary.lock_waits > 0) {
+      out += fmt::format("  {:<13} lock wait per purchase: p50 {}, p99 {}, max {}\n", "",
+                         format_wait_us(summary.lock_wait_us_p50),
+                         format_wait_us(summary.lock_wait_us_p99),
+                         format_wait_us(summary.lock_wait_us_max));
+    }
+    if (summary.lock_grants_total > 0) {
+      out += fmt::format("  {:<13} out of request order: {} of {} grants passed a waiter\n", "",
+                         summary.lock_overtaking_grants_total, summary.lock_grants_total);
+    }
+    if (summary.fairness_trials > 0) {
+      out +=
+          fmt::format("  {:<13} Jain's fairness, first half of grants: mean {:.3f}, min {:.3f}\n",
+                      "", summary.jain_mean, summary.jain_min);
     }
   }
   return out;

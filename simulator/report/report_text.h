@@ -54,6 +54,9 @@ std::string describe(const StepRecord& step);
 // did not parse), or "unknown" when every trial's are.
 std::string lost_updates_total_text(const ExperimentResult& result, const ModeSummary& summary);
 
+// A lock wait given in microseconds, in the unit that reads best: "850 us", "80.1 ms", "2.35 s".
+std::string format_wait_us(double us);
+
 // "1 ticket", "15 customers": `count` followed by `noun`, pluralised with "s".
 std::string plural(std::int64_t count, const std::string& noun);
 
