@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -495,4 +496,51 @@ TEST_CASE("a closed pipe on stdout ends the demo quietly and leaves nothing", "[
   CHECK(*status == 128 + SIGPIPE);
   CHECK(demo.err().empty());
   require_nothing_left(demo.pid(), customers, tmpdir);
+}
+
+TEST_CASE("an interrupted sweep keeps every finished point and leaves nothing running",
+          "[interrupt]") {
+  TempDir dir, workdir;
+  // The first point ends at once; the second thinks for 20 s, so the interrupt finds it
+  // running.
+  Ticketsim sweep(dir,
+                  {"sweep",
+                   "--vary",
+                   "latency=0,20s",
+                   "--modes",
+                   "none",
+                   "--procs",
+                   "2",
+                   "--trials",
+                   "1",
+                   "--search-latency",
+                   "0",
+                   "--hold",
+                   "0",
+                   "--jsonl",
+                   dir.file("points.jsonl"),
+                   "--csv",
+                   dir.file("points.csv"),
+                   "--html",
+                   dir.file("points.html"),
+                   "--workdir",
+                   workdir.path()},
+                  {});
+  std::vector<pid_t> customers;
+  REQUIRE(Ticketsim::wait_until([&] {
+    customers = children(sweep.pid());
+    return customers.size() == 2 && read_file(dir.file("points.jsonl")).size() > 0;
+  }));
+  auto status = sweep.interrupt(SIGINT);
+  REQUIRE(status.has_value());
+  CHECK(*status == 130);
+  const std::string jsonl = read_file(dir.file("points.jsonl"));
+  CHECK(std::count(jsonl.begin(), jsonl.end(), '\n') == 1);
+  CHECK(nlohmann::json::parse(jsonl)["latency"] == "0");
+  const std::string csv = read_file(dir.file("points.csv"));
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 2);  // the header and the finished point
+  CHECK_THAT(sweep.out(), Catch::Contains("interrupted after 1 of 2 points"));
+  CHECK_THAT(sweep.err(), Catch::Contains("--html was not written"));
+  CHECK_FALSE(std::filesystem::exists(dir.file("points.html")));
+  require_nothing_left(sweep.pid(), customers, workdir);
 }
