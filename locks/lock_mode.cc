@@ -10,20 +10,22 @@ struct ModeName {
   std::string_view name;
 };
 
-constexpr std::array<ModeName, 7> kModeNames{{
+constexpr std::array<ModeName, 8> kModeNames{{
     {Mode::kNone, "none"},
     {Mode::kFlock, "flock"},
     {Mode::kFcntl, "fcntl"},
     {Mode::kOfd, "ofd"},
     {Mode::kNamedMutex, "named-mutex"},
     {Mode::kRobustMutex, "robust-mutex"},
+    {Mode::kOptimistic, "optimistic"},
     {Mode::kJoin, "join"},
 }};
 
-// Report order: no protection, the kernel's file locks, named kernel objects, join.
+// Report order: no protection, the kernel's file locks, named kernel objects, optimistic,
+// join.
 constexpr std::array<Mode, kModeNames.size()> kAllModes{
-    Mode::kNone,       Mode::kFlock,       Mode::kFcntl, Mode::kOfd,
-    Mode::kNamedMutex, Mode::kRobustMutex, Mode::kJoin};
+    Mode::kNone,       Mode::kFlock,       Mode::kFcntl,      Mode::kOfd,
+    Mode::kNamedMutex, Mode::kRobustMutex, Mode::kOptimistic, Mode::kJoin};
 
 }  // namespace
 

@@ -15,6 +15,7 @@ std::unique_ptr<LockProvider> make_lock_provider(Mode mode, const LockSite& site
     case Mode::kJoin:
       return std::make_unique<NoLockProvider>();
     case Mode::kFlock:
+    case Mode::kOptimistic:  // its brief check-and-write takes the flock lock
       return std::make_unique<FlockProvider>(site);
     case Mode::kFcntl:
       return std::make_unique<FcntlProvider>(site);

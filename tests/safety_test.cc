@@ -35,8 +35,8 @@ void require_safe(const ticketsim::ExperimentResult& result, std::int64_t ticket
 
 TEST_CASE("lock modes never oversell or lose an update or tear a read over 30 lockstep trials",
           "[safety]") {
-  auto mode =
-      GENERATE(Mode::kFlock, Mode::kFcntl, Mode::kOfd, Mode::kNamedMutex, Mode::kRobustMutex);
+  auto mode = GENERATE(Mode::kFlock, Mode::kFcntl, Mode::kOfd, Mode::kNamedMutex,
+                       Mode::kRobustMutex, Mode::kOptimistic);
   CAPTURE(ticketsim::mode_name(mode));
   ExperimentConfig config;
   config.mode = mode;
@@ -67,8 +67,8 @@ TEST_CASE("join never oversells or loses an update or tears a read over 30 trial
 }
 
 TEST_CASE("lock modes stay safe under the free schedule with random think times", "[safety]") {
-  auto mode =
-      GENERATE(Mode::kFlock, Mode::kFcntl, Mode::kOfd, Mode::kNamedMutex, Mode::kRobustMutex);
+  auto mode = GENERATE(Mode::kFlock, Mode::kFcntl, Mode::kOfd, Mode::kNamedMutex,
+                       Mode::kRobustMutex, Mode::kOptimistic);
   CAPTURE(ticketsim::mode_name(mode));
   ExperimentConfig config;
   config.mode = mode;
@@ -117,4 +117,43 @@ TEST_CASE("join serialises whole customers, searches included, and a lock only t
   auto locked = ticketsim::run_experiment(config).trials.at(0);
   CHECK(network_waits_overlap(locked));
   CHECK(locked.mutex_violations == 0);
+}
+
+TEST_CASE("optimistic retries every purchase whose count changed while it thought", "[safety]") {
+  ExperimentConfig config;
+  config.mode = Mode::kOptimistic;
+  // Lockstep: all 8 read count=8 before any takes the lock, so exactly one check matches and
+  // at least 7 purchases must start over; each ticket is still sold once.
+  config.schedule = Schedule::kLockstep;
+  config.procs = 8;
+  config.tickets = 8;
+  config.latency = ticketsim::DurationRange::exactly(1ms);
+  config.search_latency = {};
+  config.hold = {};
+  config.trials = 5;
+  auto result = ticketsim::run_experiment(config);
+  for (const auto& trial : result.trials) {
+    CAPTURE(trial.index);
+    CHECK(trial.retries >= 7);
+    CHECK(trial.sold == 8);
+    CHECK(trial.final_count == 0);
+    CHECK(trial.verdict() == "safe");
+  }
+  CHECK(ticketsim::summarize(result).retries_total >= 35);
+  // Alone, nothing changes behind a purchase's back: no retry.
+  config.schedule = Schedule::kFree;
+  config.procs = 1;
+  config.attempts = 5;
+  config.trials = 1;
+  CHECK(ticketsim::run_experiment(config).trials.at(0).retries == 0);
+}
+
+TEST_CASE("optimistic refuses the controlled schedules, whose steps it does not take", "[safety]") {
+  ExperimentConfig config;
+  config.mode = Mode::kOptimistic;
+  config.schedule = Schedule::kRoundRobin;
+  CHECK_THROWS_AS(ticketsim::run_experiment(config), ticketsim::ConfigError);
+  for (Mode mode : ticketsim::modes_for_schedule(Schedule::kRoundRobin)) {
+    CHECK(mode != Mode::kOptimistic);
+  }
 }

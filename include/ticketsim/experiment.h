@@ -48,6 +48,8 @@ struct ModeSummary {
   std::int64_t lost_updates_total = 0;  // over the trials where it is known
   int lost_updates_unknown = 0;         // trials whose lost updates are unknown
   std::int64_t torn_reads_total = 0;
+  std::int64_t retries_total = 0;    // mode optimistic: conflicts that restarted a purchase
+  std::int64_t purchases_total = 0;  // completed purchases over every trial
   std::int64_t mutex_violations_total = 0;
   std::int64_t final_count_min = 0, final_count_max = 0;  // over readable final stores
   int final_count_unknown = 0;                            // trials whose final store did not parse
@@ -108,7 +110,8 @@ struct Comparison {
 Comparison run_comparison(const ExperimentConfig& config, const std::vector<Mode>& modes,
                           const TrialObserver& observer = {});
 
-// The modes of all_modes() that can run under `schedule` (join cannot run lockstep).
+// The modes of all_modes() that can run under `schedule` (join cannot run lockstep, optimistic
+// no controlled schedule).
 std::vector<Mode> modes_for_schedule(Schedule schedule);
 
 }  // namespace ticketsim

@@ -18,7 +18,11 @@ enum class Mode {
   kOfd,          // Linux open-file-description lock (F_OFD_SETLKW) on the lock file
   kNamedMutex,   // boost::interprocess::named_mutex (a POSIX named semaphore)
   kRobustMutex,  // a process-shared PTHREAD_MUTEX_ROBUST mutex in named shared memory
-  kJoin,         // no lock: the parent runs one customer at a time (start; join)
+  // Optimistic concurrency: read and think holding nothing, then take a flock lock briefly,
+  // re-read, and write only if the count is unchanged; otherwise retry (bounded, see
+  // kOptimisticRetries).
+  kOptimistic,
+  kJoin,  // no lock: the parent runs one customer at a time (start; join)
 };
 
 // The CLI/JSON name of `mode`, e.g. "named-mutex".
@@ -34,7 +38,11 @@ std::span<const Mode> all_modes();
 // for help texts and error messages.
 std::string mode_names_for_humans();
 
-// True for modes that take a lock around each purchase (not none, not join).
+// Conflicts an optimistic purchase retries before it holds the lock across its think time
+// (the pessimistic way), which always succeeds: a purchase never starves.
+inline constexpr int kOptimisticRetries = 64;
+
+// True for modes that take a lock for each purchase (not none, not join).
 bool mode_takes_lock(Mode mode);
 
 }  // namespace ticketsim

@@ -56,6 +56,9 @@ struct PurchaseRecord {
   std::int64_t value_written = -1;
   Outcome outcome = Outcome::kNotRun;
   WriteState write_state = WriteState::kNone;
+  // Mode optimistic: times the count had changed between the unlocked read and the check
+  // under the lock, so the purchase started over.
+  std::int32_t retries = 0;
 };
 
 }  // namespace ticketsim

@@ -89,6 +89,7 @@ struct TrialResult {
   std::int64_t indeterminate = 0;     // writes begun by a customer that died before it ended
   std::int64_t torn_reads = 0;        // reads (search or purchase) that found a torn file
   std::int64_t purchases = 0;         // purchases that completed (bought, sold out or torn read)
+  std::int64_t retries = 0;           // mode optimistic: purchases started over after a conflict
   std::int64_t mutex_violations = 0;  // pairs of overlapping critical sections
   int errors = 0;                     // customers that reported an error
   std::string first_error;            // "customer N: <message>" of the first, when errors > 0

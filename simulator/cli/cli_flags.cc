@@ -289,6 +289,11 @@ std::vector<Mode> modes_flag(const std::string& text, Schedule schedule,
                          "lockstep has no meaning with join: join runs one customer at a time, "
                          "so no customer can wait for another to read"});
     }
+    if (is_controlled(schedule)) {
+      skipped.push_back({Mode::kOptimistic,
+                         "optimistic reads and thinks before it takes the lock, steps a "
+                         "controlled schedule does not have"});
+    }
     return modes_for_schedule(schedule);
   }
   std::vector<Mode> modes;

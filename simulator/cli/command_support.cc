@@ -10,9 +10,9 @@
 
 #include "simulator/cli/cli.h"
 #include "simulator/engine/stale_runs.h"
+#include "simulator/engine/trial_workspace.h"
 #include "simulator/report/text_table.h"
 #include "simulator/report/timeline_text.h"
-#include "simulator/engine/trial_workspace.h"
 #include "storage/store_file.h"
 
 namespace ticketsim {

@@ -149,6 +149,11 @@ void ExperimentConfig::validate() const {
                       "crash injection and --pause-holder run under the free and "
                       "lockstep schedules; a controlled schedule moves one step at a time");
   }
+  if (mode == Mode::kOptimistic && is_controlled(schedule)) {
+    throw ConfigError("schedule",
+                      "mode optimistic reads and thinks before it takes the lock, steps a "
+                      "controlled schedule does not have; use --schedule free or lockstep");
+  }
   if (mode == Mode::kJoin && schedule == Schedule::kLockstep) {
     throw ConfigError("schedule",
                       "lockstep has no meaning with mode join: join runs one customer at a time, "

@@ -54,6 +54,8 @@ ModeSummary summarize(const ExperimentResult& result) {
     }
     summary.indeterminate_total += trial.indeterminate;
     summary.torn_reads_total += trial.torn_reads;
+    summary.retries_total += trial.retries;
+    summary.purchases_total += trial.purchases;
     summary.mutex_violations_total += trial.mutex_violations;
     summary.lock_grants_total += trial.lock_order.grants;
     summary.lock_overtakes_total += trial.lock_order.overtakes;
@@ -252,6 +254,7 @@ std::vector<Mode> modes_for_schedule(Schedule schedule) {
   std::vector<Mode> modes;
   for (Mode mode : all_modes()) {
     if (schedule == Schedule::kLockstep && mode == Mode::kJoin) continue;
+    if (is_controlled(schedule) && mode == Mode::kOptimistic) continue;
     modes.push_back(mode);
   }
   return modes;

@@ -25,7 +25,7 @@ std::int64_t wait_ns(std::int64_t requested, std::int64_t acquired, std::int64_t
 
 void analyse_trial(TrialResult& result, const std::vector<CustomerHistory>& customers,
                    bool search_is_shared) {
-  result.sold = result.torn_reads = result.purchases = 0;
+  result.sold = result.torn_reads = result.purchases = result.retries = 0;
   result.writes_made = result.indeterminate = result.lock_wait_ns = 0;
   result.errors = 0;
   result.first_error.clear();
@@ -44,6 +44,7 @@ void analyse_trial(TrialResult& result, const std::vector<CustomerHistory>& cust
     for (const PurchaseRecord& purchase : customer.purchases) {
       result.lock_wait_ns +=
           wait_ns(purchase.t_lock_requested, purchase.t_lock_acquired, trial_end);
+      result.retries += purchase.retries;
       if (purchase.write_state == WriteState::kDone) ++result.writes_made;
       if (purchase.write_state == WriteState::kBegun) ++result.indeterminate;
       switch (purchase.outcome) {

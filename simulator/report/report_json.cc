@@ -197,6 +197,7 @@ Json trial_json(const TrialResult& trial) {
     json["lock_overtakes"] = trial.lock_order.overtakes;
     json["lock_overtaking_grants"] = trial.lock_order.overtaking_grants;
   }
+  if (trial.mode == Mode::kOptimistic) json["retries"] = trial.retries;
   if (trial.lock_waits.checked && trial.lock_waits.count > 0) {
     json["lock_wait_us_p50"] = round_us(trial.lock_waits.p50_ns);
     json["lock_wait_us_p99"] = round_us(trial.lock_waits.p99_ns);
@@ -249,6 +250,14 @@ Json summary_json(const ModeSummary& summary) {
     json["lock_grants_total"] = summary.lock_grants_total;
     json["lock_overtakes_total"] = summary.lock_overtakes_total;
     json["lock_overtaking_grants_total"] = summary.lock_overtaking_grants_total;
+  }
+  if (summary.mode == Mode::kOptimistic) {
+    json["retries_total"] = summary.retries_total;
+    json["retries_per_purchase"] =
+        summary.purchases_total > 0 ? std::round(1e3 * static_cast<double>(summary.retries_total) /
+                                                 static_cast<double>(summary.purchases_total)) /
+                                          1e3
+                                    : 0.0;
   }
   if (summary.lock_waits > 0) {
     auto us = [](double value) { return std::round(value * 10) / 10; };

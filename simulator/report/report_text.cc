@@ -516,6 +516,14 @@ std::string statistics_block(const std::vector<ModeSummary>& summaries) {
                          rate_text(summary.purchases_per_s_median_low),
                          rate_text(summary.purchases_per_s_median_high));
     }
+    if (summary.mode == Mode::kOptimistic) {
+      out +=
+          fmt::format("  {:<13} retries after a conflict: {} ({:.2f} per purchase)\n", "",
+                      summary.retries_total,
+                      summary.purchases_total > 0 ? static_cast<double>(summary.retries_total) /
+                                                        static_cast<double>(summary.purchases_total)
+                                                  : 0.0);
+    }
     if (summary.lock_waits > 0) {
       out += fmt::format("  {:<13} lock wait per purchase: p50 {}, p99 {}, max {}\n", "",
                          format_wait_us(summary.lock_wait_us_p50),

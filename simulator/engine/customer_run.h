@@ -1,0 +1,252 @@
+// The customer's run, step by step (engine-internal): the search, and the purchase under each
+// protocol. The pessimistic purchase (hold the lock from read to write) is in customer.cc;
+// the optimistic one (think unlocked, then check and write under the lock) in
+// optimistic_purchase.cc. run_customer (customer.h) is the only entry point.
+#pragma once
+
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <exception>
+#include <optional>
+#include <stdexcept>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "simulator/engine/clock.h"
+#include "simulator/engine/customer.h"
+#include "simulator/engine/random.h"
+#include "storage/ticket_store.h"
+
+namespace ticketsim::customer_detail {
+
+inline std::int64_t draw_latency_ns(const DurationRange& range, std::uint64_t& state) {
+  std::int64_t min = range.min.count();
+  if (range.fixed()) return min;
+  auto span = static_cast<std::uint64_t>(range.max.count() - min) + 1;
+  return min + static_cast<std::int64_t>(next_random(state) % span);
+}
+
+// The customer waited longer than the lock timeout.
+class LockTimedOut : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The parent broke the lockstep barriers to stop the trial (stall or interrupt): the
+// customer leaves quietly. This is the run's decision, not a failure of the customer.
+class StoppedByRun : public std::exception {};
+
+// Holds a CustomerLock until release() or destruction, so that an exception between
+// acquire and release never leaves a lock held by a customer that goes on living.
+class HeldLock {
+ public:
+  HeldLock() = default;
+  ~HeldLock() {
+    try {
+      release();
+    } catch (...) {
+    }
+  }
+  HeldLock(const HeldLock&) = delete;
+  HeldLock& operator=(const HeldLock&) = delete;
+
+  // Acquires `lock` (reader mode when `shared`) before `deadline_ns` (0: no deadline).
+  Acquisition acquire(CustomerLock& lock, bool shared, std::int64_t deadline_ns) {
+    Acquisition result = shared ? lock.lock_shared(deadline_ns) : lock.lock(deadline_ns);
+    if (result != Acquisition::kTimedOut) {
+      lock_ = &lock;
+      shared_ = shared;
+    }
+    return result;
+  }
+
+  void release() {
+    if (lock_ == nullptr) return;
+    CustomerLock* lock = std::exchange(lock_, nullptr);
+    shared_ ? lock->unlock_shared() : lock->unlock();
+  }
+
+ private:
+  CustomerLock* lock_ = nullptr;
+  bool shared_ = false;
+};
+
+// One customer's run; throws on failure, which run_customer records.
+class Customer {
+ public:
+  explicit Customer(const CustomerPlan& plan)
+      : plan_(plan),
+        config_(*plan.config),
+        slot_(plan.table->slot(plan.index)),
+        header_(plan.table->header()),
+        latency_random_(plan.seed),
+        crash_random_(plan.seed ^ 0xC3A5C85C97CB3127ull),
+        lock_timeout_(effective_lock_timeout(config_)),
+        honours_deadline_(plan.locks->honours_deadline()) {}
+
+  void run() {
+    slot_.pid = ::getpid();
+    slot_.ppid = ::getppid();
+    slot_.t_spawn = now();
+    // Latencies of a few hundred microseconds need the timer slack off (default 50 us).
+    if (config_.latency.max.count() > 0 || config_.search_latency.count() > 0 ||
+        config_.hold.count() > 0) {
+      ::prctl(PR_SET_TIMERSLACK, 1UL);
+    }
+    // Own descriptors, opened after fork: nothing here is shared with another customer.
+    store_ = &plan_.store->open_for_customer(store_slot_);
+    lock_ = &plan_.locks->open_for_customer(lock_slot_);
+    journal_ = plan_.locks->reports_dead_owner();
+    search();
+    for (int attempt = 0; attempt < config_.attempts; ++attempt) {
+      current_ = &plan_.table->purchase(plan_.index, attempt);
+      if (config_.mode == Mode::kOptimistic) {
+        purchase_optimistically(*current_, attempt);
+      } else {
+        purchase(*current_, attempt);
+      }
+      current_ = nullptr;
+      ++slot_.purchases_done;
+    }
+    slot_.t_exit = now();
+  }
+
+  // The purchase in progress when an exception escaped, if any.
+  PurchaseRecord* current() { return current_; }
+  CustomerSlot& slot() { return slot_; }
+
+ private:
+  bool lockstep() const { return config_.schedule == Schedule::kLockstep; }
+  // The time of a step, or 0 when the experiment does not record times.
+  std::int64_t now() const { return config_.record_times ? monotonic_ns() : 0; }
+
+  // When to give up waiting for the lock: only for locks that honour deadlines.
+  std::int64_t lock_deadline() const {
+    return honours_deadline_ ? monotonic_ns() + lock_timeout_.count() : 0;
+  }
+
+  // Takes the lock, or records the timeout and throws LockTimedOut. Repairs the store
+  // when the previous holder died holding it.
+  void acquire(HeldLock& held, bool shared) {
+    Acquisition acquisition = held.acquire(*lock_, shared, lock_deadline());
+    if (acquisition == Acquisition::kTimedOut) {
+      slot_.lock_timed_out = 1;
+      throw LockTimedOut(fmt::format("gave up waiting for the {} lock after {}",
+                                     mode_name(config_.mode), format_duration(lock_timeout_)));
+    }
+    slot_.holding = 1;
+    if (acquisition == Acquisition::kPreviousOwnerDied) {
+      repair();
+      lock_->mark_consistent();
+    }
+  }
+
+  void release(HeldLock& held) {
+    slot_.holding = 0;
+    held.release();
+  }
+
+  // The previous holder died holding the lock. If it died writing, the store may be
+  // half-written: rebuild it from the initial store and the journal's committed count.
+  void repair() {
+    if (!journal_ || header_.write_in_progress.load() == 0) return;
+    store_->restore(header_.committed_count.load());
+    header_.write_in_progress.store(0);
+    ++slot_.repairs;
+  }
+
+  // Dies here if this purchase was chosen to crash at `point`: SIGKILL, recorded first.
+  void maybe_crash(CrashPoint point, int attempt) {
+    if (!crash_this_purchase_ || config_.crash_at != point) return;
+    slot_.crash_point = 1 + static_cast<int>(point);
+    slot_.crash_attempt = attempt;
+    ::raise(SIGKILL);
+  }
+
+  // pause_holder: the first customer to hold the lock for a purchase stops itself; the
+  // parent resumes it (SIGCONT) after the configured pause.
+  void maybe_pause() {
+    if (!config_.pause_holder || header_.pause_taken.exchange(1) != 0) return;
+    slot_.t_paused = monotonic_ns();
+    ::raise(SIGSTOP);
+    slot_.t_resumed = monotonic_ns();
+  }
+
+  // Waits for the network, then reads the store the way a customer checks availability:
+  // under the reader lock.
+  void search() {
+    sleep_for_ns(config_.search_latency.count());
+    SearchRecord& search = slot_.search;
+    search.t_lock_requested = now();
+    HeldLock held;
+    acquire(held, /*shared=*/true);
+    search.t_lock_acquired = now();
+    const StoreReply read = require_answer(store_->read_count(), "read");
+    search.t_read = now();
+    search.t_released = now();
+    release(held);
+    if (read.status == StoreStatus::kTorn) {
+      search.outcome = Outcome::kTornRead;
+    } else {
+      search.value_seen = read.count;
+      search.outcome = Outcome::kSeen;
+    }
+  }
+
+  // Writes `read - 1` for a purchase holding the lock, recorded around the write (and the
+  // journal, and an injected mid-write crash), then holds the store for config.hold.
+  void commit_purchase(PurchaseRecord& record, std::int64_t read, int attempt) {
+    const std::int64_t next = read - 1;
+    if (journal_) header_.write_in_progress.store(1);
+    // Recorded around the write: a customer that dies in between leaves its effect
+    // unknown (indeterminate), one that dies after it leaves a known write.
+    record.write_state = WriteState::kBegun;
+    if (crash_this_purchase_ && config_.crash_at == CrashPoint::kMidWrite) {
+      store_->write_count_partially(next);
+      maybe_crash(CrashPoint::kMidWrite, attempt);
+    }
+    write_recorded(*store_, next, record);
+    if (journal_) {
+      header_.committed_count.store(next);
+      header_.write_in_progress.store(0);
+    }
+    record.t_written = now();
+    record.value_written = next;
+    record.outcome = Outcome::kBought;
+    sleep_for_ns(config_.hold.count());
+  }
+
+  // Whether this purchase is one of those config.crash_probability kills.
+  void draw_crash() {
+    crash_this_purchase_ =
+        config_.crash_probability > 0 && next_unit(crash_random_) < config_.crash_probability;
+  }
+
+  // The pessimistic purchase (customer.cc): acquire -> read -> think -> write if count > 0,
+  // then hold -> release.
+  void purchase(PurchaseRecord& record, int attempt);
+  // The optimistic purchase (optimistic_purchase.cc): read and think holding nothing, then
+  // take the lock, re-read, and write only if the count is unchanged; else retry.
+  void purchase_optimistically(PurchaseRecord& record, int attempt);
+
+  const CustomerPlan& plan_;
+  const ExperimentConfig& config_;
+  CustomerSlot& slot_;
+  TableHeader& header_;
+  std::uint64_t latency_random_;
+  std::uint64_t crash_random_;
+  const Nanoseconds lock_timeout_;  // Computed once: acquire() is on the purchase path.
+  const bool honours_deadline_;
+  bool crash_this_purchase_ = false;
+  bool journal_ = false;
+  StoreSlot store_slot_;  // on this customer's stack, as the lock is: opening allocates nothing
+  TicketStore* store_ = nullptr;
+  LockSlot lock_slot_;  // on this customer's stack: opening the lock allocates nothing
+  CustomerLock* lock_ = nullptr;
+  PurchaseRecord* current_ = nullptr;
+};
+
+}  // namespace ticketsim::customer_detail

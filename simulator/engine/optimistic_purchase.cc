@@ -1,0 +1,61 @@
+// Mode optimistic: the purchase thinks without holding anything and takes the lock only to
+// check that the count it read is still the count, and to write.
+#include "simulator/engine/customer_run.h"
+
+namespace ticketsim::customer_detail {
+
+// read (no lock) -> think -> acquire -> re-read -> if unchanged: write (and hold) -> release;
+// if changed (another customer bought meanwhile) or torn: release, count a retry, start over.
+// After kOptimisticRetries conflicts the purchase thinks holding the lock, as flock does, so
+// it always ends. The critical section the oracle checks is acquire..release: only the
+// re-read and the write are protected, which is all that safety needs.
+void Customer::purchase_optimistically(PurchaseRecord& record, int attempt) {
+  draw_crash();
+  if (lockstep() && !header_.round_start.arrive_and_wait()) throw StoppedByRun();
+  for (;;) {
+    const bool pessimistic = record.retries >= kOptimisticRetries;
+    std::int64_t seen = -1;  // -1: the unlocked read was torn, so it cannot match
+    if (!pessimistic) {
+      const StoreReply first = require_answer(store_->read_count(), "read");
+      if (first.status != StoreStatus::kTorn) seen = first.count;
+      // Lockstep: everyone has read before anyone checks, so all but one must retry.
+      if (lockstep() && record.retries == 0 && !header_.race_point.arrive_and_wait()) {
+        throw StoppedByRun();
+      }
+      // Nothing left to buy: no reason to think; confirm under the lock.
+      if (seen != 0) sleep_for_ns(draw_latency_ns(config_.latency, latency_random_));
+    }
+    record.t_lock_requested = now();
+    HeldLock held;
+    acquire(held, /*shared=*/false);
+    record.t_lock_acquired = now();
+    maybe_pause();
+    maybe_crash(CrashPoint::kAfterAcquire, attempt);
+    const StoreReply read = require_answer(store_->read_count(), "read");
+    const bool torn = read.status == StoreStatus::kTorn;
+    record.t_read = now();
+    record.value_read = torn ? -1 : read.count;
+    if (pessimistic) {
+      sleep_for_ns(draw_latency_ns(config_.latency, latency_random_));
+    } else if (torn || read.count != seen) {
+      record.t_released = now();
+      release(held);
+      ++record.retries;
+      continue;
+    }
+    record.t_write_begin = now();
+    if (torn) {
+      record.outcome = Outcome::kTornRead;
+    } else if (record.value_read > 0) {
+      commit_purchase(record, record.value_read, attempt);
+    } else {
+      record.outcome = Outcome::kSoldOut;
+    }
+    maybe_crash(CrashPoint::kBeforeRelease, attempt);
+    record.t_released = now();
+    release(held);
+    return;
+  }
+}
+
+}  // namespace ticketsim::customer_detail
