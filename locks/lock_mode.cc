@@ -10,7 +10,7 @@ struct ModeName {
   std::string_view name;
 };
 
-constexpr std::array<ModeName, 8> kModeNames{{
+constexpr std::array<ModeName, 9> kModeNames{{
     {Mode::kNone, "none"},
     {Mode::kFlock, "flock"},
     {Mode::kFcntl, "fcntl"},
@@ -18,14 +18,15 @@ constexpr std::array<ModeName, 8> kModeNames{{
     {Mode::kNamedMutex, "named-mutex"},
     {Mode::kRobustMutex, "robust-mutex"},
     {Mode::kOptimistic, "optimistic"},
+    {Mode::kServer, "server"},
     {Mode::kJoin, "join"},
 }};
 
 // Report order: no protection, the kernel's file locks, named kernel objects, optimistic,
-// join.
+// server, join.
 constexpr std::array<Mode, kModeNames.size()> kAllModes{
-    Mode::kNone,       Mode::kFlock,       Mode::kFcntl,      Mode::kOfd,
-    Mode::kNamedMutex, Mode::kRobustMutex, Mode::kOptimistic, Mode::kJoin};
+    Mode::kNone,        Mode::kFlock,      Mode::kFcntl,  Mode::kOfd, Mode::kNamedMutex,
+    Mode::kRobustMutex, Mode::kOptimistic, Mode::kServer, Mode::kJoin};
 
 }  // namespace
 

@@ -13,6 +13,7 @@ std::unique_ptr<LockProvider> make_lock_provider(Mode mode, const LockSite& site
   switch (mode) {
     case Mode::kNone:
     case Mode::kJoin:
+    case Mode::kServer:  // the server process is the only one that touches the store
       return std::make_unique<NoLockProvider>();
     case Mode::kFlock:
     case Mode::kOptimistic:  // its brief check-and-write takes the flock lock

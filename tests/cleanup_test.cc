@@ -63,7 +63,7 @@ ExperimentConfig in_workdir(const TempDir& workdir, Mode mode) {
 
 TEST_CASE("a completed run leaves no kernel object or child or trial directory", "[cleanup]") {
   auto mode = GENERATE(Mode::kNone, Mode::kFlock, Mode::kFcntl, Mode::kOfd, Mode::kNamedMutex,
-                       Mode::kRobustMutex, Mode::kJoin);
+                       Mode::kRobustMutex, Mode::kOptimistic, Mode::kServer, Mode::kJoin);
   CAPTURE(ticketsim::mode_name(mode));
   TempDir workdir;
   auto result = ticketsim::run_experiment(in_workdir(workdir, mode));
@@ -72,8 +72,8 @@ TEST_CASE("a completed run leaves no kernel object or child or trial directory",
 }
 
 TEST_CASE("a stalled trial is killed and reported and leaves nothing behind", "[cleanup]") {
-  auto mode =
-      GENERATE(Mode::kNone, Mode::kFlock, Mode::kNamedMutex, Mode::kRobustMutex, Mode::kJoin);
+  auto mode = GENERATE(Mode::kNone, Mode::kFlock, Mode::kNamedMutex, Mode::kRobustMutex,
+                       Mode::kServer, Mode::kJoin);
   CAPTURE(ticketsim::mode_name(mode));
   TempDir workdir;
   ExperimentConfig config = in_workdir(workdir, mode);
@@ -96,7 +96,7 @@ TEST_CASE("a stalled trial is killed and reported and leaves nothing behind", "[
 
 TEST_CASE("an interrupt stops the run and kills every customer and leaves nothing behind",
           "[cleanup]") {
-  auto mode = GENERATE(Mode::kNone, Mode::kNamedMutex, Mode::kJoin);
+  auto mode = GENERATE(Mode::kNone, Mode::kNamedMutex, Mode::kServer, Mode::kJoin);
   CAPTURE(ticketsim::mode_name(mode));
   TempDir workdir;
   ExperimentConfig config = in_workdir(workdir, mode);

@@ -36,7 +36,7 @@ void require_safe(const ticketsim::ExperimentResult& result, std::int64_t ticket
 TEST_CASE("lock modes never oversell or lose an update or tear a read over 30 lockstep trials",
           "[safety]") {
   auto mode = GENERATE(Mode::kFlock, Mode::kFcntl, Mode::kOfd, Mode::kNamedMutex,
-                       Mode::kRobustMutex, Mode::kOptimistic);
+                       Mode::kRobustMutex, Mode::kOptimistic, Mode::kServer);
   CAPTURE(ticketsim::mode_name(mode));
   ExperimentConfig config;
   config.mode = mode;
@@ -68,7 +68,7 @@ TEST_CASE("join never oversells or loses an update or tears a read over 30 trial
 
 TEST_CASE("lock modes stay safe under the free schedule with random think times", "[safety]") {
   auto mode = GENERATE(Mode::kFlock, Mode::kFcntl, Mode::kOfd, Mode::kNamedMutex,
-                       Mode::kRobustMutex, Mode::kOptimistic);
+                       Mode::kRobustMutex, Mode::kOptimistic, Mode::kServer);
   CAPTURE(ticketsim::mode_name(mode));
   ExperimentConfig config;
   config.mode = mode;
@@ -156,4 +156,44 @@ TEST_CASE("optimistic refuses the controlled schedules, whose steps it does not 
   for (Mode mode : ticketsim::modes_for_schedule(Schedule::kRoundRobin)) {
     CHECK(mode != Mode::kOptimistic);
   }
+}
+
+TEST_CASE("server: one process makes every purchase, one at a time, for every customer",
+          "[safety]") {
+  ExperimentConfig config;
+  config.mode = Mode::kServer;
+  config.procs = 12;
+  config.attempts = 2;
+  config.tickets = 20;
+  config.latency = ticketsim::DurationRange::exactly(200us);
+  config.search_latency = {};
+  config.hold = {};
+  auto trial = ticketsim::run_experiment(config).trials.at(0);
+  CHECK(trial.sold == 20);
+  CHECK(trial.final_count == 0);
+  CHECK(trial.verdict() == "safe");
+  // The server's critical sections, as the oracle sees them: disjoint, every one recorded.
+  CHECK(trial.mutex.checked);
+  CHECK(trial.mutex_violations == 0);
+  CHECK(trial.lock_waits.count == 24);
+  for (const auto& customer : trial.customers) {
+    CAPTURE(customer.index);
+    CHECK(customer.error.empty());
+    CHECK(customer.search.outcome == ticketsim::Outcome::kSeen);
+    for (const auto& purchase : customer.purchases) {
+      CHECK(purchase.t_lock_acquired >= purchase.t_lock_requested);
+      CHECK(purchase.t_released > purchase.t_lock_acquired);
+    }
+  }
+}
+
+TEST_CASE("server refuses what strikes a lock holder and the controlled schedules", "[safety]") {
+  ExperimentConfig config;
+  config.mode = Mode::kServer;
+  config.crash_probability = 0.5;
+  CHECK_THROWS_AS(ticketsim::run_experiment(config), ticketsim::ConfigError);
+  config.crash_probability = 0;
+  config.schedule = Schedule::kScript;
+  config.script = ticketsim::parse_script("1:search");
+  CHECK_THROWS_AS(ticketsim::run_experiment(config), ticketsim::ConfigError);
 }

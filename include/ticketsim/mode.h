@@ -22,6 +22,9 @@ enum class Mode {
   // re-read, and write only if the count is unchanged; otherwise retry (bounded, see
   // kOptimisticRetries).
   kOptimistic,
+  // One owner process sells every ticket; customers ask it over a Unix-domain socket and only
+  // it touches the store (the lessons' socket server and Queue). No lock.
+  kServer,
   kJoin,  // no lock: the parent runs one customer at a time (start; join)
 };
 
@@ -42,7 +45,8 @@ std::string mode_names_for_humans();
 // (the pessimistic way), which always succeeds: a purchase never starves.
 inline constexpr int kOptimisticRetries = 64;
 
-// True for modes that take a lock for each purchase (not none, not join).
+// True for modes that serialise each purchase (not none, not join): the lock modes, and
+// server, whose one process is the lock (waiting for it is waiting in its queue).
 bool mode_takes_lock(Mode mode);
 
 }  // namespace ticketsim

@@ -293,6 +293,9 @@ std::vector<Mode> modes_flag(const std::string& text, Schedule schedule,
       skipped.push_back({Mode::kOptimistic,
                          "optimistic reads and thinks before it takes the lock, steps a "
                          "controlled schedule does not have"});
+      skipped.push_back({Mode::kServer,
+                         "in server one process sells every ticket, which a controlled "
+                         "schedule cannot step"});
     }
     return modes_for_schedule(schedule);
   }

@@ -23,6 +23,7 @@ struct CustomerPlan {
   const LockProvider* locks = nullptr;
   SharedTable* table = nullptr;
   std::uint64_t seed = 0;  // this customer's random stream (latency ranges, crashes)
+  const std::string* server_socket = nullptr;  // mode server: where the ticket server listens
 };
 
 // Exit statuses of a customer process.

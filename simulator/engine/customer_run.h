@@ -18,6 +18,7 @@
 #include "simulator/engine/clock.h"
 #include "simulator/engine/customer.h"
 #include "simulator/engine/random.h"
+#include "simulator/engine/ticket_server.h"
 #include "storage/ticket_store.h"
 
 namespace ticketsim::customer_detail {
@@ -100,10 +101,17 @@ class Customer {
     store_ = &plan_.store->open_for_customer(store_slot_);
     lock_ = &plan_.locks->open_for_customer(lock_slot_);
     journal_ = plan_.locks->reports_dead_owner();
-    search();
+    if (config_.mode == Mode::kServer) server_.emplace(*plan_.server_socket);
+    if (server_) {
+      search_via_server();
+    } else {
+      search();
+    }
     for (int attempt = 0; attempt < config_.attempts; ++attempt) {
       current_ = &plan_.table->purchase(plan_.index, attempt);
-      if (config_.mode == Mode::kOptimistic) {
+      if (server_) {
+        purchase_from_server(*current_, attempt);
+      } else if (config_.mode == Mode::kOptimistic) {
         purchase_optimistically(*current_, attempt);
       } else {
         purchase(*current_, attempt);
@@ -231,6 +239,9 @@ class Customer {
   // The optimistic purchase (optimistic_purchase.cc): read and think holding nothing, then
   // take the lock, re-read, and write only if the count is unchanged; else retry.
   void purchase_optimistically(PurchaseRecord& record, int attempt);
+  // Mode server (server_purchase.cc): ask the ticket server, which records the steps.
+  void search_via_server();
+  void purchase_from_server(PurchaseRecord& record, int attempt);
 
   const CustomerPlan& plan_;
   const ExperimentConfig& config_;
@@ -247,6 +258,7 @@ class Customer {
   LockSlot lock_slot_;  // on this customer's stack: opening the lock allocates nothing
   CustomerLock* lock_ = nullptr;
   PurchaseRecord* current_ = nullptr;
+  std::optional<ServerConnection> server_;  // mode server: this customer's connection
 };
 
 }  // namespace ticketsim::customer_detail

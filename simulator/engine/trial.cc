@@ -160,6 +160,7 @@ TrialResult run_free_trial(const TrialInput& input) {
   // wait noticed.
   if (monitor.lock_timed_out()) result.stalled = true;
   result.wall_ns = monotonic_ns() - result.t_start;
+  resources.server.reset();  // nothing may write the store while it is read for the report
   conclude_trial(result, input, resources, monitor.exits());
   return result;
 }

@@ -83,13 +83,27 @@ TrialResources TrialResources::create(const TrialInput& input) {
   header.round_start.init(static_cast<std::uint32_t>(config.procs));
   header.race_point.init(static_cast<std::uint32_t>(config.procs));
   header.committed_count.store(input.tickets);
+  if (config.mode == Mode::kServer) {
+    try {
+      resources.server = std::make_unique<TicketServer>(
+          resources.workspace->directory() + "/server.sock", config, *resources.store,
+          *resources.table, customer_seed(config.seed, input.index, config.procs));
+    } catch (const SystemError& e) {
+      throw RunError(std::string("cannot start the ticket server: ") + e.what());
+    }
+  }
   return resources;
 }
 
 CustomerPlan TrialResources::plan(const TrialInput& input, int index) const {
   const ExperimentConfig& config = *input.config;
-  return CustomerPlan{index,       &config,     store.get(),
-                      locks.get(), table.get(), customer_seed(config.seed, input.index, index)};
+  return CustomerPlan{index,
+                      &config,
+                      store.get(),
+                      locks.get(),
+                      table.get(),
+                      customer_seed(config.seed, input.index, index),
+                      server ? &server->socket_path() : nullptr};
 }
 
 TrialResult start_result(const TrialInput& input) {

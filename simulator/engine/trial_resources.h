@@ -7,6 +7,7 @@
 #include "locks/customer_lock.h"
 #include "simulator/engine/customer.h"
 #include "simulator/engine/shared_table.h"
+#include "simulator/engine/ticket_server.h"
 #include "simulator/engine/trial.h"
 #include "simulator/engine/trial_workspace.h"
 #include "storage/ticket_store.h"
@@ -22,6 +23,7 @@ struct TrialResources {
   std::unique_ptr<LockProvider> locks;
   std::vector<UniqueFd> objects_in_use;  // mark_in_use() on the lock's named kernel objects
   std::unique_ptr<SharedTable> table;
+  std::unique_ptr<TicketServer> server;  // mode server: the process that sells every ticket
 
   // Creates all three for `input` and initialises the table (barriers, journal). Throws
   // RunError naming what could not be created.

@@ -149,6 +149,16 @@ void ExperimentConfig::validate() const {
                       "crash injection and --pause-holder run under the free and "
                       "lockstep schedules; a controlled schedule moves one step at a time");
   }
+  if (mode == Mode::kServer && is_controlled(schedule)) {
+    throw ConfigError("schedule",
+                      "in mode server one process sells every ticket: a controlled schedule "
+                      "cannot step it; use --schedule free or lockstep");
+  }
+  if (mode == Mode::kServer && (crash_probability > 0 || pause_holder)) {
+    throw ConfigError(crash_probability > 0 ? "crash-prob" : "pause-holder",
+                      "strikes a customer holding a lock, and in mode server no customer holds "
+                      "one: the server process makes every purchase");
+  }
   if (mode == Mode::kOptimistic && is_controlled(schedule)) {
     throw ConfigError("schedule",
                       "mode optimistic reads and thinks before it takes the lock, steps a "

@@ -356,6 +356,18 @@ std::vector<std::string> explain_trial(const TrialResult& trial) {
           "Customers ran one at a time (start, then join): {} sold from {}, {}. Safe, and "
           "serial.",
           plural(trial.sold, "ticket"), plural(trial.tickets, "ticket"), no_update_lost(trial)));
+    } else if (trial.mode == Mode::kServer) {
+      sentences.push_back(fmt::format(
+          "One server process made every purchase itself, one request at a time; customers "
+          "only asked: {} sold from {}, none oversold, {}, no read torn.",
+          plural(trial.sold, "ticket"), plural(trial.tickets, "ticket"), no_update_lost(trial)));
+    } else if (trial.mode == Mode::kOptimistic) {
+      sentences.push_back(fmt::format(
+          "Every purchase thought without a lock, then under the flock lock checked the count "
+          "had not changed before writing ({} started over): {} sold from {}, none oversold, "
+          "{}, no read torn.",
+          plural(trial.retries, "purchase"), plural(trial.sold, "ticket"),
+          plural(trial.tickets, "ticket"), no_update_lost(trial)));
     } else {
       sentences.push_back(fmt::format(
           "Every purchase held the {} lock from its read to its write: {} sold from {}, "
