@@ -79,6 +79,11 @@ struct ExperimentConfig {
   // store (1 when unset).
   std::optional<std::int64_t> tickets;
   int attempts = 1;  // purchases per customer
+  // 0: every customer is its own process, forked for it. K > 0: K long-lived worker processes
+  // run the customers as tasks, one after another (the lessons' Pool(K)), so process creation
+  // is paid K times, not procs times. A crash kills the worker and the task it was running;
+  // the others take the remaining tasks. Free schedule only.
+  int pool = 0;
   // Think time inside each purchase, between reading and writing: the race window.
   DurationRange latency{std::chrono::milliseconds(10), std::chrono::milliseconds(10)};
   // Network time before each customer's search reads the store (outside any lock).

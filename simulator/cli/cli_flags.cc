@@ -110,6 +110,11 @@ void add_common_flags(CLI::App& command, Flags& flags) {
                      "Tickets at the start of each trial (overrides the store's count)");
   command.add_option("--attempts", flags.attempts, "Purchases per customer")->capture_default_str();
   command
+      .add_option("--pool", flags.pool,
+                  "Run the customers as tasks of K long-lived worker processes (0: a process "
+                  "per customer)")
+      ->capture_default_str();
+  command
       .add_option("--latency", flags.latency,
                   "Think time inside each purchase, between read and write: 50ms, 200us, 0, "
                   "or a range 10ms..50ms drawn per purchase from --seed")
@@ -225,6 +230,7 @@ ExperimentConfig make_config(const Flags& flags, const CLI::App& command) {
   config.procs = flags.procs;
   if (given.tickets) config.tickets = flags.tickets;
   config.attempts = flags.attempts;
+  config.pool = flags.pool;
   apply_schedule_flag(flags.schedule, config, given);
   try {
     config.latency = parse_duration_range(flags.latency);

@@ -29,6 +29,7 @@ struct Flags {
   int procs = 15;
   std::int64_t tickets = 0;
   int attempts = 1;
+  int pool = 0;
   std::string latency = "10ms";
   std::string search_latency = "10ms";
   std::string hold = "15ms";

@@ -31,6 +31,7 @@ struct CustomerSlot {
   std::int32_t stopped_by_run = 0;       // 1 when it left because the run stopped the trial
   std::int64_t t_paused = 0;             // SIGSTOPped holding the lock (pause_holder) ...
   std::int64_t t_resumed = 0;            // ... until here
+  std::int32_t pool_status = -1;         // --pool: the customer's exit status, set by its worker
   char error[kCustomerErrorBytes] = {};  // NUL-terminated; empty when no error
 
   // Leaves `message` for the parent, truncated to fit and always NUL-terminated.

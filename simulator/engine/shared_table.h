@@ -20,6 +20,7 @@ struct TableHeader {
   std::atomic<std::int64_t> committed_count{0};
   std::atomic<std::int32_t> write_in_progress{0};
   std::atomic<std::int32_t> pause_taken{0};  // pause_holder: the first holder claims it
+  std::atomic<std::int32_t> next_task{0};    // --pool: the next customer a worker runs
 };
 
 // The parent's word to one customer under a controlled schedule, and the customer's answer.

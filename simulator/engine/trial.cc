@@ -105,6 +105,47 @@ class TrialMonitor {
   bool lock_timed_out_ = false;
 };
 
+// --pool: one worker process. It runs customers, taking the next one nobody has taken, until
+// none is left, and leaves each one's status in its slot. A customer that gave up on the lock
+// ends the worker with that status, so the parent stops the trial as it would for a customer.
+int run_pool_worker(const TrialResources& resources, const TrialInput& input) {
+  SharedTable& table = *resources.table;
+  for (;;) {
+    const int index = table.header().next_task.fetch_add(1);
+    if (index >= input.config->procs) return kCustomerExitOk;
+    const CustomerPlan plan = resources.plan(input, index);
+    const int status = run_customer(plan);
+    table.slot(index).pool_status = status;
+    if (status == kCustomerExitLockTimeout) return status;
+  }
+}
+
+// --pool: how each customer ended, from its slot and its worker's exit. A task that finished
+// ended as its status says; one that was running when its worker died or was killed ended as
+// the worker did; one never started ended nowhere (wait status 0, pid 0).
+CustomerExits customer_exits_of_pool(const SharedTable& table, int procs,
+                                     const std::vector<pid_t>& workers,
+                                     const CustomerExits& worker_exits) {
+  CustomerExits exits{std::vector<int>(static_cast<std::size_t>(procs), 0),
+                      std::vector<bool>(static_cast<std::size_t>(procs), false),
+                      worker_exits.lock_timed_out};
+  for (int i = 0; i < procs; ++i) {
+    const CustomerSlot& slot = const_cast<SharedTable&>(table).slot(i);
+    const auto at = static_cast<std::size_t>(i);
+    if (slot.pool_status >= 0) {
+      exits.wait_status[at] = slot.pool_status << 8;  // as waitpid reports exit(status)
+      continue;
+    }
+    for (std::size_t w = 0; w < workers.size(); ++w) {
+      if (slot.pid != 0 && slot.pid == workers[w]) {
+        exits.wait_status[at] = worker_exits.wait_status[w];
+        exits.killed[at] = worker_exits.killed[w];
+      }
+    }
+  }
+  return exits;
+}
+
 }  // namespace
 
 TrialResult run_free_trial(const TrialInput& input) {
@@ -115,20 +156,27 @@ TrialResult run_free_trial(const TrialInput& input) {
   TableHeader& header = resources.table->header();
 
   const std::int64_t deadline = monotonic_ns() + effective_trial_timeout(config).count();
-  CustomerProcesses children(config.mode == Mode::kJoin ? 1 : config.procs);
+  const bool pooled = config.pool > 0;
+  const int processes = pooled ? config.pool : config.procs;
+  std::vector<pid_t> workers;  // --pool: each worker's pid, by worker index
+  CustomerProcesses children(config.mode == Mode::kJoin ? 1 : processes);
   TrialMonitor monitor(config, header, children);
   const WaitHooks hooks = monitor.hooks();
   auto end = CustomerProcesses::WaitEnd::kAllExited;
   result.t_start = monotonic_ns();
   int started = 0;
   try {
-    for (int i = 0; i < config.procs; ++i) {
+    for (int i = 0; i < processes; ++i) {
       if (interrupt_signal() != 0) {
         end = CustomerProcesses::WaitEnd::kInterrupted;
         break;
       }
-      const CustomerPlan plan = resources.plan(input, i);
-      children.spawn(i, [&plan] { return run_customer(plan); });
+      if (pooled) {
+        workers.push_back(children.spawn(i, [&] { return run_pool_worker(resources, input); }));
+      } else {
+        const CustomerPlan plan = resources.plan(input, i);
+        children.spawn(i, [&plan] { return run_customer(plan); });
+      }
       ++started;
       if (started % kReapEvery == 0) children.poll(hooks);
       if (config.mode == Mode::kJoin) {
@@ -143,9 +191,9 @@ TrialResult run_free_trial(const TrialInput& input) {
     header.race_point.break_barrier();
     children.kill_all(hooks.on_exit);
     throw RunError(
-        fmt::format("could not start customer {} of {}: {} (lower --procs, or raise the "
+        fmt::format("could not start {} {} of {}: {} (lower --procs, or raise the "
                     "process limit: ulimit -u)",
-                    started + 1, config.procs, e.what()));
+                    pooled ? "pool worker" : "customer", started + 1, processes, e.what()));
   }
   if (end != CustomerProcesses::WaitEnd::kAllExited) {
     monitor.start_killing();
@@ -161,7 +209,10 @@ TrialResult run_free_trial(const TrialInput& input) {
   if (monitor.lock_timed_out()) result.stalled = true;
   result.wall_ns = monotonic_ns() - result.t_start;
   resources.server.reset();  // nothing may write the store while it is read for the report
-  conclude_trial(result, input, resources, monitor.exits());
+  conclude_trial(
+      result, input, resources,
+      pooled ? customer_exits_of_pool(*resources.table, config.procs, workers, monitor.exits())
+             : monitor.exits());
   return result;
 }
 

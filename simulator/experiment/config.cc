@@ -149,6 +149,20 @@ void ExperimentConfig::validate() const {
                       "crash injection and --pause-holder run under the free and "
                       "lockstep schedules; a controlled schedule moves one step at a time");
   }
+  if (pool < 0 || pool > procs) {
+    throw ConfigError("pool", fmt::format("is a number of worker processes, 1 to --procs ({}), "
+                                          "or 0 for a process per customer (got {})",
+                                          procs, pool));
+  }
+  if (pool > 0 && schedule != Schedule::kFree) {
+    throw ConfigError("pool", fmt::format("runs customers one after another in each worker, so "
+                                          "{} could never bring them together; use --schedule "
+                                          "free",
+                                          schedule_name(schedule)));
+  }
+  if (pool > 0 && mode == Mode::kJoin) {
+    throw ConfigError("pool", "join already runs one customer at a time; a pool adds nothing");
+  }
   if (mode == Mode::kServer && is_controlled(schedule)) {
     throw ConfigError("schedule",
                       "in mode server one process sells every ticket: a controlled schedule "

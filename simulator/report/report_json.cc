@@ -27,6 +27,7 @@ Json workload_json(const ExperimentConfig& config, const std::string& store_labe
                             {"max", config.latency.max.count()}};
   workload["search_latency_ns"] = config.search_latency.count();
   workload["hold_ns"] = config.hold.count();
+  workload["pool"] = config.pool;
   workload["trials"] = config.trials;
   workload["seed"] = config.seed;
   workload["store"] = store_label;

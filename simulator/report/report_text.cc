@@ -63,6 +63,7 @@ std::string workload_line(const std::string& command, const ExperimentConfig& co
   if (config.hold.count() > 0 && !is_controlled(config.schedule)) {
     line += fmt::format(", hold {}", format_duration(config.hold));
   }
+  if (config.pool > 0) line += fmt::format(", pool of {}", plural(config.pool, "worker"));
   line += fmt::format(", schedule {}",
                       schedule.empty() ? std::string(schedule_name(config.schedule)) : schedule);
   if (!config.latency.fixed() || config.schedule == Schedule::kRandom) {
