@@ -59,6 +59,9 @@ struct PurchaseRecord {
   // Mode optimistic: times the count had changed between the unlocked read and the check
   // under the lock, so the purchase started over.
   std::int32_t retries = 0;
+  // ... and how long the checks it started over after waited for the lock (the wait of the
+  // last check is t_lock_acquired - t_lock_requested).
+  std::int64_t earlier_lock_waits_ns = 0;
 };
 
 }  // namespace ticketsim

@@ -7,10 +7,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -32,6 +35,19 @@ class RowFile {
   RowFile() = default;
   // Opens `path` for appending (`truncate`: emptied first), or throws UsageError for `flag`.
   RowFile(const std::string& flag, const std::string& path, bool truncate) : path_(path) {
+    std::error_code error;
+    const auto status = std::filesystem::status(path, error);
+    if (!error && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+      throw UsageError(flag, "'" + path +
+                                 "' is not a regular file: rows are appended to a file "
+                                 "as each point finishes (use --json for stdout)");
+    }
+    std::error_code not_stdout;
+    if (std::filesystem::equivalent(path, "/proc/self/fd/1", not_stdout)) {
+      throw UsageError(flag, "'" + path +
+                                 "' is standard output, where the table (or --json) "
+                                 "goes; name a file of its own");
+    }
     try {
       fd_ = open_or_throw(
           path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (truncate ? O_TRUNC : 0), 0644);
@@ -49,26 +65,45 @@ class RowFile {
   UniqueFd fd_;
 };
 
-// The rows --resume FILE already holds, by sweep_row_key. Throws UsageError naming the file
-// and line of anything that is not such a row.
-std::map<std::string, nlohmann::json> read_finished_rows(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw UsageError("--resume", "cannot read '" + path + "'");
+// The rows an earlier --jsonl file holds, by sweep_row_key.
+struct FinishedRows {
   std::map<std::string, nlohmann::json> rows;
-  std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
+  int lines = 0;                   // rows read
+  bool dropped_torn_last = false;  // the last line was cut short (a kill mid-write): dropped
+  bool ends_in_newline = true;     // else the next row must start on a new line
+};
+
+// Reads --resume FILE. A last line that does not parse is a row cut short by a kill: dropped,
+// with a warning, and its point runs again. Any other line that is not a row is an error
+// naming the file and the line.
+FinishedRows read_finished_rows(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError("--resume", "cannot read '" + path + "'");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  FinishedRows finished;
+  finished.ends_in_newline = text.empty() || text.back() == '\n';
+  std::vector<std::string> lines;
+  std::istringstream stream(text);
+  for (std::string line; std::getline(stream, line);) lines.push_back(line);
+  for (std::size_t number = 1; number <= lines.size(); ++number) {
+    const std::string& line = lines[number - 1];
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     try {
       nlohmann::json row = nlohmann::json::parse(line);
       std::string key = sweep_row_key(row);  // before the row is moved into the map
-      rows[key] = std::move(row);
+      finished.rows[key] = std::move(row);
+      ++finished.lines;
     } catch (const std::exception& e) {
+      if (number == lines.size() && !finished.ends_in_newline) {
+        finished.dropped_torn_last = true;
+        continue;
+      }
       throw UsageError("--resume", fmt::format("{} line {} is not a row of ticketsim sweep "
-                                               "--jsonl: {}",
+                                               "--jsonl ({})",
                                                path, number, e.what()));
     }
   }
-  return rows;
+  return finished;
 }
 
 // The work a point stands for, to share the time left out among the points to come.
@@ -76,6 +111,35 @@ double point_weight(const ExperimentConfig& config) {
   return static_cast<double>(config.trials) *
          (static_cast<double>(config.procs) * config.attempts + 10.0);
 }
+
+// Estimates the time the points left will take from the points run so far, mode by mode:
+// join and a lock cost far more per purchase than none, so each mode's own rate is used once
+// it has one, the average of all until then.
+class TimeLeft {
+ public:
+  void ran(Mode mode, double weight, double seconds) {
+    auto& [w, s] = by_mode_[mode];
+    w += weight;
+    s += seconds;
+    weight_ += weight;
+    seconds_ += seconds;
+  }
+  double estimate(const std::vector<std::pair<Mode, double>>& left) const {
+    double total = 0;
+    for (const auto& [mode, weight] : left) {
+      auto found = by_mode_.find(mode);
+      const double rate = found != by_mode_.end() && found->second.first > 0
+                              ? found->second.second / found->second.first
+                              : (weight_ > 0 ? seconds_ / weight_ : 0);
+      total += rate * weight;
+    }
+    return total;
+  }
+
+ private:
+  std::map<Mode, std::pair<double, double>> by_mode_;  // weight and seconds run
+  double weight_ = 0, seconds_ = 0;
+};
 
 std::string describe_point(const SweepPoint& point, const std::vector<SweepAxis>& axes) {
   std::string text(mode_name(point.mode));
@@ -133,6 +197,13 @@ int sweep_command(const Flags& flags, const SweepFlags& sweep_flags, const CLI::
   if (!sweep_flags.resume.empty() && !sweep_flags.jsonl.empty()) {
     throw UsageError("--jsonl", "--resume FILE appends to FILE itself; drop --jsonl");
   }
+  for (const auto& [flag, value] :
+       {std::pair<const char*, const std::string*>{"--csv", &sweep_flags.csv},
+        {"--jsonl", &sweep_flags.jsonl},
+        {"--resume", &sweep_flags.resume},
+        {"--html", &flags.html}}) {
+    if (flag_given(command, flag) && value->empty()) throw UsageError(flag, "needs a file name");
+  }
   OutputFiles outputs;
   ExperimentConfig config = prepare_experiment(flags, command, outputs);
   config.keep_history = HistoryKept::kNone;  // a sweep reports statistics, never one trial
@@ -147,17 +218,30 @@ int sweep_command(const Flags& flags, const SweepFlags& sweep_flags, const CLI::
     }
   }
   outputs.add("--csv", sweep_flags.csv);
-  const std::string jsonl_path =
-      sweep_flags.resume.empty() ? sweep_flags.jsonl : sweep_flags.resume;
-  if (!jsonl_path.empty()) outputs.add("--jsonl", jsonl_path);
+  const bool resuming = !sweep_flags.resume.empty();
+  const std::string jsonl_path = resuming ? sweep_flags.resume : sweep_flags.jsonl;
+  if (!jsonl_path.empty()) outputs.add(resuming ? "--resume" : "--jsonl", jsonl_path);
   std::vector<SkippedMode> skipped;
   const std::vector<Mode> modes = modes_flag(flags.modes, config.schedule, skipped);
+  if (flags.expect_safe &&
+      std::all_of(modes.begin(), modes.end(), [](Mode mode) { return mode == Mode::kNone; })) {
+    throw UsageError("--expect-safe",
+                     "judges the modes that promise safety, and --modes lists only none");
+  }
   const std::vector<SweepPoint> points = sweep_points(config, modes, axes);
-  std::map<std::string, nlohmann::json> finished;
-  if (!sweep_flags.resume.empty()) finished = read_finished_rows(sweep_flags.resume);
+  FinishedRows finished;
+  if (resuming) finished = read_finished_rows(sweep_flags.resume);
 
   RowFile jsonl, csv;
-  if (!jsonl_path.empty()) jsonl = RowFile("--jsonl", jsonl_path, sweep_flags.resume.empty());
+  if (!jsonl_path.empty()) {
+    jsonl = RowFile(resuming ? "--resume" : "--jsonl", jsonl_path, !resuming);
+  }
+  if (finished.dropped_torn_last) {
+    std::cerr << "ticketsim sweep: the last line of " << sweep_flags.resume
+              << " was cut short (a run killed while writing it); its point runs again\n";
+  }
+  // The next row starts on a line of its own; a torn last line stays behind, ended.
+  if (!finished.ends_in_newline) jsonl.append("\n");
   if (!sweep_flags.csv.empty()) {
     csv = RowFile("--csv", sweep_flags.csv, true);
     csv.append(sweep_csv_header(axes));
@@ -166,53 +250,73 @@ int sweep_command(const Flags& flags, const SweepFlags& sweep_flags, const CLI::
     std::cerr << "ticketsim sweep: " << mode_name(skip.mode) << " skipped: " << skip.reason << "\n";
   }
 
-  double weight_left = 0;
+  std::vector<std::pair<Mode, double>> left;  // the points to run, with their weights
+  int resumable = 0;
   for (const SweepPoint& point : points) {
-    if (!finished.count(sweep_point_key(point.config))) weight_left += point_weight(point.config);
+    if (finished.rows.count(sweep_point_key(point.config))) {
+      ++resumable;
+    } else {
+      left.emplace_back(point.mode, point_weight(point.config));
+    }
+  }
+  if (resuming && resumable < finished.lines) {
+    std::cerr << fmt::format(
+        "ticketsim sweep: {} of {} belong to another sweep (other modes, points or settings): "
+        "kept in the file, left out of this report\n",
+        plural(finished.lines - resumable, "row"), sweep_flags.resume);
   }
   const auto started = std::chrono::steady_clock::now();
-  double weight_done = 0;
+  TimeLeft time_left;
   int resumed = 0, ran = 0;
   int interrupted_by = 0;
   std::vector<nlohmann::json> rows;
   std::vector<std::string> failures;
+  NotSafe not_safe;
   for (std::size_t i = 0; i < points.size(); ++i) {
     const SweepPoint& point = points[i];
-    auto found = finished.find(sweep_point_key(point.config));
-    if (found != finished.end()) {
+    auto found = finished.rows.find(sweep_point_key(point.config));
+    if (found != finished.rows.end()) {
       rows.push_back(found->second);
       csv.append(sweep_csv_line(found->second, axes));
       ++resumed;
       continue;
     }
+    const auto point_started = std::chrono::steady_clock::now();
     ExperimentResult result = run_experiment(point.config);
     if (result.interrupted_by != 0) {
       interrupted_by = result.interrupted_by;
       break;  // an unfinished point is not a point: it is left for --resume
     }
     collect_failures(result, failures);
-    nlohmann::json row = sweep_row_json(summarize(result), result.config, axes);
+    if (point.mode != Mode::kNone) {
+      for (const TrialResult& trial : result.trials) not_safe.judge(trial);
+    }
+    nlohmann::json row = sweep_row_json(summarize(result), point.config, axes);
+    if (point.config.until_ci) row["ci_reached"] = result.ci_reached;
     jsonl.append(row.dump() + "\n");
     csv.append(sweep_csv_line(row, axes));
     rows.push_back(std::move(row));
     ++ran;
-    weight_done += point_weight(point.config);
-    weight_left -= point_weight(point.config);
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::cerr << fmt::format(
-        "ticketsim sweep: [{}/{}] {} done; {} so far, about {} left\n", i + 1, points.size(),
-        describe_point(point, axes), seconds_text(elapsed),
-        seconds_text(weight_done > 0 ? elapsed / weight_done * weight_left : 0));
+    const auto now = std::chrono::steady_clock::now();
+    time_left.ran(point.mode, point_weight(point.config),
+                  std::chrono::duration<double>(now - point_started).count());
+    left.erase(left.begin());
+    std::cerr << fmt::format("ticketsim sweep: [{}/{}] {} done; {} so far, about {} left\n", i + 1,
+                             points.size(), describe_point(point, axes),
+                             seconds_text(std::chrono::duration<double>(now - started).count()),
+                             seconds_text(time_left.estimate(left)));
   }
   if (interrupted_by == 0) interrupted_by = interrupt_signal();
-  if (resumed > 0) {
+  if (resuming) {
     std::cerr << fmt::format("ticketsim sweep: {} read back from {}, {} run now\n",
                              plural(resumed, "point"), sweep_flags.resume, ran);
   }
-  std::string workload =
-      fmt::format("{} trial{} per point; modes {}; varied {}", config.trials,
-                  config.trials == 1 ? "" : "s", flags.modes, fmt::join(sweep_flags.vary, " "));
+  std::string workload = fmt::format(
+      "{} trial{} per point{}; modes {}; varied {}", config.trials, config.trials == 1 ? "" : "s",
+      config.until_ci ? fmt::format(" (more, up to {}, until the interval is narrower than {})",
+                                    config.max_trials, *config.until_ci)
+                      : "",
+      flags.modes, fmt::join(sweep_flags.vary, " "));
   for (SweepParameter parameter : sweep_parameters()) {
     const bool varied = std::any_of(axes.begin(), axes.end(), [&](const SweepAxis& axis) {
       return axis.parameter == parameter;
@@ -223,6 +327,17 @@ int sweep_command(const Flags& flags, const SweepFlags& sweep_flags, const CLI::
     }
   }
   workload += fmt::format(", schedule {}", schedule_name(config.schedule));
+  if (config.pool > 0) workload += fmt::format(", pool {}", config.pool);
+  if (config.write != WriteStrategy::kInPlace) {
+    workload += fmt::format(", write {}", write_strategy_name(config.write));
+  }
+  if (config.crash_probability > 0) {
+    workload += fmt::format(", crash-prob {} at {}", config.crash_probability,
+                            crash_point_name(config.crash_at));
+  }
+  if (config.pause_holder) {
+    workload += fmt::format(", pause-holder {}", format_duration(*config.pause_holder));
+  }
   try {
     if (flags.json) {
       nlohmann::ordered_json json;
@@ -235,10 +350,10 @@ int sweep_command(const Flags& flags, const SweepFlags& sweep_flags, const CLI::
       StdoutSink().write("ticketsim sweep: " + workload + "\n\n" +
                          render_sweep_table(rows, axes, stdout_wants_color()));
       if (interrupted_by != 0) {
-        StdoutSink().write(
-            fmt::format("\n(interrupted after {} of {} points; --resume FILE.jsonl "
-                        "runs the rest)\n",
-                        rows.size(), points.size()));
+        StdoutSink().write(fmt::format(
+            "\n(interrupted after {} of {} points; {})\n", rows.size(), points.size(),
+            jsonl_path.empty() ? "with --jsonl FILE the finished points are kept for --resume"
+                               : "--resume " + jsonl_path + " runs the rest"));
       }
     }
     StdoutSink::flush();
@@ -251,7 +366,7 @@ int sweep_command(const Flags& flags, const SweepFlags& sweep_flags, const CLI::
     outputs.skip_all();
     return finish_status(interrupt_signal(), "", false, {}, outputs);
   }
-  return finish_status(interrupted_by, "", false, failures, outputs);
+  return finish_status(interrupted_by, not_safe.describe(), flags.expect_safe, failures, outputs);
 }
 
 }  // namespace ticketsim

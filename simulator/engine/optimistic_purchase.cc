@@ -40,6 +40,7 @@ void Customer::purchase_optimistically(PurchaseRecord& record, int attempt) {
     } else if (torn || read.count != seen) {
       record.t_released = now();
       release(held);
+      record.earlier_lock_waits_ns += record.t_lock_acquired - record.t_lock_requested;
       ++record.retries;
       continue;
     }

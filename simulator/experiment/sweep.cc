@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <climits>
 #include <set>
 
 #include <fmt/format.h>
@@ -162,13 +163,13 @@ ExperimentConfig with_parameter(ExperimentConfig base, SweepParameter parameter,
                                 std::int64_t value) {
   switch (parameter) {
     case SweepParameter::kProcs:
-      base.procs = static_cast<int>(std::clamp<std::int64_t>(value, -1, kMaxProcs + 1));
+      base.procs = static_cast<int>(std::clamp<std::int64_t>(value, INT_MIN, INT_MAX));
       break;
     case SweepParameter::kTickets:
       base.tickets = value;
       break;
     case SweepParameter::kAttempts:
-      base.attempts = static_cast<int>(std::clamp<std::int64_t>(value, -1, kMaxAttempts + 1));
+      base.attempts = static_cast<int>(std::clamp<std::int64_t>(value, INT_MIN, INT_MAX));
       break;
     case SweepParameter::kLatency:
       base.latency = DurationRange::exactly(Nanoseconds(value));
@@ -227,6 +228,19 @@ std::vector<SweepPoint> sweep_points(const ExperimentConfig& base, const std::ve
       try {
         point.config.validate();
       } catch (const ConfigError& e) {
+        // A setting nobody varies is wrong at every point: say so as its own flag would.
+        const bool varied_field = std::any_of(axes.begin(), axes.end(), [&](const SweepAxis& a) {
+          return sweep_parameter_name(a.parameter) == e.field();
+        });
+        if (!varied_field && axes.size() > 0) {
+          ExperimentConfig unvaried = base;
+          unvaried.mode = mode;
+          try {
+            unvaried.validate();
+          } catch (const ConfigError&) {
+            throw;
+          }
+        }
         std::string where;
         for (std::size_t a = 0; a < axes.size(); ++a) {
           where +=

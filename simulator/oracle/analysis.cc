@@ -43,7 +43,8 @@ void analyse_trial(TrialResult& result, const std::vector<CustomerHistory>& cust
     }
     for (const PurchaseRecord& purchase : customer.purchases) {
       result.lock_wait_ns +=
-          wait_ns(purchase.t_lock_requested, purchase.t_lock_acquired, trial_end);
+          wait_ns(purchase.t_lock_requested, purchase.t_lock_acquired, trial_end) +
+          purchase.earlier_lock_waits_ns;
       result.retries += purchase.retries;
       if (purchase.write_state == WriteState::kDone) ++result.writes_made;
       if (purchase.write_state == WriteState::kBegun) ++result.indeterminate;

@@ -24,8 +24,9 @@ LockWaits measure_lock_waits(const std::vector<CustomerHistory>& customers) {
   for (const CustomerHistory& customer : customers) {
     for (const PurchaseRecord& purchase : customer.purchases) {
       if (purchase.t_lock_requested != 0 && purchase.t_lock_acquired != 0) {
-        waits.push_back(
-            std::max<std::int64_t>(0, purchase.t_lock_acquired - purchase.t_lock_requested));
+        waits.push_back(std::max<std::int64_t>(
+            0,
+            purchase.t_lock_acquired - purchase.t_lock_requested + purchase.earlier_lock_waits_ns));
       }
     }
   }

@@ -102,6 +102,22 @@ Json sweep_row_json(const ModeSummary& summary, const ExperimentConfig& config,
   row["hold_ns"] = config.hold.count();
   row["schedule"] = schedule_name(config.schedule);
   row["trials_asked"] = config.trials;
+  // Everything else that changes what a point measures, so that --resume reuses a row only
+  // for the same experiment.
+  row["until_ci"] = config.until_ci ? Json(*config.until_ci) : Json(nullptr);
+  row["max_trials"] = config.until_ci ? Json(config.max_trials) : Json(nullptr);
+  row["pool"] = config.pool;
+  row["write"] = write_strategy_name(config.write);
+  row["crash_prob"] = config.crash_probability;
+  row["crash_at"] =
+      config.crash_probability > 0 ? Json(crash_point_name(config.crash_at)) : Json(nullptr);
+  row["pause_holder"] =
+      config.pause_holder ? Json(format_duration(*config.pause_holder)) : Json(nullptr);
+  row["lock_timeout"] =
+      config.lock_timeout ? Json(format_duration(*config.lock_timeout)) : Json(nullptr);
+  row["seed"] = config.seed;
+  row["store"] = config.store_path.empty() ? Json(nullptr) : Json(config.store_path);
+  row["record_times"] = config.record_times;
   const Json statistics = summary_json(summary);
   for (auto it = statistics.begin(); it != statistics.end(); ++it) {
     if (it.key() != "mode") row[it.key()] = it.value();
@@ -111,8 +127,11 @@ Json sweep_row_json(const ModeSummary& summary, const ExperimentConfig& config,
 
 std::string sweep_row_key(const nlohmann::json& row) {
   std::string key;
-  for (const char* name : {"mode", "procs", "tickets", "attempts", "latency", "search-latency",
-                           "hold", "schedule", "trials_asked"}) {
+  for (const char* name :
+       {"mode",           "procs",        "tickets",  "attempts",     "latency",
+        "search-latency", "hold",         "schedule", "trials_asked", "until_ci",
+        "max_trials",     "pool",         "write",    "crash_prob",   "crash_at",
+        "pause_holder",   "lock_timeout", "seed",     "store",        "record_times"}) {
     auto found = row.find(name);
     if (found == row.end()) throw std::runtime_error(fmt::format("a row has no \"{}\"", name));
     key += (found->is_string() ? found->get<std::string>() : found->dump()) + "|";

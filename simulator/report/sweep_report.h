@@ -16,8 +16,11 @@ namespace ticketsim {
 
 // The row of one finished experiment: "mode", "varied" (the varied parameters' names), every
 // sweep parameter under its flag's name (counts as numbers, durations as typed, with NAME_ns
-// beside them), "schedule", "trials_asked", then summary_json's statistics ("trials",
-// "unsafe_trials", "unsafe_p", ..., "verdict").
+// beside them), "schedule", "trials_asked" (`config` is the point as asked, before
+// --until-ci ran more), the other settings that change a result ("until_ci", "max_trials",
+// "pool", "write", "crash_prob", "crash_at", "pause_holder", "lock_timeout", "seed", "store",
+// "record_times"), then summary_json's statistics ("trials", "unsafe_trials", "unsafe_p",
+// ..., "verdict") and "ci_reached" with --until-ci.
 nlohmann::ordered_json sweep_row_json(const ModeSummary& summary, const ExperimentConfig& config,
                                       const std::vector<SweepAxis>& axes);
 
