@@ -83,13 +83,13 @@ TEST_CASE("the compare HTML report has the safety-versus-throughput chart", "[ht
   std::string html = dir.file("compare.html");
   run_with_html({"compare", "--procs", "5", "--latency", "1ms", "--trials", "2"}, html);
   std::string dom = rendered_dom(html, profile);
-  for (const char* mode :
-       {"none", "flock", "fcntl", "ofd", "named-mutex", "robust-mutex", "join"}) {
+  for (const char* mode : {"none", "flock", "fcntl", "ofd", "named-mutex", "robust-mutex",
+                           "optimistic", "server", "join"}) {
     CAPTURE(mode);
     CHECK(dom.find(std::string("class=\"mode-bar\" data-mode=\"") + mode + "\"") !=
           std::string::npos);
   }
-  CHECK(body_attribute(dom, "data-rendered-lanes") == 5 * 7);  // a timeline per mode
+  CHECK(body_attribute(dom, "data-rendered-lanes") == 5 * 9);  // a timeline per mode
 }
 
 TEST_CASE("the compare HTML report states each mode's statistics as the JSON does", "[html]") {

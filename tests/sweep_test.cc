@@ -191,3 +191,45 @@ TEST_CASE("cli: sweep refuses what it cannot do, before running anything", "[swe
   refused({"sweep", "--vary", "procs=2,20000"}, "at procs=20000");
   CHECK_FALSE(std::filesystem::exists(dir.file("b")));
 }
+
+TEST_CASE("cli: sweep --resume reuses a row only for the same settings, and survives a torn line",
+          "[sweep]") {
+  TempDir dir;
+  auto args = kCertainSweep;
+  args.insert(args.end(), {"--jsonl", dir.file("s.jsonl")});
+  REQUIRE(ticketsim_cli(args).exit_code == 0);
+  const std::string all = read_file(dir.file("s.jsonl"));
+  // Another write strategy is another experiment: nothing is reused, and the old rows are
+  // said to belong to another sweep.
+  auto atomic = kCertainSweep;
+  atomic.insert(atomic.end(), {"--write", "atomic", "--resume", dir.file("s.jsonl")});
+  auto result = ticketsim_cli(atomic);
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.err, Catch::Contains("0 points read back"));
+  CHECK_THAT(result.err, Catch::Contains("4 rows of"));
+  CHECK(lines_of(read_file(dir.file("s.jsonl"))).size() == 8);
+  // A run killed while writing its last row leaves it cut short: dropped, its point rerun.
+  write_file(dir.file("torn.jsonl"), all.substr(0, all.size() - 40));
+  auto resume = kCertainSweep;
+  resume.insert(resume.end(), {"--resume", dir.file("torn.jsonl")});
+  result = ticketsim_cli(resume);
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.err, Catch::Contains("cut short"));
+  CHECK_THAT(result.err, Catch::Contains("3 points read back"));
+  result = ticketsim_cli(resume);  // and the file stays readable
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.err, Catch::Contains("4 points read back"));
+}
+
+TEST_CASE("cli: sweep --expect-safe judges the modes that promise safety", "[sweep]") {
+  auto args = kCertainSweep;
+  args.push_back("--expect-safe");
+  auto result = ticketsim_cli(args);  // none races by design; flock is safe
+  CHECK(result.exit_code == 0);
+  args = {"sweep", "--vary",           "procs=3",   "--modes",   "flock", "--crash-prob",
+          "1",     "--crash-at",       "mid-write", "--latency", "0",     "--hold",
+          "0",     "--search-latency", "0",         "--trials",  "2",     "--expect-safe"};
+  result = ticketsim_cli(args);
+  CHECK(result.exit_code == 3);
+  CHECK_THAT(result.err, Catch::Contains("not safe"));
+}

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -71,6 +72,7 @@ struct FinishedRows {
   int lines = 0;                   // rows read
   bool dropped_torn_last = false;  // the last line was cut short (a kill mid-write): dropped
   bool ends_in_newline = true;     // else the next row must start on a new line
+  std::size_t sound_bytes = 0;     // the file up to the end of its last whole line
 };
 
 // Reads --resume FILE. A last line that does not parse is a row cut short by a kill: dropped,
@@ -82,6 +84,7 @@ FinishedRows read_finished_rows(const std::string& path) {
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   FinishedRows finished;
   finished.ends_in_newline = text.empty() || text.back() == '\n';
+  finished.sound_bytes = text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1;
   std::vector<std::string> lines;
   std::istringstream stream(text);
   for (std::string line; std::getline(stream, line);) lines.push_back(line);
@@ -237,11 +240,16 @@ int sweep_command(const Flags& flags, const SweepFlags& sweep_flags, const CLI::
     jsonl = RowFile(resuming ? "--resume" : "--jsonl", jsonl_path, !resuming);
   }
   if (finished.dropped_torn_last) {
+    // The cut-short row is removed, so that the file holds whole rows only.
+    if (::truncate(sweep_flags.resume.c_str(), static_cast<off_t>(finished.sound_bytes)) != 0) {
+      throw UsageError("--resume", "cannot remove the cut-short last line of '" +
+                                       sweep_flags.resume + "': " + std::strerror(errno));
+    }
     std::cerr << "ticketsim sweep: the last line of " << sweep_flags.resume
-              << " was cut short (a run killed while writing it); its point runs again\n";
+              << " was cut short (a run killed while writing it): removed; its point runs again\n";
+  } else if (!finished.ends_in_newline) {
+    jsonl.append("\n");  // a whole last row without its line end: the next row starts anew
   }
-  // The next row starts on a line of its own; a torn last line stays behind, ended.
-  if (!finished.ends_in_newline) jsonl.append("\n");
   if (!sweep_flags.csv.empty()) {
     csv = RowFile("--csv", sweep_flags.csv, true);
     csv.append(sweep_csv_header(axes));

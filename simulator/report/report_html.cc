@@ -317,6 +317,46 @@ std::string workload(const ExperimentConfig& config, std::int64_t tickets, const
                      plural(config.trials, "trial"), per_mode ? " per mode" : "", escape(store));
 }
 
+// The statistics of each mode over its trials, as the text report and the JSON summary
+// state them: a <table class="statistics"> under its heading.
+std::string statistics_table(const std::vector<ModeSummary>& summaries, int trials) {
+  std::string out;
+  out += fmt::format(
+      "<h2>Statistics over {} trials per mode</h2>\n"
+      "<table class=\"statistics\"><tr><th>mode</th><th>unsafe trials</th><th>P(unsafe) "
+      "[95% Wilson]</th><th>oversold per trial: min / median / p95 / max / mean</th><th>wall "
+      "ms median [interval, coverage]</th><th>purchases/s median [interval]</th><th>lock wait "
+      "per purchase: p50 / p99 / max</th><th>grants that passed a waiter</th><th>Jain's "
+      "fairness (first half of grants): mean / min</th><th>retries per purchase</th></tr>\n",
+      trials);
+  for (const ModeSummary& s : summaries) {
+    out += fmt::format(
+        "<tr><td>{}</td><td>{} of {}</td><td>{:.2f} [{:.2f}, {:.2f}]</td><td>{:g} / {:g} / "
+        "{:g} / {} / {:.2f}</td><td>{:.1f} [{:.1f}, {:.1f}, {:.0f}%]</td><td>{:.1f} [{:.1f}, "
+        "{:.1f}]</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+        mode_name(s.mode), s.unsafe_trials, s.trials, s.unsafe_p, s.unsafe_p_low, s.unsafe_p_high,
+        s.oversold_min, s.oversold_median, s.oversold_p95, s.oversold_max, s.oversold_mean,
+        s.wall_ms_median, s.wall_ms_median_low, s.wall_ms_median_high,
+        100 * s.median_interval_coverage, s.purchases_per_s_median, s.purchases_per_s_median_low,
+        s.purchases_per_s_median_high,
+        s.lock_waits > 0
+            ? fmt::format("{} / {} / {}", format_wait_us(s.lock_wait_us_p50),
+                          format_wait_us(s.lock_wait_us_p99), format_wait_us(s.lock_wait_us_max))
+            : "no lock",
+        s.lock_grants_total > 0
+            ? fmt::format("{} of {}", s.lock_overtaking_grants_total, s.lock_grants_total)
+            : "no lock",
+        s.fairness_trials > 0 ? fmt::format("{:.3f} / {:.3f}", s.jain_mean, s.jain_min)
+                              : "not judged",
+        s.mode == Mode::kOptimistic && s.purchases_total > 0
+            ? fmt::format("{:.2f}", static_cast<double>(s.retries_total) /
+                                        static_cast<double>(s.purchases_total))
+            : "-");
+  }
+  out += "</table>\n";
+  return out;
+}
+
 }  // namespace
 
 void render_run_html(const ExperimentResult& result, TextSink& out) {
@@ -337,6 +377,9 @@ void render_run_html(const ExperimentResult& result, TextSink& out) {
         trial.purchases_per_s, verdict_cell(std::string(trial.verdict())));
   }
   body += "</table>\n";
+  if (result.trials.size() > 1) {
+    body += statistics_table({summarize(result)}, static_cast<int>(result.trials.size()));
+  }
   if (const TrialResult* shown = explained_trial(result)) {
     out.write(body + fmt::format("<h2>What happened in trial #{}</h2>\n", shown->index + 1));
     trial_sections(*shown, out);
@@ -384,42 +427,13 @@ void render_compare_html(const Comparison& comparison, const std::vector<Skipped
     body += fmt::format("<p>{} skipped: {}</p>\n", mode_name(skip.mode), escape(skip.reason));
   }
   if (first.config.trials > 1) {
-    // The same statistics as the text report and the JSON summary.
-    body += fmt::format(
-        "<h2>Statistics over {} trials per mode</h2>\n"
-        "<table class=\"statistics\"><tr><th>mode</th><th>unsafe trials</th><th>P(unsafe) "
-        "[95% Wilson]</th><th>oversold per trial: min / median / p95 / max / mean</th><th>wall "
-        "ms median [interval, coverage]</th><th>purchases/s median [interval]</th><th>lock wait "
-        "per purchase: p50 / p99 / max</th><th>grants that passed a waiter</th><th>Jain's "
-        "fairness (first half of grants): mean / min</th></tr>\n",
-        first.config.trials);
-    for (const ModeSummary& s : summaries) {
-      body += fmt::format(
-          "<tr><td>{}</td><td>{} of {}</td><td>{:.2f} [{:.2f}, {:.2f}]</td><td>{:g} / {:g} / "
-          "{:g} / {} / {:.2f}</td><td>{:.1f} [{:.1f}, {:.1f}, {:.0f}%]</td><td>{:.1f} [{:.1f}, "
-          "{:.1f}]</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-          mode_name(s.mode), s.unsafe_trials, s.trials, s.unsafe_p, s.unsafe_p_low, s.unsafe_p_high,
-          s.oversold_min, s.oversold_median, s.oversold_p95, s.oversold_max, s.oversold_mean,
-          s.wall_ms_median, s.wall_ms_median_low, s.wall_ms_median_high,
-          100 * s.median_interval_coverage, s.purchases_per_s_median, s.purchases_per_s_median_low,
-          s.purchases_per_s_median_high,
-          s.lock_waits > 0
-              ? fmt::format("{} / {} / {}", format_wait_us(s.lock_wait_us_p50),
-                            format_wait_us(s.lock_wait_us_p99), format_wait_us(s.lock_wait_us_max))
-              : "no lock",
-          s.lock_grants_total > 0
-              ? fmt::format("{} of {}", s.lock_overtaking_grants_total, s.lock_grants_total)
-              : "no lock",
-          s.fairness_trials > 0 ? fmt::format("{:.3f} / {:.3f}", s.jain_mean, s.jain_min)
-                                : "not judged");
-    }
-    body += "</table>\n";
+    body += statistics_table(summaries, first.config.trials);
     // The tradeoff in one picture: each mode where its safety and its speed put it.
     body += "<h2>What safety costs: each mode's throughput against its unsafe probability</h2>\n";
     std::vector<TradeoffPoint> points;
     for (const ModeSummary& s : summaries) {
       points.push_back({std::string(mode_name(s.mode)), s.unsafe_p, s.unsafe_p_low, s.unsafe_p_high,
-                        s.purchases_per_s_median});
+                        s.purchases_per_s_median, std::string(mode_name(s.mode))});
     }
     body += tradeoff_chart(points);
   }

@@ -18,6 +18,24 @@ constexpr std::array<const char*, 10> kPalette = {"#d7263d", "#4a78c2", "#2e9e5b
 
 const char* color(std::size_t i) { return kPalette[i % kPalette.size()]; }
 
+// More points than this are drawn without their names, which would stack into a column.
+constexpr std::size_t kMaxLabelledPoints = 10;
+
+}  // namespace
+
+std::string mode_color(const std::string& mode) {
+  static const std::vector<std::pair<std::string, std::string>> colors = {
+      {"none", "#d7263d"},       {"flock", "#4a78c2"},       {"fcntl", "#2e9e5b"},
+      {"ofd", "#f29e4c"},        {"named-mutex", "#8e5bc2"}, {"robust-mutex", "#1b998b"},
+      {"optimistic", "#3d5a80"}, {"server", "#b08d57"},      {"join", "#6d6875"}};
+  for (const auto& [name, color] : colors) {
+    if (name == mode) return color;
+  }
+  return "#888888";
+}
+
+namespace {
+
 // The smallest of 1, 2, 5 x 10^k at or above `value`: a round top for an axis.
 double nice_ceiling(double value) {
   if (!(value > 0)) return 1;
@@ -65,6 +83,7 @@ std::string tradeoff_chart(const std::vector<TradeoffPoint>& points) {
       left + width / 2, top + height + 32, top + height / 2, top + height / 2);
   // Labels right of each interval, moved away from the nearer edge until they collide with no
   // earlier label (modes that cost the same sit on one spot).
+  const bool labelled = points.size() <= kMaxLabelledPoints;
   std::vector<std::pair<double, double>> labels;  // (x, y) of each label's baseline
   for (const TradeoffPoint& p : points) {
     std::pair<double, double> at{x(p.unsafe_high) + 8, y(p.purchases_per_s) + 4};
@@ -88,17 +107,33 @@ std::string tradeoff_chart(const std::vector<TradeoffPoint>& points) {
         "{3:.2f}], {4} purchases/s</title>"
         "<line class=\"point-interval\" stroke=\"{5}\" x1=\"{6:.1f}\" y1=\"{7:.1f}\" "
         "x2=\"{8:.1f}\" y2=\"{7:.1f}\"/>"
-        "<circle cx=\"{9:.1f}\" cy=\"{7:.1f}\" r=\"5\" fill=\"{5}\"/>"
-        "<text class=\"chart-key\" x=\"{10:.1f}\" y=\"{11:.1f}\">{0}</text></g>\n",
+        "<circle cx=\"{9:.1f}\" cy=\"{7:.1f}\" r=\"5\" fill=\"{5}\"/>{10}</g>\n",
         escape(p.label), p.unsafe_p, p.unsafe_low, p.unsafe_high, number(p.purchases_per_s),
-        color(p.color >= 0 ? static_cast<std::size_t>(p.color) : i), x(p.unsafe_low), cy,
-        x(p.unsafe_high), x(p.unsafe_p), labels[i].first, labels[i].second);
+        p.mode.empty() ? std::string(color(i)) : mode_color(p.mode), x(p.unsafe_low), cy,
+        x(p.unsafe_high), x(p.unsafe_p),
+        labelled ? fmt::format("<text class=\"chart-key\" x=\"{:.1f}\" y=\"{:.1f}\">{}</text>",
+                               labels[i].first, labels[i].second, escape(p.label))
+                 : std::string());
+  }
+  if (!labelled) {
+    // Too many points to name each (hovering one names it): a key of the modes instead.
+    std::vector<std::string> modes;
+    for (const TradeoffPoint& p : points) {
+      if (std::find(modes.begin(), modes.end(), p.mode) == modes.end()) modes.push_back(p.mode);
+    }
+    for (std::size_t m = 0; m < modes.size(); ++m) {
+      svg += fmt::format(
+          "<rect x=\"{0:.1f}\" y=\"{1:.1f}\" width=\"12\" height=\"4\" fill=\"{2}\"/>"
+          "<text class=\"chart-key\" x=\"{3:.1f}\" y=\"{4:.1f}\">{5}</text>\n",
+          left + width + 40, top + 14.0 * m + 2, mode_color(modes[m]), left + width + 56,
+          top + 14.0 * m + 7, escape(modes[m]));
+    }
   }
   return svg + "</svg>\n";
 }
 
 std::string line_chart(const std::string& title, const std::string& x_label,
-                       const std::vector<std::string>& x_ticks,
+                       const std::vector<double>& x_values, const std::vector<std::string>& x_ticks,
                        const std::vector<ChartSeries>& series, double y_max) {
   const double left = 60, top = 28, width = 560, height = 220, bottom = 44, key_width = 220;
   double y_top = y_max;
@@ -112,8 +147,13 @@ std::string line_chart(const std::string& title, const std::string& x_label,
     y_top = nice_ceiling(y_top);
   }
   const std::size_t n = x_ticks.size();
+  double x_min = n > 0 ? *std::min_element(x_values.begin(), x_values.end()) : 0;
+  double x_max = n > 0 ? *std::max_element(x_values.begin(), x_values.end()) : 1;
+  const bool log_scale = x_min > 0 && x_max / x_min >= 20;
+  auto scaled = [&](double v) { return log_scale ? std::log10(v) : v; };
   auto x = [&](std::size_t i) {
-    return n <= 1 ? left + width / 2 : left + width * static_cast<double>(i) / (n - 1);
+    if (n <= 1 || x_max == x_min) return left + width / 2;
+    return left + width * (scaled(x_values[i]) - scaled(x_min)) / (scaled(x_max) - scaled(x_min));
   };
   auto y = [&](double value) {
     return top + height - std::clamp(value / y_top, 0.0, 1.0) * height;
@@ -136,16 +176,17 @@ std::string line_chart(const std::string& title, const std::string& x_label,
   }
   svg += fmt::format(
       "<text class=\"axis\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n",
-      left + width / 2, top + height + 34, escape(x_label));
+      left + width / 2, top + height + 34, escape(log_scale ? x_label + " (log scale)" : x_label));
   for (std::size_t s = 0; s < series.size(); ++s) {
     const ChartSeries& line = series[s];
+    const std::string stroke = line.mode.empty() ? std::string(color(s)) : mode_color(line.mode);
     std::string band_upper, band_lower, path, dots;
     for (std::size_t i = 0; i < line.y.size() && i < n; ++i) {
       if (!std::isfinite(line.y[i])) continue;
       path += fmt::format("{}{:.1f},{:.1f}", path.empty() ? "M" : " L", x(i), y(line.y[i]));
       dots += fmt::format(
           "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" fill=\"{}\"><title>{}: {}</title></circle>",
-          x(i), y(line.y[i]), color(s), escape(line.name), number(line.y[i]));
+          x(i), y(line.y[i]), stroke, escape(line.name), number(line.y[i]));
       if (i < line.low.size() && i < line.high.size()) {
         band_upper +=
             fmt::format("{}{:.1f},{:.1f}", band_upper.empty() ? "M" : " L", x(i), y(line.high[i]));
@@ -154,17 +195,17 @@ std::string line_chart(const std::string& title, const std::string& x_label,
     }
     svg += fmt::format("<g class=\"series-line\" data-series=\"{}\">", escape(line.name));
     if (!band_upper.empty()) {
-      svg += fmt::format("<path class=\"band\" fill=\"{}\" d=\"{}{} Z\"/>", color(s), band_upper,
+      svg += fmt::format("<path class=\"band\" fill=\"{}\" d=\"{}{} Z\"/>", stroke, band_upper,
                          band_lower);
     }
     if (!path.empty()) {
-      svg += fmt::format("<path class=\"series\" stroke=\"{}\" d=\"{}\"/>", color(s), path);
+      svg += fmt::format("<path class=\"series\" stroke=\"{}\" d=\"{}\"/>", stroke, path);
     }
     svg += dots;
     svg += fmt::format(
         "<rect x=\"{0:.1f}\" y=\"{1:.1f}\" width=\"12\" height=\"4\" fill=\"{2}\"/>"
         "<text class=\"chart-key\" x=\"{3:.1f}\" y=\"{4:.1f}\">{5}</text></g>\n",
-        left + width + 16, top + 14.0 * s + 2, color(s), left + width + 32, top + 14.0 * s + 7,
+        left + width + 16, top + 14.0 * s + 2, stroke, left + width + 32, top + 14.0 * s + 7,
         escape(line.name));
   }
   return svg + "</svg>\n";

@@ -44,6 +44,8 @@ const std::vector<std::string>& statistic_columns() {
                                                    "lock_grants_total",
                                                    "lock_overtaking_grants_total",
                                                    "fairness_jain_mean",
+                                                   "retries_total",
+                                                   "retries_per_purchase",
                                                    "stalled_trials",
                                                    "error_trials",
                                                    "verdict"};
@@ -172,7 +174,7 @@ std::string render_sweep_table(const std::vector<nlohmann::json>& rows,
   std::vector<std::string> headers = {"mode"};
   for (const SweepAxis& axis : axes) headers.emplace_back(sweep_parameter_name(axis.parameter));
   for (const char* header :
-       {"unsafe", "P(unsafe) [95%]", "oversold max", "wall ms", "purch/s", "wait p99"}) {
+       {"unsafe", "P(unsafe) [95%]", "oversold max", "wall ms", "purch/s", "wait p99", "verdict"}) {
     headers.emplace_back(header);
   }
   TextTable table(headers);
@@ -194,6 +196,8 @@ std::string render_sweep_table(const std::vector<nlohmann::json>& rows,
     cells.emplace_back(std::isnan(rate) ? "-" : fmt::format("{:.0f}", rate));
     const double wait = number_or_nan(row, "lock_wait_us_p99");
     cells.emplace_back(std::isnan(wait) ? "-" : format_wait_us(wait));
+    const std::string verdict = field(row, "verdict").get<std::string>();
+    cells.emplace_back(verdict, verdict == "safe" ? "32" : verdict == "unprotected" ? "33" : "31");
     table.add_row(std::move(cells));
   }
   return table.render(use_color);
@@ -206,8 +210,11 @@ void render_sweep_html(const std::vector<nlohmann::json>& rows, const std::vecto
   const SweepAxis& across = axes.front();
   const std::string across_name(sweep_parameter_name(across.parameter));
   std::vector<std::string> ticks;
-  for (std::int64_t value : across.values)
+  std::vector<double> xs;
+  for (std::int64_t value : across.values) {
     ticks.push_back(sweep_value_label(across.parameter, value));
+    xs.push_back(static_cast<double>(value));
+  }
   // One pair of charts per value of the second axis (one pair when there is none).
   std::vector<std::string> panels = {""};
   if (axes.size() > 1) {
@@ -224,7 +231,7 @@ void render_sweep_html(const std::vector<nlohmann::json>& rows, const std::vecto
   for (const std::string& panel : panels) {
     std::vector<ChartSeries> unsafe, rate;
     for (const std::string& mode : modes) {
-      ChartSeries p{mode, {}, {}, {}}, r{mode, {}, {}, {}};
+      ChartSeries p{mode, mode, {}, {}, {}}, r{mode, mode, {}, {}, {}};
       for (const std::string& tick : ticks) {
         const nlohmann::json* found = nullptr;
         for (const nlohmann::json& row : rows) {
@@ -248,10 +255,10 @@ void render_sweep_html(const std::vector<nlohmann::json>& rows, const std::vecto
         panel.empty() ? ""
                       : fmt::format(" ({}={})", sweep_parameter_name(axes[1].parameter), panel);
     body += fmt::format("<h2>Against {}{}</h2>\n", escape(across_name), escape(suffix));
-    body += line_chart("P(a trial is unsafe), with its 95% interval" + suffix, across_name, ticks,
-                       unsafe, 1.0);
-    body +=
-        line_chart("purchases/s (median, with its interval)" + suffix, across_name, ticks, rate);
+    body += line_chart("P(a trial is unsafe), with its 95% interval" + suffix, across_name, xs,
+                       ticks, unsafe, 1.0);
+    body += line_chart("purchases/s (median, with its interval)" + suffix, across_name, xs, ticks,
+                       rate);
   }
   body += "<h2>What safety costs: every point's throughput against its unsafe probability</h2>\n";
   std::vector<TradeoffPoint> points;
@@ -262,11 +269,10 @@ void render_sweep_html(const std::vector<nlohmann::json>& rows, const std::vecto
       name +=
           fmt::format(", {}={}", sweep_parameter_name(axis.parameter), label(row, axis.parameter));
     }
-    const auto mode_index =
-        std::find(modes.begin(), modes.end(), field(row, "mode")) - modes.begin();
     points.push_back({name, number_or_nan(row, "unsafe_p"), number_or_nan(row, "unsafe_p_low"),
                       number_or_nan(row, "unsafe_p_high"),
-                      number_or_nan(row, "purchases_per_s_median"), static_cast<int>(mode_index)});
+                      number_or_nan(row, "purchases_per_s_median"),
+                      field(row, "mode").get<std::string>()});
   }
   body += tradeoff_chart(points);
   body += "<h2>Every point</h2>\n<table><tr><th>mode</th>";
