@@ -580,6 +580,36 @@ std::vector<Figure> figures(const Options& o, const std::string& python,
     list.push_back(f);
   }
   {
+    // The modes that are safe another way than a lock, each against flock on its workload.
+    Figure f;
+    f.key = "optimistic";
+    f.title = "`run --mode optimistic --trials 10` (the lesson's workload) against flock";
+    f.ticketsim = {ts, "run", "--mode", "optimistic", "--trials", "10"};
+    f.baseline_title = "`run --mode flock --trials 10`";
+    f.baseline = {ts, "run", "--mode", "flock", "--trials", "10"};
+    list.push_back(f);
+  }
+  {
+    Figure f;
+    f.key = "server";
+    f.title = "`run --mode server --procs 200 --tickets 100` (no think time) against flock";
+    f.ticketsim =
+        with_no_waits({ts, "run", "--mode", "server", "--procs", "200", "--tickets", "100"});
+    f.baseline_title = "the same with `--mode flock`";
+    f.baseline =
+        with_no_waits({ts, "run", "--mode", "flock", "--procs", "200", "--tickets", "100"});
+    list.push_back(f);
+  }
+  {
+    Figure f;
+    f.key = "pool";
+    f.title = "`run --mode flock --procs 4000 --pool 2` (no think time) against no pool";
+    f.ticketsim = with_no_waits({ts, "run", "--mode", "flock", "--procs", "4000", "--pool", "2"});
+    f.baseline_title = "`run --mode flock --procs 4000`";
+    f.baseline = with_no_waits({ts, "run", "--mode", "flock", "--procs", "4000"});
+    list.push_back(f);
+  }
+  {
     Figure f;
     f.key = "lesson";
     f.title = "`run --mode flock --procs 1000` (no think time) against the lesson's Python program";

@@ -141,7 +141,7 @@ TEST_CASE("cli: compare --modes all --json has one result per mode with the docu
                                "--latency", "200us", "--trials", "2", "--json"});
   REQUIRE(result.exit_code == 0);
   auto json = nlohmann::json::parse(result.out);
-  REQUIRE(json["results"].size() == 7);
+  REQUIRE(json["results"].size() == 9);
   std::vector<std::string> modes;
   for (const auto& row : json["results"]) {
     for (const char* key :
@@ -155,7 +155,7 @@ TEST_CASE("cli: compare --modes all --json has one result per mode with the docu
     if (row["mode"] != "none") CHECK(row["oversold_max"] == 0);
   }
   CHECK(modes == std::vector<std::string>{"none", "flock", "fcntl", "ofd", "named-mutex",
-                                          "robust-mutex", "join"});
+                                          "robust-mutex", "optimistic", "server", "join"});
 }
 
 TEST_CASE("cli: compare --modes all under lockstep skips join and says why", "[cli]") {

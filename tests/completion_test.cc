@@ -47,13 +47,15 @@ TEST_CASE("the bash completion offers commands, flags and each flag's vocabulary
   CHECK(complete(script, "ticketsim c", dir.path()) == "compare check-history cleanup completion");
   CHECK(complete(script, "ticketsim run --mo", dir.path()) == "--mode");
   CHECK(complete(script, "ticketsim run --mode ", dir.path()) ==
-        "none flock fcntl ofd named-mutex robust-mutex join");
+        "none flock fcntl ofd named-mutex robust-mutex optimistic server join");
   CHECK(complete(script, "ticketsim compare --modes a", dir.path()) == "all");
   CHECK(complete(script, "ticketsim run --write ", dir.path()) == "inplace atomic");
   CHECK(complete(script, "ticketsim run --store st", dir.path()) == "store.json");
   CHECK(complete(script, "ticketsim check-history st", dir.path()) == "store.json");
   CHECK(complete(script, "ticketsim completion ", dir.path()) == "bash");
   CHECK(complete(script, "ticketsim step --pre", dir.path()) == "--predict");
+  CHECK(complete(script, "ticketsim sw", dir.path()) == "sweep");
+  CHECK(complete(script, "ticketsim sweep --va", dir.path()) == "--vary");
   CHECK(complete(script, "ticketsim compare --modes flock,n", dir.path()) ==
         "flock,none flock,named-mutex");
   CHECK(complete(script, "ticketsim run --procs ", dir.path()).empty());
