@@ -114,6 +114,10 @@ int run_command(const Flags& flags, const CLI::App& command) {
 int compare_command(const Flags& flags, const CLI::App& command) {
   OutputFiles outputs;
   ExperimentConfig config = prepare_experiment(flags, command, outputs);
+  // The table and the statistics need no customer's history; only drawings of a trial do.
+  if (flags.html.empty() && flags.trace.empty() && !flags.timeline) {
+    config.keep_history = HistoryKept::kNone;
+  }
   std::vector<SkippedMode> skipped;
   std::vector<Mode> modes = modes_flag(flags.modes, config.schedule, skipped);
   if (flags.expect_safe &&

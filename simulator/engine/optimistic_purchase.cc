@@ -40,7 +40,8 @@ void Customer::purchase_optimistically(PurchaseRecord& record, int attempt) {
     } else if (torn || read.count != seen) {
       record.t_released = now();
       release(held);
-      record.earlier_lock_waits_ns += record.t_lock_acquired - record.t_lock_requested;
+      record.earlier_lock_waits_us +=
+          static_cast<std::int32_t>((record.t_lock_acquired - record.t_lock_requested) / 1000);
       ++record.retries;
       continue;
     }

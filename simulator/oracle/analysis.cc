@@ -44,7 +44,7 @@ void analyse_trial(TrialResult& result, const std::vector<CustomerHistory>& cust
     for (const PurchaseRecord& purchase : customer.purchases) {
       result.lock_wait_ns +=
           wait_ns(purchase.t_lock_requested, purchase.t_lock_acquired, trial_end) +
-          purchase.earlier_lock_waits_ns;
+          std::int64_t{purchase.earlier_lock_waits_us} * 1000;
       result.retries += purchase.retries;
       if (purchase.write_state == WriteState::kDone) ++result.writes_made;
       if (purchase.write_state == WriteState::kBegun) ++result.indeterminate;

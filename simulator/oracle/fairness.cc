@@ -26,8 +26,10 @@ Fairness check_fairness(const std::vector<CustomerHistory>& customers) {
   }
   Fairness fairness;
   if (customers_granted < 2 || !every_customer_twice) return fairness;
-  std::sort(grants.begin(), grants.end());
+  // The first half of the grants, by selection rather than a sort (a million purchases).
   const std::size_t window = (grants.size() + 1) / 2;
+  std::nth_element(grants.begin(), grants.begin() + static_cast<std::ptrdiff_t>(window - 1),
+                   grants.end());
   std::vector<std::int64_t> share(customers.size(), 0);
   for (std::size_t g = 0; g < window; ++g) ++share[static_cast<std::size_t>(grants[g].second)];
   double sum = 0, sum_of_squares = 0;

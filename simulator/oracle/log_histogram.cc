@@ -26,20 +26,23 @@ std::int64_t LogHistogram::bucket_upper(std::uint32_t index) {
   return ((mantissa + 1) << shift) - 1;
 }
 
-void LogHistogram::add(std::vector<std::int64_t> values) {
+void LogHistogram::add(const std::vector<std::int64_t>& values) {
   if (values.empty()) return;
-  std::sort(values.begin(), values.end());
-  LogHistogram sorted;
-  for (std::int64_t value : values) {
-    const std::uint32_t bucket = bucket_of(value);
-    if (sorted.buckets_.empty() || sorted.buckets_.back().first != bucket) {
-      sorted.buckets_.emplace_back(bucket, 0);
+  // Counted into dense buckets (a few thousand at most: 128 per power of two up to the
+  // largest value), then kept sparse.
+  std::int64_t largest = 0;
+  for (std::int64_t value : values) largest = std::max(largest, value);
+  std::vector<std::int64_t> dense(bucket_of(largest) + 1, 0);
+  for (std::int64_t value : values) ++dense[bucket_of(value)];
+  LogHistogram counted;
+  for (std::size_t bucket = 0; bucket < dense.size(); ++bucket) {
+    if (dense[bucket] != 0) {
+      counted.buckets_.emplace_back(static_cast<std::uint32_t>(bucket), dense[bucket]);
     }
-    ++sorted.buckets_.back().second;
   }
-  sorted.count_ = static_cast<std::int64_t>(values.size());
-  sorted.max_ = std::max<std::int64_t>(values.back(), 0);
-  merge(sorted);
+  counted.count_ = static_cast<std::int64_t>(values.size());
+  counted.max_ = largest;
+  merge(counted);
 }
 
 void LogHistogram::merge(const LogHistogram& other) {
