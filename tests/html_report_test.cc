@@ -138,3 +138,22 @@ TEST_CASE("the HTML report stays small and renders for 1000 customers", "[html]"
   std::string dom = rendered_dom(html, profile);
   CHECK(body_attribute(dom, "data-rendered-lanes") == 1000);
 }
+
+TEST_CASE("the sweep HTML report draws a line per mode and a tradeoff point per row", "[html]") {
+  TempDir dir, profile;
+  const std::string html = dir.file("sweep.html");
+  auto result =
+      run_command({ticketsim::testing::ticketsim_binary(), "sweep", "--vary", "procs=2,3",
+                   "--modes", "none,flock", "--schedule", "lockstep", "--latency", "0",
+                   "--search-latency", "0", "--hold", "0", "--trials", "2", "--html", html});
+  REQUIRE(result.exit_code == 0);
+  std::string dom = rendered_dom(html, profile);
+  // Two charts (unsafe probability, throughput) x two modes x two points; one tradeoff point
+  // per mode and point.
+  CHECK(body_attribute(dom, "data-series-points") == 8);
+  CHECK(body_attribute(dom, "data-tradeoff-points") == 4);
+  for (const char* series : {"none", "flock"}) {
+    CHECK(dom.find(std::string("class=\"series-line\" data-series=\"") + series + "\"") !=
+          std::string::npos);
+  }
+}

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <set>
 
 #include "ticketsim/experiment.h"
 
@@ -196,4 +197,48 @@ TEST_CASE("server refuses what strikes a lock holder and the controlled schedule
   config.schedule = Schedule::kScript;
   config.script = ticketsim::parse_script("1:search");
   CHECK_THROWS_AS(ticketsim::run_experiment(config), ticketsim::ConfigError);
+}
+
+TEST_CASE("a pool replaces workers that died, so every customer runs", "[safety]") {
+  ExperimentConfig config;
+  config.mode = Mode::kFlock;
+  config.procs = 12;
+  config.tickets = 12;
+  config.pool = 1;
+  config.crash_probability = 1;  // every customer dies in its first purchase, and its worker
+  config.latency = {};
+  config.search_latency = {};
+  config.hold = {};
+  auto trial = ticketsim::run_experiment(config).trials.at(0);
+  CHECK(trial.crashed == 12);
+  CHECK(trial.injected_crashes == 12);
+  std::set<pid_t> workers;
+  for (const auto& customer : trial.customers) {
+    CAPTURE(customer.index);
+    CHECK(customer.pid != 0);  // it ran
+    workers.insert(customer.pid);
+  }
+  CHECK(workers.size() == 12);  // one worker each: eleven replacements
+  CHECK_FALSE(trial.stalled);
+  // Without crashes one worker runs them all.
+  config.crash_probability = 0;
+  trial = ticketsim::run_experiment(config).trials.at(0);
+  CHECK(trial.sold == 12);
+  workers.clear();
+  for (const auto& customer : trial.customers) workers.insert(customer.pid);
+  CHECK(workers.size() == 1);
+}
+
+TEST_CASE("a work directory too long for the server's socket is refused before running",
+          "[safety]") {
+  ExperimentConfig config;
+  config.mode = Mode::kServer;
+  config.workdir = "/tmp/" + std::string(80, 'x');
+  try {
+    config.validate();
+    FAIL("accepted");
+  } catch (const ticketsim::ConfigError& e) {
+    CHECK(e.field() == "workdir");
+    CHECK_THAT(e.problem(), Catch::Contains("107 bytes"));
+  }
 }

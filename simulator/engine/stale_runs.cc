@@ -68,7 +68,8 @@ bool object_name(std::string_view name) {
 }
 
 // Whether the directory at `path` holds only what a trial puts there: regular files named
-// store.json, store.json.lock or store.json.tmp.<pid> (an atomic write's temporary file).
+// store.json, store.json.lock or store.json.tmp.<pid> (an atomic write's temporary file), and
+// the socket server.sock of mode server.
 // A directory of that name holding anything else is not ticketsim's and is never removed.
 bool only_trial_files(const std::filesystem::path& path) {
   namespace fs = std::filesystem;
@@ -78,6 +79,10 @@ bool only_trial_files(const std::filesystem::path& path) {
   for (; it != fs::directory_iterator(); it.increment(error)) {
     if (error) return false;
     std::string name = it->path().filename().string();
+    if (name == "server.sock") {
+      if (!ours(it->path(), S_IFSOCK)) return false;
+      continue;
+    }
     bool known =
         name == "store.json" || name == "store.json.lock" || name.rfind("store.json.tmp.", 0) == 0;
     if (!known || !ours(it->path(), S_IFREG)) return false;

@@ -38,8 +38,10 @@ class TrialMonitor {
       : config_(config),
         header_(header),
         children_(children),
-        wait_status_(static_cast<std::size_t>(config.procs), 0),
-        killed_(static_cast<std::size_t>(config.procs), false) {}
+        // By tag: a customer's index, or with --pool a worker's, of which there are at most
+        // pool + procs (every replacement follows a crash, and each crash takes a task).
+        wait_status_(static_cast<std::size_t>(config.procs + config.pool), 0),
+        killed_(static_cast<std::size_t>(config.procs + config.pool), false) {}
 
   WaitHooks hooks() {
     WaitHooks hooks;
@@ -185,6 +187,22 @@ TrialResult run_free_trial(const TrialInput& input) {
       }
     }
     if (end == CustomerProcesses::WaitEnd::kAllExited) end = children.wait_all(deadline, hooks);
+    // --pool: a worker that died (a crash) left its queue to the others; when every worker has
+    // ended with tasks left, new workers take them, as multiprocessing.Pool replaces a dead
+    // worker. Each crash takes a task with it, so this ends.
+    while (pooled && end == CustomerProcesses::WaitEnd::kAllExited && !monitor.lock_timed_out() &&
+           header.next_task.load() < config.procs) {
+      if (interrupt_signal() != 0) {
+        end = CustomerProcesses::WaitEnd::kInterrupted;
+        break;
+      }
+      const int left = config.procs - header.next_task.load();
+      for (int w = 0; w < std::min(config.pool, left); ++w) {
+        const int tag = static_cast<int>(workers.size());
+        workers.push_back(children.spawn(tag, [&] { return run_pool_worker(resources, input); }));
+      }
+      end = children.wait_all(deadline, hooks);
+    }
   } catch (const SystemError& e) {
     monitor.start_killing();
     header.round_start.break_barrier();

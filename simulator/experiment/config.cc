@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "simulator/engine/trial_workspace.h"
+
 #include "storage/store_document.h"
 
 namespace ticketsim {
@@ -167,6 +169,19 @@ void ExperimentConfig::validate() const {
     throw ConfigError("schedule",
                       "in mode server one process sells every ticket: a controlled schedule "
                       "cannot step it; use --schedule free or lockstep");
+  }
+  if (mode == Mode::kServer) {
+    // The server's socket is WORKDIR/ticketsim-<pid>-XXXXXX/server.sock, and a Unix socket's
+    // path holds at most 107 bytes (sockaddr_un); a pid has at most 7 digits.
+    const std::string base = workdir.empty() ? default_workdir() : workdir;
+    const std::size_t longest =
+        base.size() + std::string("/ticketsim-1234567-XXXXXX/server.sock").size();
+    if (longest > 107) {
+      throw ConfigError("workdir", fmt::format("'{}' is too long for mode server: its socket's "
+                                               "path would exceed the 107 bytes a Unix socket "
+                                               "allows; use a work directory of at most {} bytes",
+                                               base, base.size() - (longest - 107)));
+    }
   }
   if (mode == Mode::kServer && (crash_probability > 0 || pause_holder)) {
     throw ConfigError(crash_probability > 0 ? "crash-prob" : "pause-holder",

@@ -365,10 +365,10 @@ std::vector<std::string> explain_trial(const TrialResult& trial) {
     } else if (trial.mode == Mode::kOptimistic) {
       sentences.push_back(fmt::format(
           "Every purchase thought without a lock, then under the flock lock checked the count "
-          "had not changed before writing ({} started over): {} sold from {}, none oversold, "
-          "{}, no read torn.",
-          plural(trial.retries, "purchase"), plural(trial.sold, "ticket"),
-          plural(trial.tickets, "ticket"), no_update_lost(trial)));
+          "had not changed before writing ({} after a conflict): {} sold from {}, none "
+          "oversold, {}, no read torn.",
+          fmt::format("{} {}", trial.retries, trial.retries == 1 ? "retry" : "retries"),
+          plural(trial.sold, "ticket"), plural(trial.tickets, "ticket"), no_update_lost(trial)));
     } else {
       sentences.push_back(fmt::format(
           "Every purchase held the {} lock from its read to its write: {} sold from {}, "
