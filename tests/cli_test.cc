@@ -16,14 +16,10 @@
 using ticketsim::testing::read_file;
 using ticketsim::testing::run_command;
 using ticketsim::testing::TempDir;
+using ticketsim::testing::ticketsim_cli;
 using ticketsim::testing::write_file;
 
 namespace {
-
-ticketsim::testing::CommandResult ticketsim_cli(std::vector<std::string> args) {
-  args.insert(args.begin(), ticketsim::testing::ticketsim_binary());
-  return run_command(args);
-}
 
 // Runs a command expected to fail with exit 2 and a message containing every fragment.
 void require_usage_error(const std::vector<std::string>& args,

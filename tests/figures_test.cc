@@ -30,6 +30,7 @@ using ticketsim::WriteState;
 using ticketsim::testing::read_file;
 using ticketsim::testing::run_command;
 using ticketsim::testing::TempDir;
+using ticketsim::testing::ticketsim_cli;
 using ticketsim::testing::write_file;
 using Json = nlohmann::json;
 
@@ -146,11 +147,6 @@ std::vector<std::string> cells_of(const std::string& row) {
 }
 
 // --- The binary. ---
-
-ticketsim::testing::CommandResult ticketsim_cli(std::vector<std::string> args) {
-  args.insert(args.begin(), ticketsim::testing::ticketsim_binary());
-  return run_command(args);
-}
 
 Json json_of(const ticketsim::testing::CommandResult& result) {
   INFO(result.err);

@@ -17,14 +17,10 @@ using ticketsim::SweepParameter;
 using ticketsim::testing::read_file;
 using ticketsim::testing::run_command;
 using ticketsim::testing::TempDir;
+using ticketsim::testing::ticketsim_cli;
 using ticketsim::testing::write_file;
 
 namespace {
-
-ticketsim::testing::CommandResult ticketsim_cli(std::vector<std::string> args) {
-  args.insert(args.begin(), ticketsim::testing::ticketsim_binary());
-  return run_command(args);
-}
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;

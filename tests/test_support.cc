@@ -277,6 +277,11 @@ char Pipe::receive(int timeout_ms) {
 
 std::string ticketsim_binary() { return TICKETSIM_BINARY; }
 
+CommandResult ticketsim_cli(std::vector<std::string> args) {
+  args.insert(args.begin(), ticketsim_binary());
+  return run_command(args);
+}
+
 std::string source_path(const std::string& relative) {
   return std::string(TICKETSIM_SOURCE_DIR) + "/" + relative;
 }

@@ -78,6 +78,9 @@ class Pipe {
 
 // The ticketsim binary built beside the tests.
 std::string ticketsim_binary();
+
+// Runs the ticketsim binary with `args` (its own name prepended) and waits for it.
+CommandResult ticketsim_cli(std::vector<std::string> args);
 // A file in the source tree, e.g. "data/tickets.json".
 std::string source_path(const std::string& relative);
 

@@ -40,17 +40,7 @@ void Customer::purchase(PurchaseRecord& record, int attempt) {
     throw StoppedByRun();
   }
   sleep_for_ns(draw_latency_ns(config_.latency, latency_random_));
-  record.t_write_begin = now();
-  if (torn) {
-    record.outcome = Outcome::kTornRead;
-  } else if (record.value_read > 0) {
-    commit_purchase(record, record.value_read, attempt);
-  } else {
-    record.outcome = Outcome::kSoldOut;
-  }
-  maybe_crash(CrashPoint::kBeforeRelease, attempt);
-  record.t_released = now();
-  release(held);
+  finish_purchase(record, held, torn, attempt);
 }
 
 }  // namespace customer_detail

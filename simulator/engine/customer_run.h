@@ -227,6 +227,23 @@ class Customer {
     sleep_for_ns(config_.hold.count());
   }
 
+  // The end of a purchase holding the lock, whatever its protocol: write if there is a ticket
+  // (or record the torn read, or the sell-out), die here if chosen to crash before release,
+  // and release.
+  void finish_purchase(PurchaseRecord& record, HeldLock& held, bool torn, int attempt) {
+    record.t_write_begin = now();
+    if (torn) {
+      record.outcome = Outcome::kTornRead;
+    } else if (record.value_read > 0) {
+      commit_purchase(record, record.value_read, attempt);
+    } else {
+      record.outcome = Outcome::kSoldOut;
+    }
+    maybe_crash(CrashPoint::kBeforeRelease, attempt);
+    record.t_released = now();
+    release(held);
+  }
+
   // Whether this purchase is one of those config.crash_probability kills.
   void draw_crash() {
     crash_this_purchase_ =

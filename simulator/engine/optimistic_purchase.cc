@@ -45,17 +45,7 @@ void Customer::purchase_optimistically(PurchaseRecord& record, int attempt) {
       ++record.retries;
       continue;
     }
-    record.t_write_begin = now();
-    if (torn) {
-      record.outcome = Outcome::kTornRead;
-    } else if (record.value_read > 0) {
-      commit_purchase(record, record.value_read, attempt);
-    } else {
-      record.outcome = Outcome::kSoldOut;
-    }
-    maybe_crash(CrashPoint::kBeforeRelease, attempt);
-    record.t_released = now();
-    release(held);
+    finish_purchase(record, held, torn, attempt);
     return;
   }
 }

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
 
 #include "ticketsim/histogram.h"
 
@@ -22,8 +23,11 @@ std::uint32_t LogHistogram::bucket_of(std::int64_t value) {
 std::int64_t LogHistogram::bucket_upper(std::uint32_t index) {
   if (index < kSub) return index;
   const int shift = static_cast<int>(index / kSub) - 1;
-  const std::int64_t mantissa = kSub + index % kSub;
-  return ((mantissa + 1) << shift) - 1;
+  const auto mantissa = static_cast<std::uint64_t>(kSub + index % kSub);
+  // Unsigned: the top bucket's edge is 2^63 - 1, one short of what int64 cannot hold.
+  const std::uint64_t upper = ((mantissa + 1) << shift) - 1;
+  return static_cast<std::int64_t>(
+      std::min<std::uint64_t>(upper, std::numeric_limits<std::int64_t>::max()));
 }
 
 void LogHistogram::add(const std::vector<std::int64_t>& values) {
