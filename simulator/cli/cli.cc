@@ -179,6 +179,12 @@ struct StepFlags {
 int step_command(const StepFlags& flags) {
   ExperimentConfig config;
   config.mode = mode_flag("--mode", flags.mode);
+  if (config.mode == Mode::kOptimistic || config.mode == Mode::kServer) {
+    throw UsageError("--mode", fmt::format("step moves customers one step at a time, and mode {} "
+                                           "has steps of its own that cannot be granted one by "
+                                           "one; watch it with ticketsim run --mode {} --timeline",
+                                           mode_name(config.mode), mode_name(config.mode)));
+  }
   if (flags.procs < 1 || flags.procs > 9) {
     throw UsageError(
         "--procs", fmt::format("step shows 1 to 9 customers, one key each (got {})", flags.procs));

@@ -232,14 +232,10 @@ std::vector<SweepPoint> sweep_points(const ExperimentConfig& base, const std::ve
         const bool varied_field = std::any_of(axes.begin(), axes.end(), [&](const SweepAxis& a) {
           return sweep_parameter_name(a.parameter) == e.field();
         });
-        if (!varied_field && axes.size() > 0) {
+        if (!varied_field) {
           ExperimentConfig unvaried = base;
           unvaried.mode = mode;
-          try {
-            unvaried.validate();
-          } catch (const ConfigError&) {
-            throw;
-          }
+          unvaried.validate();  // throws the setting's own error when the base is at fault
         }
         std::string where;
         for (std::size_t a = 0; a < axes.size(); ++a) {
