@@ -24,16 +24,8 @@ namespace customer_detail {
 void Customer::purchase(PurchaseRecord& record, int attempt) {
   draw_crash();
   if (lockstep() && !header_.round_start.arrive_and_wait()) throw StoppedByRun();
-  record.t_lock_requested = now();
   HeldLock held;
-  acquire(held, /*shared=*/false);
-  record.t_lock_acquired = now();
-  maybe_pause();
-  maybe_crash(CrashPoint::kAfterAcquire, attempt);
-  const StoreReply read = require_answer(store_->read_count(), "read");
-  const bool torn = read.status == StoreStatus::kTorn;
-  record.t_read = now();
-  if (!torn) record.value_read = read.count;
+  const bool torn = lock_and_read(record, held, attempt);
   // Mode none under lockstep: nobody writes until everybody has read. (Lock modes wait
   // at round_start instead, before the lock, so this barrier can never deadlock.)
   if (lockstep() && config_.mode == Mode::kNone && !header_.race_point.arrive_and_wait()) {

@@ -227,6 +227,22 @@ class Customer {
     sleep_for_ns(config_.hold.count());
   }
 
+  // The start of a purchase's critical section, whatever its protocol: take the lock (with
+  // the injected pause and after-acquire crash), then read the count into `record`. Returns
+  // whether the read was torn.
+  bool lock_and_read(PurchaseRecord& record, HeldLock& held, int attempt) {
+    record.t_lock_requested = now();
+    acquire(held, /*shared=*/false);
+    record.t_lock_acquired = now();
+    maybe_pause();
+    maybe_crash(CrashPoint::kAfterAcquire, attempt);
+    const StoreReply read = require_answer(store_->read_count(), "read");
+    const bool torn = read.status == StoreStatus::kTorn;
+    record.t_read = now();
+    record.value_read = torn ? -1 : read.count;
+    return torn;
+  }
+
   // The end of a purchase holding the lock, whatever its protocol: write if there is a ticket
   // (or record the torn read, or the sell-out), die here if chosen to crash before release,
   // and release.

@@ -25,19 +25,11 @@ void Customer::purchase_optimistically(PurchaseRecord& record, int attempt) {
       // Nothing left to buy: no reason to think; confirm under the lock.
       if (seen != 0) sleep_for_ns(draw_latency_ns(config_.latency, latency_random_));
     }
-    record.t_lock_requested = now();
     HeldLock held;
-    acquire(held, /*shared=*/false);
-    record.t_lock_acquired = now();
-    maybe_pause();
-    maybe_crash(CrashPoint::kAfterAcquire, attempt);
-    const StoreReply read = require_answer(store_->read_count(), "read");
-    const bool torn = read.status == StoreStatus::kTorn;
-    record.t_read = now();
-    record.value_read = torn ? -1 : read.count;
+    const bool torn = lock_and_read(record, held, attempt);
     if (pessimistic) {
       sleep_for_ns(draw_latency_ns(config_.latency, latency_random_));
-    } else if (torn || read.count != seen) {
+    } else if (torn || record.value_read != seen) {
       record.t_released = now();
       release(held);
       record.earlier_lock_waits_us +=
