@@ -120,11 +120,7 @@ int compare_command(const Flags& flags, const CLI::App& command) {
   }
   std::vector<SkippedMode> skipped;
   std::vector<Mode> modes = modes_flag(flags.modes, config.schedule, skipped);
-  if (flags.expect_safe &&
-      std::all_of(modes.begin(), modes.end(), [](Mode mode) { return mode == Mode::kNone; })) {
-    throw UsageError("--expect-safe",
-                     "judges the modes that promise safety, and --modes lists only none");
-  }
+  refuse_expect_safe_without_a_promise(flags, modes);
   Progress progress(config.trials * static_cast<int>(modes.size()));
   Comparison comparison = run_comparison(config, modes, std::ref(progress));
   progress.clear();
@@ -157,9 +153,7 @@ int compare_command(const Flags& flags, const CLI::App& command) {
   std::vector<std::string> failures;
   for (const ExperimentResult& result : comparison.results) {
     collect_failures(result, failures);
-    // Mode none is expected to race; --expect-safe judges the modes that promise safety.
-    if (result.config.mode == Mode::kNone) continue;
-    for (const TrialResult& trial : result.trials) not_safe.judge(trial);
+    not_safe.judge_promised(result);
   }
   int interrupted_by =
       comparison.interrupted_by != 0 ? comparison.interrupted_by : interrupt_signal();

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -199,6 +200,14 @@ ExperimentConfig prepare_experiment(const Flags& flags, const CLI::App& command,
   outputs.add("--history", flags.history);
   outputs.add("--trace", flags.trace);
   return config;
+}
+
+void refuse_expect_safe_without_a_promise(const Flags& flags, const std::vector<Mode>& modes) {
+  if (flags.expect_safe &&
+      std::all_of(modes.begin(), modes.end(), [](Mode mode) { return mode == Mode::kNone; })) {
+    throw UsageError("--expect-safe",
+                     "judges the modes that promise safety, and --modes lists only none");
+  }
 }
 
 }  // namespace ticketsim

@@ -111,6 +111,11 @@ struct NotSafe {
     std::string verdict(trial.verdict());
     if (verdict != "safe") ++by_verdict[verdict];
   }
+  // The trials of a mode that promises safety; mode none is expected to race (compare, sweep).
+  void judge_promised(const ExperimentResult& result) {
+    if (result.config.mode == Mode::kNone) return;
+    for (const TrialResult& trial : result.trials) judge(trial);
+  }
   // "2 of 5 trials were not safe (UNSAFE 1, unprotected 1)", or "" when all were.
   std::string describe() const {
     int count = 0;
@@ -124,6 +129,10 @@ struct NotSafe {
                        count == 1 ? "was" : "were", kinds);
   }
 };
+
+// compare and sweep judge only the modes that promise safety: --expect-safe with nothing but
+// none to judge is refused (UsageError) rather than passed vacuously.
+void refuse_expect_safe_without_a_promise(const Flags& flags, const std::vector<Mode>& modes);
 
 // Ends a command: failures on stderr, then the exit status. A closed stdout (SIGPIPE) ends
 // quietly; another interrupt exits 128 + its signal. `not_safe`: what --expect-safe found

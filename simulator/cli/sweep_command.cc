@@ -226,11 +226,7 @@ int sweep_command(const Flags& flags, const SweepFlags& sweep_flags, const CLI::
   if (!jsonl_path.empty()) outputs.add(resuming ? "--resume" : "--jsonl", jsonl_path);
   std::vector<SkippedMode> skipped;
   const std::vector<Mode> modes = modes_flag(flags.modes, config.schedule, skipped);
-  if (flags.expect_safe &&
-      std::all_of(modes.begin(), modes.end(), [](Mode mode) { return mode == Mode::kNone; })) {
-    throw UsageError("--expect-safe",
-                     "judges the modes that promise safety, and --modes lists only none");
-  }
+  refuse_expect_safe_without_a_promise(flags, modes);
   const std::vector<SweepPoint> points = sweep_points(config, modes, axes);
   FinishedRows finished;
   if (resuming) finished = read_finished_rows(sweep_flags.resume);
@@ -258,13 +254,18 @@ int sweep_command(const Flags& flags, const SweepFlags& sweep_flags, const CLI::
     std::cerr << "ticketsim sweep: " << mode_name(skip.mode) << " skipped: " << skip.reason << "\n";
   }
 
-  std::vector<std::pair<Mode, double>> left;  // the points to run, with their weights
+  // Each point's row read back from --resume (nullptr: the point runs), and the points to
+  // run with their weights.
+  std::vector<const nlohmann::json*> read_back(points.size(), nullptr);
+  std::vector<std::pair<Mode, double>> left;
   int resumable = 0;
-  for (const SweepPoint& point : points) {
-    if (finished.rows.count(sweep_point_key(point.config))) {
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    auto found = finished.rows.find(sweep_point_key(points[i].config));
+    if (found != finished.rows.end()) {
+      read_back[i] = &found->second;
       ++resumable;
     } else {
-      left.emplace_back(point.mode, point_weight(point.config));
+      left.emplace_back(points[i].mode, point_weight(points[i].config));
     }
   }
   if (resuming && resumable < finished.lines) {
@@ -282,10 +283,9 @@ int sweep_command(const Flags& flags, const SweepFlags& sweep_flags, const CLI::
   NotSafe not_safe;
   for (std::size_t i = 0; i < points.size(); ++i) {
     const SweepPoint& point = points[i];
-    auto found = finished.rows.find(sweep_point_key(point.config));
-    if (found != finished.rows.end()) {
-      rows.push_back(found->second);
-      csv.append(sweep_csv_line(found->second, axes));
+    if (read_back[i] != nullptr) {
+      rows.push_back(*read_back[i]);
+      csv.append(sweep_csv_line(*read_back[i], axes));
       ++resumed;
       continue;
     }
@@ -296,9 +296,7 @@ int sweep_command(const Flags& flags, const SweepFlags& sweep_flags, const CLI::
       break;  // an unfinished point is not a point: it is left for --resume
     }
     collect_failures(result, failures);
-    if (point.mode != Mode::kNone) {
-      for (const TrialResult& trial : result.trials) not_safe.judge(trial);
-    }
+    not_safe.judge_promised(result);
     nlohmann::json row = sweep_row_json(summarize(result), point.config, axes);
     if (point.config.until_ci) row["ci_reached"] = result.ci_reached;
     jsonl.append(row.dump() + "\n");

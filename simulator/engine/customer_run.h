@@ -23,13 +23,6 @@
 
 namespace ticketsim::customer_detail {
 
-inline std::int64_t draw_latency_ns(const DurationRange& range, std::uint64_t& state) {
-  std::int64_t min = range.min.count();
-  if (range.fixed()) return min;
-  auto span = static_cast<std::uint64_t>(range.max.count() - min) + 1;
-  return min + static_cast<std::int64_t>(next_random(state) % span);
-}
-
 // The customer waited longer than the lock timeout.
 class LockTimedOut : public std::runtime_error {
  public:

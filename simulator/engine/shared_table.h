@@ -50,6 +50,7 @@ class SharedTable {
   TableHeader& header() { return *header_; }
   StepMailbox& mailbox(int customer) { return mailboxes_[customer]; }
   CustomerSlot& slot(int customer) { return slots_[customer]; }
+  const CustomerSlot& slot(int customer) const { return slots_[customer]; }
   PurchaseRecord& purchase(int customer, int attempt) {
     return purchases_[static_cast<std::size_t>(customer) * static_cast<std::size_t>(attempts_) +
                       static_cast<std::size_t>(attempt)];

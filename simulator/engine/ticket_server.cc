@@ -32,13 +32,6 @@ sockaddr_un address_of(const std::string& path) {
   return address;
 }
 
-std::int64_t draw_ns(const DurationRange& range, std::uint64_t& state) {
-  const std::int64_t min = range.min.count();
-  if (range.fixed()) return min;
-  const auto span = static_cast<std::uint64_t>(range.max.count() - min) + 1;
-  return min + static_cast<std::int64_t>(next_random(state) % span);
-}
-
 // The server's side of one request, recorded in the customer's slot as its lock holder
 // would record it.
 class Seller {
@@ -77,7 +70,7 @@ class Seller {
     const StoreReply read = store_.read_count();
     record.t_read = now();
     if (read.status == StoreStatus::kOk) record.value_read = read.count;
-    sleep_for_ns(draw_ns(config_.latency, random_));
+    sleep_for_ns(draw_latency_ns(config_.latency, random_));
     record.t_write_begin = now();
     if (read.failed()) {
       record.outcome = Outcome::kError;

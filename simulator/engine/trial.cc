@@ -132,7 +132,7 @@ CustomerExits customer_exits_of_pool(const SharedTable& table, int procs,
                       std::vector<bool>(static_cast<std::size_t>(procs), false),
                       worker_exits.lock_timed_out};
   for (int i = 0; i < procs; ++i) {
-    const CustomerSlot& slot = const_cast<SharedTable&>(table).slot(i);
+    const CustomerSlot& slot = table.slot(i);
     const auto at = static_cast<std::size_t>(i);
     if (slot.pool_status >= 0) {
       exits.wait_status[at] = slot.pool_status << 8;  // as waitpid reports exit(status)

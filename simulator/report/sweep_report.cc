@@ -93,8 +93,10 @@ Json sweep_row_json(const ModeSummary& summary, const ExperimentConfig& config,
   for (const SweepAxis& axis : axes) varied.push_back(sweep_parameter_name(axis.parameter));
   row["varied"] = varied;
   row["procs"] = config.procs;
-  const std::string tickets = parameter_label(config, SweepParameter::kTickets);
-  row["tickets"] = tickets == "store" ? Json(tickets) : Json(std::stoll(tickets));
+  // A count, or "store" when the store's own count is used (a fresh store holds 1).
+  row["tickets"] = config.tickets              ? Json(*config.tickets)
+                   : config.store_path.empty() ? Json(1)
+                                               : Json("store");
   row["attempts"] = config.attempts;
   row["latency"] = format_duration_range(config.latency);
   row["latency_ns"] = config.latency.fixed() ? Json(config.latency.max.count()) : Json(nullptr);
