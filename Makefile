@@ -7,7 +7,7 @@ PREFIX     ?= /usr/local
 JOBS       ?= $(shell nproc)
 SOURCES    := $(shell find include storage locks simulator tests bench -name '*.cc' -o -name '*.h')
 
-.PHONY: all demo test build bootstrap sanitize bench release-build install package format format-check clean
+.PHONY: all demo test build bootstrap sanitize bench release-build install package pot format format-check clean
 
 all: build
 
@@ -55,6 +55,12 @@ install: release-build
 package: release-build
 	cd $(PACKAGE_BUILD) && cpack -G DEB
 	@ls -l $(PACKAGE_BUILD)/*.deb
+
+# The message catalogues: extract every marked sentence into po/ticketsim.pot and merge it
+# into each translation (po/<language>.po); then translate what msgmerge marked new or fuzzy.
+pot:
+	bash scripts/extract_messages.sh po/ticketsim.pot
+	for po in po/*.po; do msgmerge --quiet --update --backup=none --no-wrap $$po po/ticketsim.pot; done
 
 format:
 	@clang-format -i $(SOURCES)

@@ -37,6 +37,13 @@ install(FILES ${TICKETSIM_GENERATED}/ticketsim.bash
         RENAME ticketsim COMPONENT ticketsim)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT ticketsim)
+foreach(mo IN LISTS TICKETSIM_CATALOGUES)
+  get_filename_component(directory ${mo} DIRECTORY)
+  get_filename_component(language ${directory}/.. ABSOLUTE)
+  get_filename_component(language ${language} NAME)
+  install(FILES ${mo} DESTINATION ${CMAKE_INSTALL_LOCALEDIR}/${language}/LC_MESSAGES
+          COMPONENT ticketsim)
+endforeach()
 install(FILES ${PROJECT_SOURCE_DIR}/README.md
         DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/ticketsim-dev COMPONENT dev)
 

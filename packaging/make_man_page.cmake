@@ -8,6 +8,9 @@ foreach(variable TICKETSIM HELP2MAN INCLUDE OUTPUT)
   endif()
 endforeach()
 
+# The man page is English (the source language) and roff wraps it: ask for the help unwrapped.
+set(ENV{LANGUAGE} en)
+set(ENV{COLUMNS} 100000)
 execute_process(COMMAND ${TICKETSIM} --help OUTPUT_VARIABLE help RESULT_VARIABLE status)
 if(NOT status EQUAL 0)
   message(FATAL_ERROR "${TICKETSIM} --help failed (${status})")

@@ -173,7 +173,7 @@ TEST_CASE("cli: the text report is a table with a verdict per mode", "[cli]") {
   auto result = ticketsim_cli({"run", "--schedule", "lockstep", "--latency", "0"});
   REQUIRE(result.exit_code == 0);
   for (const char* column : {"mode", "sold", "oversold", "lost updates", "torn reads",
-                             "final count", "wall ms", "purchases/s", "verdict"}) {
+                             "final count", "wall ms", "purchases per s", "verdict"}) {
     CHECK_THAT(result.out, Catch::Contains(column));
   }
   CHECK_THAT(result.out, Catch::Contains("UNSAFE"));

@@ -120,6 +120,7 @@ ExperimentResult experiment_of(std::vector<TrialResult> trials) {
 std::string text_of(const ExperimentResult& result, bool color = false) {
   ticketsim::TextReportOptions options;
   options.use_color = color;
+  options.width = 1000;  // one line per row and sentence: the cells are split on spaces
   return ticketsim::render_run_report(result, options);
 }
 
@@ -333,8 +334,9 @@ TEST_CASE("compare states final counts over readable stores only and never a neg
     ExperimentResult result = experiment_of({trial(0), trial(std::nullopt), trial(0)});
     ticketsim::Comparison comparison;
     comparison.results = {result};
-    std::string text =
-        ticketsim::render_compare_report(comparison, {}, ticketsim::TextReportOptions{});
+    ticketsim::TextReportOptions wide;
+    wide.width = 1000;  // one line per row: the cells are split on spaces
+    std::string text = ticketsim::render_compare_report(comparison, {}, wide);
     std::vector<std::string> cells = cells_of(row_of(text, "flock"));
     REQUIRE(cells.size() == 9);
     CHECK(cells[3] == "0+?");               // two trials lost nothing, one is unknown

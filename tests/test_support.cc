@@ -89,6 +89,16 @@ void drain(int out_fd, int err_fd, CommandResult& result) {
   }
 }
 
+// Every command a test runs speaks English and has room for its longest line, whatever the
+// machine's locale and terminal, so that a test reading a sentence is not at the mercy of
+// where a line wraps. Tests about the language or the width set their own (see
+// ticketsim_cli_env); the default of 80 columns is tested with COLUMNS removed.
+const bool kNeutralEnvironment = [] {
+  ::setenv("LANGUAGE", "en", 1);
+  ::setenv("COLUMNS", "1000", 1);
+  return true;
+}();
+
 }  // namespace
 
 TempDir::TempDir() {
@@ -280,6 +290,21 @@ std::string ticketsim_binary() { return TICKETSIM_BINARY; }
 CommandResult ticketsim_cli(std::vector<std::string> args) {
   args.insert(args.begin(), ticketsim_binary());
   return run_command(args);
+}
+
+CommandResult ticketsim_cli_env(const std::vector<std::string>& environment,
+                                std::vector<std::string> args) {
+  // env(1) -u NAME for "NAME" alone, NAME=VALUE otherwise, then the program.
+  std::vector<std::string> argv{"/usr/bin/env"};
+  for (const std::string& setting : environment) {
+    if (setting.find('=') == std::string::npos) {
+      argv.push_back("-u");
+    }
+    argv.push_back(setting);
+  }
+  argv.push_back(ticketsim_binary());
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_command(argv);
 }
 
 std::string source_path(const std::string& relative) {

@@ -81,6 +81,11 @@ std::string ticketsim_binary();
 
 // Runs the ticketsim binary with `args` (its own name prepended) and waits for it.
 CommandResult ticketsim_cli(std::vector<std::string> args);
+
+// Like ticketsim_cli, with `environment` changed: "NAME=VALUE" sets, "NAME" removes. (Tests
+// run with LANGUAGE=en and COLUMNS=1000 unless they say otherwise.)
+CommandResult ticketsim_cli_env(const std::vector<std::string>& environment,
+                                std::vector<std::string> args);
 // A file in the source tree, e.g. "data/tickets.json".
 std::string source_path(const std::string& relative);
 

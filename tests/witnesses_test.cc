@@ -117,7 +117,7 @@ TEST_CASE("lost-update witnesses replay writes in completion order", "[witness]"
   CHECK(witnesses.double_sales[0].ticket == 5);
   CHECK(ticketsim::describe(witnesses.lost_updates[0], 0) ==
         "pid 100 read count=5 at 0.00 ms, but pid 102 had written count=3 at 0.00 ms before 100 "
-        "wrote count=4 at 0.00 ms: the stale write left 2 sales erased");
+        "wrote count=4 at 0.00 ms: the stale write erased 2 sales");
 }
 
 TEST_CASE("a witness reads like the lesson's story", "[witness]") {

@@ -1,5 +1,7 @@
 #include "simulator/classroom/demo.h"
 
+#include <poll.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,7 +14,11 @@
 #include "simulator/engine/clock.h"
 #include "simulator/experiment/prepared_store.h"
 #include "simulator/experiment/run_trial.h"
+#include "simulator/oracle/witnesses.h"
+#include "simulator/report/text_table.h"
 #include "simulator/schedule/step_driver.h"
+#include "simulator/text/translate.h"
+#include "simulator/text/wrap.h"
 #include "ticketsim/experiment.h"
 #include "ticketsim/interrupt.h"
 
@@ -23,8 +29,8 @@ using fmt::arg;
 
 class Demo {
  public:
-  Demo(const DemoOptions& options, const DemoText& text, int in_fd, int out_fd)
-      : options_(options), text_(text), in_fd_(in_fd), out_fd_(out_fd) {}
+  Demo(const DemoOptions& options, int in_fd, int out_fd)
+      : options_(options), text_(demo_text()), in_fd_(in_fd), out_fd_(out_fd) {}
 
   int run() {
     try {
@@ -48,7 +54,7 @@ class Demo {
     if (interrupted() || !pause()) return ending();
     act_five();
     if (interrupted()) return ending();
-    say("\n" + std::string(text_.end));
+    say("\n" + text_.end);
     return 0;
   }
 
@@ -59,14 +65,40 @@ class Demo {
   // Stdout's reader stopped reading and an interrupt came: the demo ends where it is.
   class Interrupted : public std::exception {};
 
-  void say(const std::string& line) {
-    if (!write_unless_interrupted(out_fd_, line + "\n")) throw Interrupted();
+  // Writes `text` wrapped to the screen's width, each line indented by `indent` columns
+  // (continuation lines by two more).
+  void say(const std::string& text, int indent = 0) {
+    const std::string out = wrap_text(text, options_.width, indent, indent + 2);
+    if (!write_unless_interrupted(out_fd_, out)) throw Interrupted();
   }
 
   std::string heading(std::string_view title) const {
     std::string line(title);
     return options_.use_color ? "\n\x1b[1m" + line + "\x1b[0m" : "\n" + line;
   }
+
+  // The terminal of `fd` reads one key at a time, unechoed, until the guard goes.
+  class RawKeys {
+   public:
+    explicit RawKeys(int fd) : fd_(fd) {
+      if (::tcgetattr(fd_, &saved_) != 0) return;
+      termios raw = saved_;
+      raw.c_lflag &= static_cast<tcflag_t>(~(ICANON | ECHO));
+      raw.c_cc[VMIN] = 1;
+      raw.c_cc[VTIME] = 0;
+      active_ = ::tcsetattr(fd_, TCSANOW, &raw) == 0;
+    }
+    ~RawKeys() {
+      if (active_) ::tcsetattr(fd_, TCSANOW, &saved_);
+    }
+    RawKeys(const RawKeys&) = delete;
+    RawKeys& operator=(const RawKeys&) = delete;
+
+   private:
+    int fd_;
+    termios saved_{};
+    bool active_ = false;
+  };
 
   static std::string trim(std::string text) {
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
@@ -95,15 +127,18 @@ class Demo {
       return !interrupted();
     }
     if (::isatty(in_fd_) == 0) return true;
-    say(std::string(text_.pause));
-    char c = 0;
-    bool quit = false;
+    say(text_.pause);
+    // One key, no Enter needed: q quits at once, any other key goes on. Polled in slices,
+    // so that Ctrl-C ends the pause at once and nothing of the next act is printed.
+    RawKeys keys(in_fd_);
     for (;;) {
-      ssize_t n = ::read(in_fd_, &c, 1);
-      if (n != 1 || c == '\n') break;  // end of input, an interrupt (EINTR) or Enter
-      if (c == 'q' || c == 'Q') quit = true;
+      if (interrupted()) return false;
+      pollfd ready{in_fd_, POLLIN, 0};
+      if (::poll(&ready, 1, 100) <= 0) continue;
+      char c = 0;
+      if (::read(in_fd_, &c, 1) != 1) return !interrupted();  // end of input: go on
+      return c != 'q' && c != 'Q' && !interrupted();
     }
-    return !quit && !interrupted();
   }
 
   // Acts 1 and 2 are one trial with the lesson's interleaving, granted step by step.
@@ -115,11 +150,15 @@ class Demo {
     for (int c = 0; c < driver.procs(); ++c) {
       const StepRecord& search = driver.step(c, Step::kSearch);
       say(fmt::format(fmt::runtime(text_.searched), arg("n", c + 1), arg("pid", driver.pid(c)),
-                      arg("ppid", driver.ppid(c)), arg("count", search.value)));
+                      arg("ppid", driver.ppid(c)), arg("count", search.value)),
+          2);
     }
     if (!pause()) return false;
+    // Times in act 2 count from its start: the pause before it is the teacher's, not the
+    // customers'.
+    const std::int64_t act2_start = monotonic_ns();
     say(heading(text_.act2));
-    say(std::string(text_.act2_how));
+    say(text_.act2_how);
     for (Step step : {Step::kAcquire, Step::kRead}) {
       for (int c = 0; c < driver.procs(); ++c) driver.step(c, step);
     }
@@ -133,55 +172,61 @@ class Demo {
       if (write.note == "bought a ticket") {
         say(fmt::format(fmt::runtime(text_.bought), arg("n", c + 1), arg("pid", driver.pid(c)),
                         arg("ppid", driver.ppid(c)), arg("read", read[static_cast<std::size_t>(c)]),
-                        arg("wrote", write.value)));
+                        arg("wrote", write.value)),
+            2);
       } else {
         say(fmt::format(fmt::runtime(text_.sold_out), arg("n", c + 1), arg("pid", driver.pid(c)),
-                        arg("ppid", driver.ppid(c))));
+                        arg("ppid", driver.ppid(c))),
+            2);
       }
     }
     for (int c = 0; c < driver.procs(); ++c) driver.step(c, Step::kRelease);
     TrialResult trial = driver.finish();
     say("\n" + fmt::format(fmt::runtime(text_.oversold), arg("sold", trial.sold),
                            arg("tickets", trial.tickets), arg("oversold", trial.oversold)));
-    if (!trial.witnesses.lost_updates.empty() || !trial.witnesses.double_sales.empty()) {
-      say(std::string(text_.witness));
-      auto ms = [&](std::int64_t t) { return static_cast<double>(t - trial.t_start) / 1e6; };
-      if (!trial.witnesses.lost_updates.empty()) {
-        const LostUpdateWitness& w = trial.witnesses.lost_updates.front();
-        say(fmt::format(fmt::runtime(text_.lost_update), arg("a", w.overwritten.pid),
-                        arg("b", w.writer.pid), arg("read", w.writer.read_value),
-                        arg("ta", ms(w.overwritten.read_ns)), arg("tb", ms(w.writer.read_ns)),
-                        arg("wrote", w.writer.wrote_value), arg("twb", ms(w.writer.wrote_ns)),
-                        arg("twa", ms(w.overwritten.wrote_ns))));
-      }
+    // The headline first (one ticket sold to every customer), then a pair that shows how.
+    if (!trial.witnesses.empty()) {
+      say(text_.witness);
       if (!trial.witnesses.double_sales.empty()) {
-        const DoubleSaleWitness& w = trial.witnesses.double_sales.front();
-        std::string pids;
-        for (const PurchaseRef& buyer : w.buyers)
-          pids += (pids.empty() ? "" : ", ") + std::to_string(buyer.pid);
-        say(fmt::format(fmt::runtime(text_.double_sale), arg("ticket", w.ticket),
-                        arg("times", w.buyers.size()), arg("pids", pids)));
+        say(describe(trial.witnesses.double_sales.front(), act2_start), 2);
+      }
+      if (!trial.witnesses.lost_updates.empty()) {
+        say(describe(trial.witnesses.lost_updates.front(), act2_start), 2);
       }
     }
     return true;
   }
 
-  static int blocked_steps(const TrialResult& trial) {
-    return static_cast<int>(
-        std::count_if(trial.steps.begin(), trial.steps.end(),
-                      [](const StepRecord& s) { return s.outcome == StepOutcome::kBlocked; }));
+  // How many times a customer had to wait for the lock: a step the lock held back, counted
+  // once until that customer next moves (the schedule asks a waiting customer again at each
+  // of its turns; the kernel would simply have kept it asleep in the lock's queue).
+  static int waits(const TrialResult& trial) {
+    std::vector<bool> waiting(static_cast<std::size_t>(trial.procs), false);
+    int count = 0;
+    for (const StepRecord& step : trial.steps) {
+      auto who = static_cast<std::size_t>(step.customer);
+      if (who >= waiting.size()) continue;
+      if (step.outcome == StepOutcome::kBlocked) {
+        count += waiting[who] ? 0 : 1;
+        waiting[who] = true;
+      } else if (step.outcome == StepOutcome::kDone) {
+        waiting[who] = false;
+      }
+    }
+    return count;
   }
 
   void act_three(const PreparedStore& store) {
     say(heading(text_.act3));
-    say(std::string(text_.act3_how));
+    say(text_.act3_how);
     for (Mode mode : all_modes()) {
       if (!mode_takes_lock(mode) || interrupted()) continue;
       ExperimentConfig locked = config(mode, Schedule::kRoundRobin);
       TrialResult trial = run_trial(TrialInput{&locked, store.bytes, store.tickets, 0, {}});
       say(fmt::format(fmt::runtime(text_.locked), arg("mode", mode_name(mode)),
                       arg("sold", trial.sold), arg("oversold", trial.oversold),
-                      arg("blocked", blocked_steps(trial))));
+                      arg("waits", waits(trial))),
+          2);
     }
   }
 
@@ -190,7 +235,8 @@ class Demo {
     ExperimentConfig joined = config(Mode::kJoin, Schedule::kRoundRobin);
     TrialResult trial = run_trial(TrialInput{&joined, store.bytes, store.tickets, 0, {}});
     say(fmt::format(fmt::runtime(text_.joined), arg("sold", trial.sold),
-                    arg("oversold", trial.oversold), arg("blocked", blocked_steps(trial))));
+                    arg("oversold", trial.oversold)),
+        2);
   }
 
   // Real time, real scheduler: the cost of safety in wall time.
@@ -198,20 +244,30 @@ class Demo {
     const Nanoseconds latency = std::chrono::milliseconds(10);
     say(heading(fmt::format(fmt::runtime(text_.act5), arg("procs", options_.procs),
                             arg("latency", format_duration(latency)))));
-    say(std::string(text_.cost_header));
     ExperimentConfig free_run = config(Mode::kNone, Schedule::kFree);
     free_run.latency = DurationRange::exactly(latency);
     free_run.keep_history = HistoryKept::kNone;
     Comparison comparison = run_comparison(free_run, modes_for_schedule(Schedule::kFree));
+    TextTable table({text_.cost_mode, text_.cost_sold, text_.cost_oversold, text_.cost_wall, ""});
     double none_ms = 0, flock_ms = 0;
     for (const ExperimentResult& result : comparison.results) {
       const TrialResult& trial = result.trials.at(0);
-      say(fmt::format(fmt::runtime(text_.cost_row), arg("mode", mode_name(trial.mode)),
-                      arg("sold", trial.sold), arg("oversold", trial.oversold),
-                      arg("wall", trial.wall_ms())));
+      table.add_row({{std::string(mode_name(trial.mode))},
+                     {fmt::format("{}", trial.sold)},
+                     {fmt::format("{}", trial.oversold)},
+                     {fmt::format("{:.1f}", trial.wall_ms())},
+                     {""}});
       if (trial.mode == Mode::kNone) none_ms = trial.wall_ms();
       if (trial.mode == Mode::kFlock) flock_ms = trial.wall_ms();
     }
+    std::string rows = table.render(false, options_.width - 2);
+    std::string indented;
+    for (std::size_t at = 0; at < rows.size();) {
+      const std::size_t end = rows.find('\n', at);
+      indented += "  " + rows.substr(at, end - at + 1);
+      at = end + 1;
+    }
+    if (!write_unless_interrupted(out_fd_, indented)) throw Interrupted();
     if (none_ms > 0 && flock_ms > 0) {
       say("\n" + fmt::format(fmt::runtime(text_.moral), arg("mode", "flock"),
                              arg("ratio", flock_ms / none_ms)));
@@ -219,7 +275,7 @@ class Demo {
   }
 
   const DemoOptions& options_;
-  const DemoText& text_;
+  const DemoText text_;
   int in_fd_;
   int out_fd_;
 };
@@ -227,11 +283,7 @@ class Demo {
 }  // namespace
 
 int run_demo(const DemoOptions& options, int in_fd, int out_fd) {
-  const DemoText* text = demo_text(options.lang);
-  if (text == nullptr) {
-    throw std::invalid_argument("unknown language '" + options.lang + "'; expected en or zh");
-  }
-  return Demo(options, *text, in_fd, out_fd).run();
+  return Demo(options, in_fd, out_fd).run();
 }
 
 }  // namespace ticketsim

@@ -16,6 +16,7 @@
 #include "simulator/experiment/prepared_store.h"
 #include "simulator/report/report_text.h"
 #include "simulator/schedule/step_driver.h"
+#include "simulator/text/translate.h"
 #include "storage/posix_io.h"
 #include "ticketsim/experiment.h"
 #include "ticketsim/interrupt.h"
@@ -76,9 +77,10 @@ class StepScreen {
                                 ? fmt::format("none ({})", mode_name(config_.mode))
                             : holder < 0 ? std::string("free")
                                          : fmt::format("held by customer {}", holder + 1);
-    screen += fmt::format("ticketsim step - mode {} - {} x {} - store count: {} - lock: {}\n",
-                          mode_name(config_.mode), plural(config_.procs, "customer"),
-                          plural(config_.attempts, "attempt"), bold(count_text), lock_text);
+    screen += fmt::format(
+        "ticketsim step - mode {} - {} x {} - store count: {} - lock: {}\n",
+        mode_name(config_.mode), counted(config_.procs, "{} customer", "{} customers"),
+        counted(config_.attempts, "{} attempt", "{} attempts"), bold(count_text), lock_text);
     screen += fmt::format("keys: 1-{} move that customer one step, u undo, {}q quit\n\n",
                           config_.procs, options_.predict ? "r reveal/hide, " : "");
     screen += fmt::format("  #  {:<22} {:<23} {}\n", "customer (pid, parent)", "next step",
@@ -99,8 +101,9 @@ class StepScreen {
       for (int c = 0; c < driver.procs(); ++c) sold += driver.bought(c);
       std::int64_t tickets = count_tickets_;
       screen +=
-          shown() ? fmt::format("All done: {} sold from {}{}.\n", plural(sold, "ticket"),
-                                plural(tickets, "ticket"),
+          shown() ? fmt::format("All done: {} sold from {}{}.\n",
+                                counted(sold, "{} ticket", "{} tickets"),
+                                counted(tickets, "{} ticket", "{} tickets"),
                                 sold > tickets ? fmt::format(" - {} OVERSOLD", sold - tickets) : "")
                   : std::string("All done. Press r to reveal what happened.\n");
     }
@@ -182,8 +185,9 @@ int run_step_ui(const ExperimentConfig& config, const StepUiOptions& options, in
       driver.reset();  // kills the customers, removes the trial's resources
       driver = std::make_unique<StepDriver>(input);
       for (const StepToken& step : taken) driver->step(step.customer, step.step);
-      message = fmt::format("Undone: replayed {} on new processes (new pids, same state).",
-                            plural(static_cast<std::int64_t>(taken.size()), "step"));
+      message =
+          fmt::format("Undone: replayed {} on new processes (new pids, same state).",
+                      counted(static_cast<std::int64_t>(taken.size()), "{} step", "{} steps"));
     } else if ((*key == 'r' || *key == 'R') && options.predict) {
       screen.toggle_reveal();
       message = "Revealed.";

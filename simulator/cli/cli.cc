@@ -27,6 +27,7 @@
 #include "simulator/cli/cli_flags.h"
 #include "simulator/cli/command_support.h"
 #include "simulator/cli/completion.h"
+#include "simulator/cli/help_formatter.h"
 #include "simulator/cli/sweep_command.h"
 #include "simulator/engine/stale_runs.h"
 #include "simulator/engine/trial_workspace.h"
@@ -38,6 +39,8 @@
 #include "simulator/report/text_table.h"
 #include "simulator/report/timeline_text.h"
 #include "simulator/report/trace_export.h"
+#include "simulator/text/terminal_width.h"
+#include "simulator/text/translate.h"
 #include "storage/posix_io.h"
 #include "storage/store_file.h"
 #include "storage/unique_fd.h"
@@ -196,17 +199,12 @@ int step_command(const StepFlags& flags) {
 
 // Flags of `ticketsim demo`.
 struct DemoFlags {
-  std::string lang = "en";
   std::string pace;
   int procs = 15;
 };
 
 int demo_command(const DemoFlags& flags) {
   DemoOptions options;
-  options.lang = flags.lang;
-  if (!demo_text(flags.lang)) {
-    throw UsageError("--lang", "unknown language '" + flags.lang + "'; expected en or zh");
-  }
   if (!flags.pace.empty()) options.pace = duration_flag("--pace", flags.pace);
   if (flags.procs < 2 || flags.procs > 100) {
     throw UsageError("--procs",
@@ -214,38 +212,73 @@ int demo_command(const DemoFlags& flags) {
   }
   options.procs = flags.procs;
   options.use_color = stdout_wants_color();
+  options.width = output_width();
   remove_leftovers("", true);
   return run_demo(options, STDIN_FILENO, STDOUT_FILENO);
+}
+
+// The language asked for by --lang (anywhere on the command line: the help is built in it
+// before CLI11 parses anything), else by the environment. Empty with `error` set when --lang
+// names a language ticketsim has no catalogue for.
+std::string requested_language(int argc, char** argv, std::string& error) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--") break;
+    std::optional<std::string_view> value;
+    if (arg == "--lang" && i + 1 < argc) value = argv[i + 1];
+    if (arg.rfind("--lang=", 0) == 0) value = arg.substr(7);
+    if (!value) continue;
+    if (*value == "zh" || value->rfind("zh_", 0) == 0) return choose_language(*value);
+    if (language_available(*value)) return std::string(*value);
+    error = fmt::format("--lang: no catalogue for '{}'; expected en or zh", *value);
+    return "";
+  }
+  return language_from_environment();
 }
 
 }  // namespace
 
 int run_cli(int argc, char** argv) {
-  CLI::App app{
-      "ticketsim: N customer processes race to buy tickets from a JSON store.\n"
-      "Shows the races (oversold tickets, lost updates, torn reads) and what each lock costs.",
-      "ticketsim"};
+  std::string language_error;
+  const std::string language = requested_language(argc, argv, language_error);
+  if (!language_error.empty()) {
+    std::cerr << "ticketsim: " << language_error << "\n";
+    return kExitUsage;
+  }
+  set_language(language);
+  const int width = output_width();
+  CLI::App app{tr("ticketsim: N customer processes race to buy tickets from a JSON store. "
+                  "Shows the races (oversold tickets, lost updates, torn reads) and what each lock "
+                  "costs."),
+               "ticketsim"};
+  app.formatter(wrapping_formatter(width));
+  app.option_defaults()->group(tr("Options"));
   app.require_subcommand(1);
+  app.fallthrough();  // --lang may follow the subcommand
+  std::string lang_flag = language;
+  app.add_option("--lang", lang_flag,
+                 tr("Language of everything printed: en or zh (default: from LANGUAGE, LC_ALL, "
+                    "LC_MESSAGES or LANG; zh_* is Chinese)"));
   app.set_version_flag("-V,--version", std::string("ticketsim ") + kVersion,
-                       "Print the version and exit");
+                       tr("Print the version and exit"));
   Flags run_flags;
   Flags compare_flags;
   compare_flags.trials = 3;  // a comparison states medians: more than one trial per mode
 
-  CLI::App* run = app.add_subcommand("run", "Run one mode and report what happened");
+  CLI::App* run = app.add_subcommand("run", tr("Run one mode and report what happened"));
   run->add_option("--mode", run_flags.mode, mode_names_for_humans())->capture_default_str();
   add_common_flags(*run, run_flags);
   run->add_flag("--customers", run_flags.customers,
-                "List every customer: pid, parent pid, what it saw, read and wrote");
+                tr("List every customer: pid, parent pid, what it saw, read and wrote"));
   run->add_option("--history", run_flags.history,
-                  "Write the explained trial's history as Jepsen-style JSON (ops with type "
-                  "invoke/ok/fail/info, process, time, f, value)");
+                  tr("Write the explained trial's history as Jepsen-style JSON (ops with type "
+                     "invoke/ok/fail/info, process, time, f, value)"));
   run->add_flag("--in-place", run_flags.in_place,
-                "Write the trial's final store back to --store (atomically); otherwise the "
-                "store file is never modified");
+                tr("Write the trial's final store back to --store (atomically); otherwise the "
+                   "store file is never modified"));
 
   CLI::App* compare =
-      app.add_subcommand("compare", "Run several modes on the same workload, side by side");
+      app.add_subcommand("compare", tr("Run several modes on the same workload, side by side"));
   compare
       ->add_option("--modes", compare_flags.modes,
                    "Comma list of modes, or all (" + mode_names_for_humans() + ")")
@@ -256,7 +289,8 @@ int run_cli(int argc, char** argv) {
   sweep_flags.trials = 10;  // a point states a probability with its interval
   SweepFlags sweep_only_flags;
   CLI::App* sweep = app.add_subcommand(
-      "sweep", "Vary one or two parameters (procs, latency, ...) and run the modes at every point");
+      "sweep",
+      tr("Vary one or two parameters (procs, latency, ...) and run the modes at every point"));
   sweep
       ->add_option("--modes", sweep_flags.modes,
                    "Comma list of modes, or all (" + mode_names_for_humans() + ")")
@@ -266,52 +300,51 @@ int run_cli(int argc, char** argv) {
 
   StepFlags step_flags;
   CLI::App* step = app.add_subcommand(
-      "step", "Move real customer processes one step at a time, by key (for a classroom)");
+      "step", tr("Move real customer processes one step at a time, by key (for a classroom)"));
   step->add_option("--mode", step_flags.mode, mode_names_for_humans())->capture_default_str();
-  step->add_option("--procs", step_flags.procs, "Customers, 1 to 9 (keys 1-9)")
+  step->add_option("--procs", step_flags.procs, tr("Customers, 1 to 9 (keys 1-9)"))
       ->capture_default_str();
-  step->add_option("--tickets", step_flags.tickets, "Tickets in the store")->capture_default_str();
-  step->add_option("--attempts", step_flags.attempts, "Purchases per customer")
+  step->add_option("--tickets", step_flags.tickets, tr("Tickets in the store"))
       ->capture_default_str();
-  step->add_option("--store", step_flags.store, "JSON store (read, never modified)");
+  step->add_option("--attempts", step_flags.attempts, tr("Purchases per customer"))
+      ->capture_default_str();
+  step->add_option("--store", step_flags.store, tr("JSON store (read, never modified)"));
   step->add_flag("--predict", step_flags.predict,
-                 "Hide counts and outcomes until revealed (r): students guess first");
+                 tr("Hide counts and outcomes until revealed (r): students guess first"));
 
   DemoFlags demo_flags;
-  CLI::App* demo =
-      app.add_subcommand("demo", "The lesson, narrated: oversell, then each lock, then the cost");
-  demo->add_option("--lang", demo_flags.lang, "en or zh")->capture_default_str();
+  CLI::App* demo = app.add_subcommand(
+      "demo", tr("The lesson, narrated: oversell, then each lock, then the cost"));
   demo->add_option("--pace", demo_flags.pace,
-                   "Pause between acts (e.g. 2s, or 0 for none); default: Enter on a terminal");
+                   tr("Pause between acts (e.g. 2s, or 0 for none); default: Enter on a terminal"));
   demo->add_option("--procs", demo_flags.procs, "Customers")->capture_default_str();
 
   CheckHistoryOptions check_options;
   CLI::App* check_history = app.add_subcommand(
       "check-history",
-      "Check that a history (from --history, or any source in that format) is linearizable "
-      "for a ticket counter: exit 0 yes, 3 no, 2 bad input");
-  check_history->add_option("FILE", check_options.path, "The history's JSON file (- for stdin)")
+      tr("Check that a history (from --history, or any source in that format) is linearizable "
+         "for a ticket counter: exit 0 yes, 3 no, 2 bad input"));
+  check_history->add_option("FILE", check_options.path, tr("The history's JSON file (- for stdin)"))
       ->required();
   check_history->add_option("--tickets", check_options.tickets,
-                            "The count the store held when the history began");
+                            tr("The count the store held when the history began"));
   check_history->add_flag("--json", check_options.json,
-                          "Print one JSON document: linearizable, ops and, when not, the "
-                          "smallest set of operations that cannot be ordered");
+                          tr("Print one JSON document: linearizable, ops and, when not, the "
+                             "smallest set of operations that cannot be ordered"));
 
   std::string cleanup_workdir;
   CLI::App* cleanup = app.add_subcommand(
       "cleanup",
-      "Remove the trial directories and /dev/shm objects of runs killed by SIGKILL (every "
-      "run first does this for the runs of its own work directory)");
+      tr("Remove the trial directories and /dev/shm objects of runs killed by SIGKILL (every "
+         "run first does this for the runs of its own work directory)"));
   cleanup->add_option("--workdir", cleanup_workdir,
-                      "Where the killed runs made their trial directories (default: $TMPDIR "
-                      "or /tmp)");
+                      tr("Where the killed runs made their trial directories (default: $TMPDIR "
+                         "or /tmp)"));
 
   std::string completion_shell;
-  CLI::App* completion =
-      app.add_subcommand("completion",
-                         "Print a shell completion script (bash), e.g. > ~/.local/share/"
-                         "bash-completion/completions/ticketsim");
+  CLI::App* completion = app.add_subcommand(
+      "completion", tr("Print a shell completion script (bash), e.g. > ~/.local/share/"
+                       "bash-completion/completions/ticketsim"));
   completion->add_option("SHELL", completion_shell, "bash")
       ->required()
       ->check(CLI::IsMember({"bash"}));

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "simulator/text/translate.h"
 #include "storage/posix_io.h"
 #include "storage/unique_fd.h"
 #include "ticketsim/experiment.h"
@@ -104,83 +105,87 @@ void refuse_timeouts_that_cannot_apply(const Flags& flags, const CLI::App& comma
 }  // namespace
 
 void add_common_flags(CLI::App& command, Flags& flags) {
-  command.add_option("--procs", flags.procs, "Customers (child processes) per trial")
+  command.add_option("--procs", flags.procs, tr("Customers (child processes) per trial"))
       ->capture_default_str();
   command.add_option("--tickets", flags.tickets,
-                     "Tickets at the start of each trial (overrides the store's count)");
-  command.add_option("--attempts", flags.attempts, "Purchases per customer")->capture_default_str();
+                     tr("Tickets at the start of each trial (overrides the store's count)"));
+  command.add_option("--attempts", flags.attempts, tr("Purchases per customer"))
+      ->capture_default_str();
   command
       .add_option("--pool", flags.pool,
-                  "Run the customers as tasks of K long-lived worker processes (0: a process "
-                  "per customer)")
+                  tr("Run the customers as tasks of K long-lived worker processes (0: a process "
+                     "per customer)"))
       ->capture_default_str();
   command
       .add_option("--latency", flags.latency,
-                  "Think time inside each purchase, between read and write: 50ms, 200us, 0, "
-                  "or a range 10ms..50ms drawn per purchase from --seed")
+                  tr("Think time inside each purchase, between read and write: 50ms, 200us, 0, "
+                     "or a range 10ms..50ms drawn per purchase from --seed"))
       ->capture_default_str();
   command
       .add_option("--search-latency", flags.search_latency,
-                  "Network time before each customer's search reads the store")
+                  tr("Network latency before each customer's search reads the store"))
       ->capture_default_str();
   command
       .add_option("--hold", flags.hold,
-                  "Time a buyer keeps the store and the lock after writing, before releasing")
+                  tr("Time a buyer keeps the store and the lock after writing, before releasing"))
       ->capture_default_str();
   command
       .add_option("--schedule", flags.schedule,
-                  "free (the OS decides), lockstep (everyone reads before anyone writes), or a "
-                  "controlled one, one step at a time: random (seeded by --seed), round-robin, "
-                  "script:\"1:search 2:search 1:acquire ...\", file:PATH, replay:REPORT.json")
+                  tr("free (the OS decides), lockstep (everyone reads before anyone writes), or a "
+                     "controlled one, one step at a time: random (seeded by --seed), round-robin, "
+                     "script:\"1:search 2:search 1:acquire ...\", file:PATH, replay:REPORT.json"))
       ->capture_default_str();
-  command.add_option("--trials", flags.trials, "Independent trials, each on a fresh store copy")
+  command
+      .add_option("--trials", flags.trials, tr("Independent trials, each on a fresh store copy"))
       ->capture_default_str();
   command.add_option("--until-ci", flags.until_ci,
-                     "Keep running trials until the 95% interval of P(a trial is unsafe) is "
-                     "narrower than this (e.g. 0.1); --trials is then the minimum");
-  command.add_option("--max-trials", flags.max_trials, "With --until-ci: stop after this many")
+                     tr("Keep running trials until the 95% interval of P(a trial is unsafe) is "
+                        "narrower than this (e.g. 0.1); --trials is then the minimum"));
+  command.add_option("--max-trials", flags.max_trials, tr("With --until-ci: stop after this many"))
       ->capture_default_str();
   command.add_option("--store", flags.store,
-                     "JSON store such as data/tickets.json; read, never modified (default: a "
-                     "fresh {\"count\": N} store)");
-  command.add_option("--seed", flags.seed, "Seed for latency ranges")->capture_default_str();
+                     tr("JSON store such as data/tickets.json; read, never modified (default: a "
+                        "fresh {\"count\": N} store)"));
+  command.add_option("--seed", flags.seed, tr("Seed for latency ranges"))->capture_default_str();
   command.add_option("--trial-timeout", flags.trial_timeout,
-                     "Kill a trial still running after this long and report it stalled "
-                     "(default: 30s + 3x the serial workload)");
+                     tr("Kill a trial still running after this long and report it stalled "
+                        "(default: 30s + 3x the serial workload)"));
   command.add_option("--workdir", flags.workdir,
-                     "Where private trial directories are created (default: $TMPDIR or /tmp)");
-  command.add_flag("--json", flags.json, "Print one JSON document on stdout and nothing else");
+                     tr("Where private trial directories are created (default: $TMPDIR or /tmp)"));
+  command.add_flag("--json", flags.json, tr("Print one JSON document on stdout and nothing else"));
   command.add_flag("--timeline", flags.timeline,
-                   "Draw the explained trial as a timeline: one lane per customer");
+                   tr("Draw the explained trial as a timeline: one lane per customer"));
   command.add_option("--html", flags.html,
-                     "Write a self-contained HTML report (SVG timeline; compare adds the "
-                     "safety-versus-throughput chart)");
+                     tr("Write a self-contained HTML report (SVG timeline; compare adds the "
+                        "safety-versus-throughput chart)"));
   command.add_option("--trace", flags.trace,
-                     "Write Chrome Trace Event JSON (open in https://ui.perfetto.dev): one "
-                     "track per customer, lock wait and hold as slices");
+                     tr("Write Chrome Trace Event JSON (open in https://ui.perfetto.dev): one "
+                        "track per customer, lock wait and hold as slices"));
   command.add_flag("--no-times", flags.no_times,
-                   "Do not record step times (measures what recording costs; no timeline, "
-                   "no mutual-exclusion check)");
+                   tr("Do not record step times (measures what recording costs; no timeline, "
+                      "no mutual-exclusion check)"));
   command
       .add_option("--write", flags.write,
-                  "How customers rewrite the store: inplace (pwrite + ftruncate) or atomic "
-                  "(temporary file, fsync, rename, directory fsync)")
+                  tr("How customers rewrite the store: inplace (pwrite + ftruncate) or atomic "
+                     "(temporary file, fsync, rename, directory fsync)"))
       ->capture_default_str();
   command.add_option(
       "--crash-prob", flags.crash_prob,
-      "Probability that a purchase dies by SIGKILL at --crash-at (seeded by --seed)");
+      tr("Probability that a purchase dies by SIGKILL at --crash-at (seeded by --seed)"));
   command
       .add_option("--crash-at", flags.crash_at,
-                  "Where an injected crash strikes: after-acquire, mid-write or before-release")
+                  tr("Where an injected crash strikes: after-acquire, mid-write or before-release"))
       ->capture_default_str();
-  command.add_option("--pause-holder", flags.pause_holder,
-                     "Stop (SIGSTOP) the first lock holder this long, to show what waiting costs");
-  command.add_option("--lock-timeout", flags.lock_timeout,
-                     "Give up waiting for a named-mutex or robust-mutex lock after this long, and "
-                     "report the trial stalled (default: 5s + 2x the serial purchases)");
+  command.add_option(
+      "--pause-holder", flags.pause_holder,
+      tr("Stop (SIGSTOP) the first lock holder this long, to show what waiting costs"));
+  command.add_option(
+      "--lock-timeout", flags.lock_timeout,
+      tr("Give up waiting for a named-mutex or robust-mutex lock after this long, and "
+         "report the trial stalled (default: 5s + 2x the serial purchases)"));
   command.add_flag("--expect-safe", flags.expect_safe,
-                   "Exit 3 when any trial raced (oversold, lost an update, tore a read, "
-                   "overlapped critical sections) or stalled");
+                   tr("Exit 3 when any trial raced (oversold, lost an update, tore a read, "
+                      "overlapped critical sections) or stalled"));
 }
 
 Nanoseconds duration_flag(const std::string& flag, const std::string& text) {

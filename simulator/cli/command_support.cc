@@ -14,6 +14,8 @@
 #include "simulator/engine/trial_workspace.h"
 #include "simulator/report/text_table.h"
 #include "simulator/report/timeline_text.h"
+#include "simulator/text/terminal_width.h"
+#include "simulator/text/translate.h"
 #include "storage/store_file.h"
 
 namespace ticketsim {
@@ -47,7 +49,8 @@ void remove_leftovers(const std::string& workdir, bool quiet_if_none) {
     }
     return;
   }
-  std::cerr << "ticketsim: removed " << plural(static_cast<int>(removed.size()), "leftover")
+  std::cerr << "ticketsim: removed "
+            << counted(static_cast<int>(removed.size()), "{} leftover", "{} leftovers")
             << " of runs that were killed (their process is gone):\n";
   for (const StaleLeftover& leftover : removed) {
     std::cerr << "  " << leftover.path << " (pid " << leftover.owner << ")\n";
@@ -58,9 +61,9 @@ void remove_leftovers(const std::string& workdir, bool quiet_if_none) {
 void collect_failures(const ExperimentResult& result, std::vector<std::string>& failures) {
   for (const TrialResult& trial : result.trials) {
     if (trial.errors == 0) continue;
-    failures.push_back(fmt::format("mode {} trial {}: {} failed ({})", mode_name(trial.mode),
-                                   trial.index + 1, plural(trial.errors, "customer"),
-                                   trial.first_error));
+    failures.push_back(
+        fmt::format("mode {} trial {}: {} failed ({})", mode_name(trial.mode), trial.index + 1,
+                    counted(trial.errors, "{} customer", "{} customers"), trial.first_error));
   }
 }
 
@@ -105,7 +108,7 @@ TextReportOptions text_options(const Flags& flags) {
   options.use_color = stdout_wants_color();
   options.show_customers = flags.customers;
   options.show_timeline = flags.timeline;
-  options.width = terminal_width();
+  options.width = output_width();
   return options;
 }
 

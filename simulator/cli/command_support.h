@@ -14,6 +14,7 @@
 #include "simulator/cli/cli_flags.h"
 #include "simulator/report/output_file.h"
 #include "simulator/report/report_text.h"
+#include "simulator/text/translate.h"
 #include "ticketsim/experiment.h"
 #include "ticketsim/interrupt.h"
 
@@ -125,7 +126,7 @@ struct NotSafe {
       kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", verdict, n);
     }
     if (count == 0) return "";
-    return fmt::format("{} of {} {} not safe ({})", count, plural(trials, "trial"),
+    return fmt::format("{} of {} {} not safe ({})", count, counted(trials, "{} trial", "{} trials"),
                        count == 1 ? "was" : "were", kinds);
   }
 };

@@ -22,6 +22,7 @@
 #include "simulator/cli/command_support.h"
 #include "simulator/report/sweep_report.h"
 #include "simulator/report/text_table.h"
+#include "simulator/text/translate.h"
 #include "storage/posix_io.h"
 #include "ticketsim/sweep.h"
 
@@ -163,17 +164,17 @@ std::string seconds_text(double seconds) {
 void add_sweep_flags(CLI::App& command, SweepFlags& sweep_flags) {
   command
       .add_option("--vary", sweep_flags.vary,
-                  "The parameter to vary and its values (once or twice): procs=2,4,8, "
-                  "latency=0,100us,1ms, procs=2..32*2, tickets=1..5:1; one of procs, tickets, "
-                  "attempts, latency, search-latency, hold")
+                  tr("The parameter to vary and its values (once or twice): procs=2,4,8, "
+                     "latency=0,100us,1ms, procs=2..32*2, tickets=1..5:1; one of procs, tickets, "
+                     "attempts, latency, search-latency, hold"))
       ->required();
   command.add_option("--csv", sweep_flags.csv,
-                     "Write one CSV row per mode and point, as each point finishes");
+                     tr("Write one CSV row per mode and point, as each point finishes"));
   command.add_option("--jsonl", sweep_flags.jsonl,
-                     "Append one JSON object per mode and point, as each point finishes");
+                     tr("Append one JSON object per mode and point, as each point finishes"));
   command.add_option(
       "--resume", sweep_flags.resume,
-      "Skip the points FILE.jsonl (an earlier --jsonl) holds; append the rest to it");
+      tr("Skip the points FILE.jsonl (an earlier --jsonl) holds; append the rest to it"));
 }
 
 int sweep_command(const Flags& flags, const SweepFlags& sweep_flags, const CLI::App& command) {
@@ -272,7 +273,7 @@ int sweep_command(const Flags& flags, const SweepFlags& sweep_flags, const CLI::
     std::cerr << fmt::format(
         "ticketsim sweep: {} of {} belong to another sweep (other modes, points or settings): "
         "kept in the file, left out of this report\n",
-        plural(finished.lines - resumable, "row"), sweep_flags.resume);
+        counted(finished.lines - resumable, "{} row", "{} rows"), sweep_flags.resume);
   }
   const auto started = std::chrono::steady_clock::now();
   TimeLeft time_left;
@@ -315,7 +316,7 @@ int sweep_command(const Flags& flags, const SweepFlags& sweep_flags, const CLI::
   if (interrupted_by == 0) interrupted_by = interrupt_signal();
   if (resuming) {
     std::cerr << fmt::format("ticketsim sweep: {} read back from {}, {} run now\n",
-                             plural(resumed, "point"), sweep_flags.resume, ran);
+                             counted(resumed, "{} point", "{} points"), sweep_flags.resume, ran);
   }
   std::string workload = fmt::format(
       "{} trial{} per point{}; modes {}; varied {}", config.trials, config.trials == 1 ? "" : "s",

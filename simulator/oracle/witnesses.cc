@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "simulator/text/translate.h"
 #include "ticketsim/trial_result.h"
 
 namespace ticketsim {
@@ -17,7 +18,7 @@ PurchaseRef reference(const CustomerHistory& customer, int attempt) {
 }
 
 std::string ms(std::int64_t time_ns, std::int64_t t_start_ns) {
-  return fmt::format("{:.2f} ms", static_cast<double>(time_ns - t_start_ns) / 1e6);
+  return trf("{:.2f} ms", static_cast<double>(time_ns - t_start_ns) / 1e6);
 }
 
 }  // namespace
@@ -104,35 +105,43 @@ Witnesses find_witnesses(const std::vector<CustomerHistory>& customers, std::int
 std::string describe(const LostUpdateWitness& witness, std::int64_t t_start_ns) {
   const PurchaseRef& a = witness.overwritten;
   const PurchaseRef& b = witness.writer;
-  std::string consequence = witness.erased == 1 ? std::string("one sale erased")
-                                                : fmt::format("{} sales erased", witness.erased);
   if (a.read_value == b.read_value) {
-    if (witness.erased == 1) consequence = "one ticket sold twice";
-    return fmt::format(
-        "pid {} and pid {} both read count={} ({}, {}); {} wrote count={} at {} over {}'s "
-        "count={} at {}: {}",
-        a.pid, b.pid, b.read_value, ms(a.read_ns, t_start_ns), ms(b.read_ns, t_start_ns), b.pid,
-        b.wrote_value, ms(b.wrote_ns, t_start_ns), a.pid, a.wrote_value, ms(a.wrote_ns, t_start_ns),
-        consequence);
+    if (witness.erased == 1) {
+      return trf(
+          "pid {0} and pid {1} both read count={2} ({3}, {4}); {1} wrote count={5} at {6} over "
+          "{0}'s count={7} at {8}: one ticket sold twice",
+          a.pid, b.pid, b.read_value, ms(a.read_ns, t_start_ns), ms(b.read_ns, t_start_ns),
+          b.wrote_value, ms(b.wrote_ns, t_start_ns), a.wrote_value, ms(a.wrote_ns, t_start_ns));
+    }
+    return trf(
+        "pid {0} and pid {1} both read count={2} ({3}, {4}); {1} wrote count={5} at {6} over "
+        "{0}'s count={7} at {8}: {9} sales erased",
+        a.pid, b.pid, b.read_value, ms(a.read_ns, t_start_ns), ms(b.read_ns, t_start_ns),
+        b.wrote_value, ms(b.wrote_ns, t_start_ns), a.wrote_value, ms(a.wrote_ns, t_start_ns),
+        witness.erased);
   }
-  return fmt::format(
-      "pid {} read count={} at {}, but pid {} had written count={} at {} before {} wrote "
-      "count={} at {}: the stale write left {}",
-      b.pid, b.read_value, ms(b.read_ns, t_start_ns), a.pid, a.wrote_value,
-      ms(a.wrote_ns, t_start_ns), b.pid, b.wrote_value, ms(b.wrote_ns, t_start_ns), consequence);
+  return trnf(
+      "pid {0} read count={1} at {2}, but pid {3} had written count={4} at {5} before {0} "
+      "wrote count={6} at {7}: the stale write erased {8} sale",
+      "pid {0} read count={1} at {2}, but pid {3} had written count={4} at {5} before {0} "
+      "wrote count={6} at {7}: the stale write erased {8} sales",
+      witness.erased, b.pid, b.read_value, ms(b.read_ns, t_start_ns), a.pid, a.wrote_value,
+      ms(a.wrote_ns, t_start_ns), b.wrote_value, ms(b.wrote_ns, t_start_ns), witness.erased);
 }
 
 std::string describe(const DoubleSaleWitness& witness, std::int64_t /*t_start_ns*/) {
   constexpr std::size_t kPidsShown = 8;
-  std::string pids;
+  std::vector<std::string> pids;
   for (std::size_t i = 0; i < witness.buyers.size() && i < kPidsShown; ++i) {
-    pids += (i == 0 ? "" : ", ") + std::to_string(witness.buyers[i].pid);
+    pids.push_back(std::to_string(witness.buyers[i].pid));
   }
+  std::string listed = join_list(pids);
   if (witness.buyers.size() > kPidsShown) {
-    pids += fmt::format(" and {} more", witness.buyers.size() - kPidsShown);
+    listed = trf("{} and {} more", listed, witness.buyers.size() - kPidsShown);
   }
-  return fmt::format("ticket {} (count={}) was sold {} times: pids {}", witness.ticket,
-                     witness.ticket, witness.buyers.size(), pids);
+  // Every buyer of one seat read the same count and wrote one less.
+  return trf("ticket {0} was sold {1} times: pids {2} each read count={0} and wrote count={3}",
+             witness.ticket, witness.buyers.size(), listed, witness.ticket - 1);
 }
 
 }  // namespace ticketsim

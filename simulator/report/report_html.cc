@@ -10,6 +10,7 @@
 #include "simulator/oracle/mutual_exclusion.h"
 #include "simulator/report/html_page.h"
 #include "simulator/report/svg_chart.h"
+#include "simulator/text/translate.h"
 
 namespace ticketsim {
 namespace {
@@ -311,10 +312,12 @@ std::string workload(const ExperimentConfig& config, std::int64_t tickets, const
     }
     if (config.hold.count() > 0) times += ", hold " + format_duration(config.hold);
   }
-  return fmt::format("<p>{} x {}, {}{}, schedule {}, {}{}; store: {}</p>\n",
-                     plural(config.procs, "customer"), plural(config.attempts, "attempt"),
-                     plural(tickets, "ticket"), escape(times), schedule_name(config.schedule),
-                     plural(config.trials, "trial"), per_mode ? " per mode" : "", escape(store));
+  return fmt::format(
+      "<p>{} x {}, {}{}, schedule {}, {}{}; store: {}</p>\n",
+      counted(config.procs, "{} customer", "{} customers"),
+      counted(config.attempts, "{} attempt", "{} attempts"),
+      counted(tickets, "{} ticket", "{} tickets"), escape(times), schedule_name(config.schedule),
+      counted(config.trials, "{} trial", "{} trials"), per_mode ? " per mode" : "", escape(store));
 }
 
 // The statistics of each mode over its trials, as the text report and the JSON summary

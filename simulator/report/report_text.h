@@ -12,7 +12,7 @@ struct TextReportOptions {
   bool use_color = false;
   bool show_customers = false;  // one lesson-style line per customer (pid, ppid, what it saw)
   bool show_timeline = false;   // the terminal timeline of the explained trial(s)
-  int width = 100;              // terminal width, for the timeline
+  int width = 80;               // columns no line may exceed (the timeline's too)
   int max_witnesses = 6;        // witness lines shown (all are in --json)
   // The heading of a run report: "ticketsim <command>: ..., schedule <schedule>". An empty
   // schedule names the config's; `step` says that a person moved the customers.
@@ -40,11 +40,13 @@ std::vector<std::string> explain_trial(const TrialResult& trial);
 
 // The witnesses (up to `max_lines`, then how many more) and the mutual-exclusion check of
 // one trial, as indented lines.
-std::string render_witnesses(const TrialResult& trial, int max_lines);
-std::string render_mutex_check(const TrialResult& trial);
+// The double sales come first (the headline: "ticket 1 was sold 15 times"), then the pairs
+// of writes that show how. Lines are wrapped to `width` columns.
+std::string render_witnesses(const TrialResult& trial, int max_lines, int width = 80);
+std::string render_mutex_check(const TrialResult& trial, int width = 80);
 
 // Controlled schedules: the schedule that ran (replayable) and its steps, up to `max_lines`.
-std::string render_steps(const TrialResult& trial, int max_lines);
+std::string render_steps(const TrialResult& trial, int max_lines, int width = 80);
 
 // "1:search(saw 1)", "2:acquire[BLOCKED: customer 1 holds the lock]": one step, briefly.
 std::string describe(const StepRecord& step);
@@ -56,8 +58,5 @@ std::string lost_updates_total_text(const ExperimentResult& result, const ModeSu
 
 // A lock wait given in microseconds, in the unit that reads best: "850 us", "80.1 ms", "2.35 s".
 std::string format_wait_us(double us);
-
-// "1 ticket", "15 customers": `count` followed by `noun`, pluralised with "s".
-std::string plural(std::int64_t count, const std::string& noun);
 
 }  // namespace ticketsim

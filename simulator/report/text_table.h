@@ -7,9 +7,10 @@
 
 namespace ticketsim {
 
-// A table of text cells rendered with one space-padded column per header. Numeric-looking
-// columns are right-aligned, the first column left-aligned. Colour (an ANSI SGR code such
-// as "31" for red) is applied after padding, so escapes never disturb the alignment.
+// A table of text cells rendered with one space-padded column per header, measured in
+// display columns (a CJK character takes two). The first and last columns are left-aligned,
+// the others (figures) right-aligned. Colour (an ANSI SGR code such as "31" for red) is
+// applied after padding, so escapes never disturb the alignment.
 class TextTable {
  public:
   explicit TextTable(std::vector<std::string> headers);
@@ -22,8 +23,12 @@ class TextTable {
   };
   void add_row(std::vector<Cell> cells);
 
-  // Renders header and rows, each line ending in '\n'. `use_color` false drops colours.
-  std::string render(bool use_color) const;
+  // Renders header and rows, each line ending in '\n', no line wider than `max_width`
+  // columns when the cells allow it: the table compacts step by step (headers on two
+  // lines, then one space between columns) and, when even that is too wide, becomes one
+  // block per row ("label" then "header value" pairs, wrapped). `use_color` false drops
+  // colours.
+  std::string render(bool use_color, int max_width = 80) const;
 
  private:
   std::vector<std::string> headers_;

@@ -137,19 +137,6 @@ std::vector<std::pair<std::string, const char*>> words(const std::string& senten
 
 }  // namespace
 
-int terminal_width() {
-  winsize size{};
-  if (::isatty(STDOUT_FILENO) && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 &&
-      size.ws_col > 0) {
-    return size.ws_col;
-  }
-  if (const char* columns = std::getenv("COLUMNS")) {
-    int value = std::atoi(columns);
-    if (value > 0) return value;
-  }
-  return 100;
-}
-
 std::string render_timeline(const TrialResult& trial, const TimelineOptions& options) {
   if (trial.customers.empty()) return "(no timeline: this trial's history was not kept)\n";
   if (!trial.times_recorded) return "(no timeline: step times were not recorded)\n";

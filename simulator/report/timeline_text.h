@@ -21,7 +21,4 @@ struct TimelineOptions {
 // and first customers and summarises everyone in per-column count rows.
 std::string render_timeline(const TrialResult& trial, const TimelineOptions& options);
 
-// The terminal's width: TIOCGWINSZ on stdout, else $COLUMNS, else 100.
-int terminal_width();
-
 }  // namespace ticketsim

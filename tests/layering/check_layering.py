@@ -8,27 +8,29 @@ import sys
 
 # Each room and the rooms its files may include (besides itself and the public API).
 # Dependencies run one way: cli -> classroom / experiment -> schedule -> engine -> locks /
-# storage; the oracle and the reports read results and never drive trials. include/ticketsim
-# is the public API: the vocabulary every room may use, which itself includes nothing else.
+# storage; the oracle and the reports read results and never drive trials. simulator/text
+# (translation, display width, wrapping) is below them all: every room may use it.
+# include/ticketsim is the public API: the vocabulary every room may use, which itself includes nothing else.
 ALLOWED = {
     "include/ticketsim": set(),
-    "storage": set(),
-    "locks": {"storage"},
-    "simulator/oracle": set(),
-    "simulator/engine": {"storage", "locks", "simulator/oracle"},
-    "simulator/schedule": {"simulator/engine", "storage", "locks", "simulator/oracle"},
-    "simulator/experiment": {"simulator/schedule", "simulator/engine", "storage", "locks",
+    "simulator/text": set(),
+    "storage": {"simulator/text"},
+    "locks": {"storage", "simulator/text"},
+    "simulator/oracle": {"simulator/text"},
+    "simulator/engine": {"simulator/text", "storage", "locks", "simulator/oracle"},
+    "simulator/schedule": {"simulator/text", "simulator/engine", "storage", "locks", "simulator/oracle"},
+    "simulator/experiment": {"simulator/text", "simulator/schedule", "simulator/engine", "storage", "locks",
                              "simulator/oracle"},
-    "simulator/report": {"simulator/oracle", "storage"},
-    "simulator/classroom": {"simulator/experiment", "simulator/schedule", "simulator/engine",
+    "simulator/report": {"simulator/text", "simulator/oracle", "storage"},
+    "simulator/classroom": {"simulator/text", "simulator/experiment", "simulator/schedule", "simulator/engine",
                             "simulator/report", "simulator/oracle", "storage", "locks"},
-    "simulator/cli": {"simulator/classroom", "simulator/experiment", "simulator/schedule",
+    "simulator/cli": {"simulator/text", "simulator/classroom", "simulator/experiment", "simulator/schedule",
                       "simulator/engine", "simulator/report", "simulator/oracle", "storage",
                       "locks"},
 }
 PUBLIC = "include/ticketsim"
 # Top-level folders that hold no library or program code (everything else must be a room).
-NOT_CODE = {"tests", "bench", "data", "scripts", "packaging", ".git", ".ci", ".cache"}
+NOT_CODE = {"tests", "bench", "data", "scripts", "packaging", "po", ".git", ".ci", ".cache"}
 # Project folders an include may name; anything else quoted is not a project header.
 PROJECT_PREFIXES = ("simulator/", "storage/", "locks/", "include/", "tests/", "bench/")
 # The C++20 standard library's headers and the POSIX ones the public API may use.
