@@ -19,6 +19,7 @@ packages=(
   help2man                            # the man page ticketsim(1), generated from --help
   dpkg-dev                            # make package: dpkg-shlibdeps declares what ticketsim links
   pkg-config                          # tests/consumer: the installed ticketsim.pc
+  gettext                             # po/: msgfmt builds the catalogues, xgettext checks them
 )
 
 missing=()

@@ -219,7 +219,9 @@ class Demo {
   void act_three(const PreparedStore& store) {
     say(heading(text_.act3));
     say(text_.act3_how);
-    for (Mode mode : all_modes()) {
+    // The lock modes whose steps a schedule can grant one at a time (not optimistic or server:
+    // their purchases are not a lock around a read and a write).
+    for (Mode mode : modes_for_schedule(Schedule::kRoundRobin)) {
       if (!mode_takes_lock(mode) || interrupted()) continue;
       ExperimentConfig locked = config(mode, Schedule::kRoundRobin);
       TrialResult trial = run_trial(TrialInput{&locked, store.bytes, store.tickets, 0, {}});

@@ -349,6 +349,15 @@ int run_cli(int argc, char** argv) {
       ->required()
       ->check(CLI::IsMember({"bash"}));
 
+  // Every command's help flag speaks the language and sits with the other options.
+  for (CLI::App* command : app.get_subcommands({})) {
+    command->group(tr("Subcommands"));
+    command->get_help_ptr()
+        ->description(tr("Print this help message and exit"))
+        ->group(tr("Options"));
+  }
+  app.get_help_ptr()->description(tr("Print this help message and exit"))->group(tr("Options"));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForVersion& e) {

@@ -76,7 +76,11 @@ std::string wrap_help(const std::string& help, int width) {
         first = false;
       }
     } else {
-      out += wrap_text(line, width, indent, indent + 2);
+      // A description CLI11 moved under a long flag name continues in its own column;
+      // other text (a command's summary) hangs two columns in.
+      const int hanging = indent >= 8 ? indent : indent + 2;
+      out += wrap_text(std::string_view(line).substr(static_cast<std::size_t>(indent)), width,
+                       indent, hanging);
     }
   }
   return out;

@@ -22,7 +22,9 @@
 #include "simulator/cli/command_support.h"
 #include "simulator/report/sweep_report.h"
 #include "simulator/report/text_table.h"
+#include "simulator/text/terminal_width.h"
 #include "simulator/text/translate.h"
+#include "simulator/text/wrap.h"
 #include "storage/posix_io.h"
 #include "ticketsim/sweep.h"
 
@@ -308,32 +310,34 @@ int sweep_command(const Flags& flags, const SweepFlags& sweep_flags, const CLI::
     time_left.ran(point.mode, point_weight(point.config),
                   std::chrono::duration<double>(now - point_started).count());
     left.erase(left.begin());
-    std::cerr << fmt::format("ticketsim sweep: [{}/{}] {} done; {} so far, about {} left\n", i + 1,
-                             points.size(), describe_point(point, axes),
-                             seconds_text(std::chrono::duration<double>(now - started).count()),
-                             seconds_text(time_left.estimate(left)));
+    std::cerr << trf("ticketsim sweep: [{}/{}] {} done; {} so far, about {} left", i + 1,
+                     points.size(), describe_point(point, axes),
+                     seconds_text(std::chrono::duration<double>(now - started).count()),
+                     seconds_text(time_left.estimate(left)))
+              << "\n";
   }
   if (interrupted_by == 0) interrupted_by = interrupt_signal();
   if (resuming) {
-    std::cerr << fmt::format("ticketsim sweep: {} read back from {}, {} run now\n",
-                             counted(resumed, "{} point", "{} points"), sweep_flags.resume, ran);
+    std::cerr << trf("ticketsim sweep: {} read back from {}, {} run now",
+                     counted(resumed, "{} point", "{} points"), sweep_flags.resume, ran)
+              << "\n";
   }
-  std::string workload = fmt::format(
-      "{} trial{} per point{}; modes {}; varied {}", config.trials, config.trials == 1 ? "" : "s",
-      config.until_ci ? fmt::format(" (more, up to {}, until the interval is narrower than {})",
-                                    config.max_trials, *config.until_ci)
-                      : "",
-      flags.modes, fmt::join(sweep_flags.vary, " "));
+  std::string workload =
+      trf("{} per point{}; modes {}; varied {}", counted(config.trials, "{} trial", "{} trials"),
+          config.until_ci ? trf(" (more, up to {}, until the interval is narrower than {})",
+                                config.max_trials, *config.until_ci)
+                          : "",
+          flags.modes, fmt::join(sweep_flags.vary, " "));
   for (SweepParameter parameter : sweep_parameters()) {
     const bool varied = std::any_of(axes.begin(), axes.end(), [&](const SweepAxis& axis) {
       return axis.parameter == parameter;
     });
     if (!varied) {
-      workload += fmt::format(", {} {}", sweep_parameter_name(parameter),
-                              parameter_label(config, parameter));
+      workload += trc("settings", ", ") + fmt::format("{} {}", sweep_parameter_name(parameter),
+                                                      parameter_label(config, parameter));
     }
   }
-  workload += fmt::format(", schedule {}", schedule_name(config.schedule));
+  workload += trf(", schedule {}", schedule_name(config.schedule));
   if (config.pool > 0) workload += fmt::format(", pool {}", config.pool);
   if (config.write != WriteStrategy::kInPlace) {
     workload += fmt::format(", write {}", write_strategy_name(config.write));
@@ -354,13 +358,19 @@ int sweep_command(const Flags& flags, const SweepFlags& sweep_flags, const CLI::
       json["rows"] = rows;
       StdoutSink().write(json.dump(2) + "\n");
     } else {
-      StdoutSink().write("ticketsim sweep: " + workload + "\n\n" +
-                         render_sweep_table(rows, axes, stdout_wants_color()));
+      const int width = output_width();
+      StdoutSink().write(wrap_text(trf("ticketsim sweep: {}", workload), width, 0, 2) + "\n" +
+                         render_sweep_table(rows, axes, stdout_wants_color(), width));
       if (interrupted_by != 0) {
-        StdoutSink().write(fmt::format(
-            "\n(interrupted after {} of {} points; {})\n", rows.size(), points.size(),
-            jsonl_path.empty() ? "with --jsonl FILE the finished points are kept for --resume"
-                               : "--resume " + jsonl_path + " runs the rest"));
+        StdoutSink().write(
+            "\n" + wrap_text(jsonl_path.empty()
+                                 ? trf("(interrupted after {} of {} points; with --jsonl FILE the "
+                                       "finished points are kept for --resume)",
+                                       rows.size(), points.size())
+                                 : trf("(interrupted after {} of {} points; --resume {} runs the "
+                                       "rest)",
+                                       rows.size(), points.size(), jsonl_path),
+                             width));
       }
     }
     StdoutSink::flush();

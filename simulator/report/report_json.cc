@@ -1,4 +1,5 @@
 #include "simulator/report/report_json.h"
+#include "simulator/text/translate.h"
 
 #include <cmath>
 
@@ -89,6 +90,7 @@ Json section_json(const CriticalSection& section, std::int64_t origin_ns) {
 }  // namespace
 
 Json witnesses_json(const TrialResult& trial) {
+  ScopedLanguage english("en");  // machine-readable: English whatever the reader reads
   Json witnesses = Json::array();
   for (const LostUpdateWitness& witness : trial.witnesses.lost_updates) {
     witnesses.push_back(
@@ -150,6 +152,7 @@ Json mutual_exclusion_json(const TrialResult& trial) {
 }
 
 Json trial_json(const TrialResult& trial) {
+  ScopedLanguage english("en");  // machine-readable: English whatever the reader reads
   Json json;
   json["trial"] = trial.index + 1;
   json["mode"] = mode_name(trial.mode);
@@ -293,6 +296,7 @@ Json summary_json(const ModeSummary& summary) {
 }
 
 Json run_report_json(const ExperimentResult& result) {
+  ScopedLanguage english("en");  // machine-readable: English whatever the reader reads
   Json json;
   json["command"] = "run";
   json["mode"] = mode_name(result.config.mode);
@@ -365,6 +369,7 @@ Json run_report_json(const ExperimentResult& result) {
 }
 
 Json compare_report_json(const Comparison& comparison, const std::vector<SkippedMode>& skipped) {
+  ScopedLanguage english("en");  // machine-readable: English whatever the reader reads
   Json json;
   json["command"] = "compare";
   if (!comparison.results.empty()) {
@@ -390,6 +395,7 @@ Json compare_report_json(const Comparison& comparison, const std::vector<Skipped
 }
 
 void write_customers_json(const TrialResult& trial, TextSink& out) {
+  ScopedLanguage english("en");  // machine-readable: English whatever the reader reads
   fmt::memory_buffer buffer;
   auto flush_if_full = [&] {
     if (buffer.size() < (1 << 16)) return;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <regex>
 #include <utility>
 
 #include <fmt/format.h>
@@ -22,11 +23,6 @@ std::string format_wait_us(double us) {
   if (us < 1e6) return trf("{:.1f} ms", us / 1e3);
   return trf("{:.2f} s", us / 1e6);
 }
-namespace {
-
-constexpr int kMaxTrialRows = 20;  // more trials: summary row only (all of them are in --json)
-
-// A verdict as the reader's language says it (the JSON keeps the English word).
 std::string verdict_text(std::string_view verdict) {
   if (verdict == "safe") return trc("verdict", "safe");
   if (verdict == "UNSAFE") return trc("verdict", "UNSAFE");
@@ -37,6 +33,10 @@ std::string verdict_text(std::string_view verdict) {
   if (verdict == "skipped") return trc("verdict", "skipped");
   return std::string(verdict);
 }
+
+namespace {
+
+constexpr int kMaxTrialRows = 20;  // more trials: summary row only (all of them are in --json)
 
 const char* verdict_color(std::string_view verdict) {
   if (verdict == "safe") return "32";      // green
@@ -459,16 +459,37 @@ std::string render_witnesses(const TrialResult& trial, int max_lines, int width)
   return out;
 }
 
+std::string note_text(const std::string& note) {
+  // The notes a StepDriver writes (English in the step log and the JSON), read back.
+  static const std::regex kNumbered(
+      "(join: )?customer ([0-9]+) (holds the lock|has not exited yet|has finished|does not hold "
+      "the lock: its acquire was blocked)");
+  std::smatch match;
+  if (std::regex_match(note, match, kNumbered)) {
+    const std::string who = match[2];
+    const std::string what = match[3];
+    if (what == "holds the lock") return trf("customer {} holds the lock", who);
+    if (what == "has not exited yet") return trf("join: customer {} has not exited yet", who);
+    if (what == "has finished") return trf("customer {} has finished", who);
+    return trf("customer {} does not hold the lock: its acquire was blocked", who);
+  }
+  if (note == "the lock is taken") return tr("the lock is taken");
+  if (note == "bought a ticket") return tr("bought a ticket");
+  if (note == "sold out") return tr("sold out");
+  if (note == "torn read: no write") return tr("torn read: no write");
+  return note;  // an error a customer reported, in its own words
+}
+
 std::string describe(const StepRecord& step) {
   const int who = step.customer + 1;
   const std::string name(step_name(step.step));
   switch (step.outcome) {
     case StepOutcome::kBlocked:
-      return trf("customer {} {}: BLOCKED ({})", who, name, step.note);
+      return trf("customer {} {}: BLOCKED ({})", who, name, note_text(step.note));
     case StepOutcome::kSkipped:
-      return trf("customer {} {}: skipped ({})", who, name, step.note);
+      return trf("customer {} {}: skipped ({})", who, name, note_text(step.note));
     case StepOutcome::kFailed:
-      return trf("customer {} {}: FAILED ({})", who, name, step.note);
+      return trf("customer {} {}: FAILED ({})", who, name, note_text(step.note));
     case StepOutcome::kDone:
       break;
   }
@@ -482,7 +503,7 @@ std::string describe(const StepRecord& step) {
     case Step::kWrite:
       return step.note == "bought a ticket"
                  ? trf("customer {} {}: wrote count={}, bought a ticket", who, name, step.value)
-                 : trf("customer {} {}: {}", who, name, step.note);
+                 : trf("customer {} {}: {}", who, name, note_text(step.note));
     default:
       return trf("customer {} {}", who, name);
   }
@@ -490,9 +511,9 @@ std::string describe(const StepRecord& step) {
 
 std::string render_steps(const TrialResult& trial, int max_lines, int width) {
   if (trial.steps.empty()) return "";
-  std::string out = tr("Schedule that ran (rerun it exactly with --schedule script:\"...\"):") +
-                    std::string("\n") + wrap_text(trial.schedule_ran, width, 2, 2) + "\n" +
-                    tr("Steps:") + "\n";
+  std::string out =
+      wrap_text(tr("Schedule that ran (rerun it exactly with --schedule script:\"...\"):"), width) +
+      wrap_text(trial.schedule_ran, width, 2, 2) + "\n" + tr("Steps:") + "\n";
   for (std::size_t i = 0; i < trial.steps.size() && i < static_cast<std::size_t>(max_lines); ++i) {
     out += wrap_text(fmt::format("{:>3}. {}", i + 1, describe(trial.steps[i])), width, 2, 7);
   }
@@ -628,6 +649,11 @@ std::string statistics_block(const std::vector<ModeSummary>& summaries, int widt
   return out;
 }
 
+// The rest of a report whose steps a person chose (`step`): the table without times (they
+// are the teacher's pauses), and a session left before every customer finished judged
+// unfinished rather than safe.
+std::string hand_driven_report(const ExperimentResult& result, const TextReportOptions& options);
+
 // "store: <label>" and what the run did to it.
 std::string store_line(std::string label, bool wrote_back, bool from_file, int width) {
   if (label == "(fresh store)") label = tr("(fresh store)");
@@ -644,9 +670,11 @@ std::string render_run_report(const ExperimentResult& result, const TextReportOp
       workload_line(options.command, config, result.tickets, options.schedule), width, 0, 2);
   out +=
       store_line(result.store_label, result.wrote_back, !config.store_path.empty(), width) + "\n";
-  TextTable table(columns());
   std::string mode(mode_name(config.mode));
   bool several = result.trials.size() > 1;
+  if (options.by_hand && result.trials.size() == 1)
+    return out + hand_driven_report(result, options);
+  TextTable table(columns());
   if (!several) {
     for (const TrialResult& trial : result.trials) table.add_row(trial_row(mode, trial));
   } else {
@@ -789,6 +817,47 @@ std::string render_compare_report(const Comparison& comparison,
                                 signal_name(comparison.interrupted_by)),
                             width);
   }
+  return out;
+}
+
+std::string hand_driven_report(const ExperimentResult& result, const TextReportOptions& options) {
+  const int width = options.width;
+  const TrialResult& trial = result.trials.front();
+  std::vector<std::string> headers = columns();
+  std::vector<TextTable::Cell> row = trial_row(std::string(mode_name(trial.mode)), trial);
+  // Wall time and throughput are human time here: left out.
+  headers.erase(headers.begin() + 6, headers.begin() + 8);
+  row.erase(row.begin() + 6, row.begin() + 8);
+  const bool writes = std::any_of(trial.steps.begin(), trial.steps.end(), [](const StepRecord& s) {
+    return s.step == Step::kWrite && s.outcome == StepOutcome::kDone;
+  });
+  const bool quit_early = !trial.unfinished.empty() && trial.verdict() != "UNSAFE";
+  if (quit_early) row.back() = TextTable::Cell{tr("unfinished"), "33"};
+  TextTable table(headers);
+  table.add_row(std::move(row));
+  std::string out = table.render(options.use_color, width);
+  out += "\n" + std::string(tr("What happened:")) + "\n";
+  if (quit_early && !writes) {
+    out += indent_sentences({tr("The session ended before any customer wrote the store: nothing "
+                                "was bought yet, so there is nothing to judge.")},
+                            width);
+  } else {
+    std::vector<std::string> sentences;
+    if (quit_early) {
+      sentences.push_back(
+          trnf("The session ended with {} customer unfinished: the figures cover "
+               "the steps taken, and the verdict waits for the rest.",
+               "The session ended with {} customers unfinished: the figures cover "
+               "the steps taken, and the verdict waits for the rest.",
+               static_cast<std::int64_t>(trial.unfinished.size()), trial.unfinished.size()));
+    }
+    for (std::string& sentence : explain_trial(trial)) sentences.push_back(std::move(sentence));
+    out += indent_sentences(sentences, width);
+    std::string witnesses = render_witnesses(trial, options.max_witnesses, width);
+    if (!witnesses.empty()) out += "\n" + witnesses;
+  }
+  std::string steps = render_steps(trial, 40, width);
+  if (!steps.empty()) out += "\n" + steps;
   return out;
 }
 

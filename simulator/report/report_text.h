@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ticketsim/experiment.h"
@@ -18,6 +19,10 @@ struct TextReportOptions {
   // schedule names the config's; `step` says that a person moved the customers.
   std::string command = "run";
   std::string schedule;
+  // A person chose every step (`step`): the times are human time, so no wall time or
+  // throughput is shown, and a session left before every customer finished is judged
+  // unfinished, not safe.
+  bool by_hand = false;
 };
 
 // A mode left out of a comparison, and why.
@@ -48,6 +53,10 @@ std::string render_mutex_check(const TrialResult& trial, int width = 80);
 // Controlled schedules: the schedule that ran (replayable) and its steps, up to `max_lines`.
 std::string render_steps(const TrialResult& trial, int max_lines, int width = 80);
 
+// A step's note ("customer 1 holds the lock", "sold out") in the reader's language; the
+// step log and the JSON keep the English.
+std::string note_text(const std::string& note);
+
 // "1:search(saw 1)", "2:acquire[BLOCKED: customer 1 holds the lock]": one step, briefly.
 std::string describe(const StepRecord& step);
 
@@ -55,6 +64,10 @@ std::string describe(const StepRecord& step);
 // when some writes were indeterminate, with "+?" when some trial's are unknown (its final store
 // did not parse), or "unknown" when every trial's are.
 std::string lost_updates_total_text(const ExperimentResult& result, const ModeSummary& summary);
+
+// A verdict ("safe", "UNSAFE", "unprotected", ...) in the reader's language; the JSON keeps
+// the English word.
+std::string verdict_text(std::string_view verdict);
 
 // A lock wait given in microseconds, in the unit that reads best: "850 us", "80.1 ms", "2.35 s".
 std::string format_wait_us(double us);

@@ -10,8 +10,10 @@
 
 #include "simulator/report/html_page.h"
 #include "simulator/report/report_json.h"
+#include "simulator/report/report_text.h"
 #include "simulator/report/svg_chart.h"
 #include "simulator/report/text_table.h"
+#include "simulator/text/translate.h"
 
 namespace ticketsim {
 namespace {
@@ -172,12 +174,12 @@ std::string sweep_csv_line(const nlohmann::json& row, const std::vector<SweepAxi
 }
 
 std::string render_sweep_table(const std::vector<nlohmann::json>& rows,
-                               const std::vector<SweepAxis>& axes, bool use_color) {
-  std::vector<std::string> headers = {"mode"};
+                               const std::vector<SweepAxis>& axes, bool use_color, int width) {
+  std::vector<std::string> headers = {tr("mode")};
   for (const SweepAxis& axis : axes) headers.emplace_back(sweep_parameter_name(axis.parameter));
-  for (const char* header :
-       {"unsafe", "P(unsafe) [95%]", "oversold max", "wall ms", "purch/s", "wait p99", "verdict"}) {
-    headers.emplace_back(header);
+  for (const char* header : {N_("unsafe"), N_("P(unsafe) [95%]"), N_("oversold max"), N_("wall ms"),
+                             N_("purch/s"), N_("wait p99"), N_("verdict")}) {
+    headers.emplace_back(tr(header));
   }
   TextTable table(headers);
   for (const nlohmann::json& row : rows) {
@@ -187,10 +189,10 @@ std::string render_sweep_table(const std::vector<nlohmann::json>& rows,
     cells.emplace_back(fmt::format("{}/{}", unsafe, field(row, "trials").get<int>()),
                        unsafe > 0 ? "31" : "");
     cells.emplace_back(field(row, "unsafe_p").is_number()
-                           ? fmt::format("{:.2f} [{:.2f}, {:.2f}]", number_or_nan(row, "unsafe_p"),
+                           ? fmt::format("{:.2f} [{:.2f},{:.2f}]", number_or_nan(row, "unsafe_p"),
                                          number_or_nan(row, "unsafe_p_low"),
                                          number_or_nan(row, "unsafe_p_high"))
-                           : std::string("(1 trial)"));
+                           : std::string(tr("(1 trial)")));
     cells.emplace_back(field(row, "oversold_max").dump());
     const double wall = number_or_nan(row, "wall_ms_median");
     const double rate = number_or_nan(row, "purchases_per_s_median");
@@ -199,10 +201,12 @@ std::string render_sweep_table(const std::vector<nlohmann::json>& rows,
     const double wait = number_or_nan(row, "lock_wait_us_p99");
     cells.emplace_back(std::isnan(wait) ? "-" : format_wait_us(wait));
     const std::string verdict = field(row, "verdict").get<std::string>();
-    cells.emplace_back(verdict, verdict == "safe" ? "32" : verdict == "unprotected" ? "33" : "31");
+    cells.emplace_back(verdict_text(verdict), verdict == "safe"          ? "32"
+                                              : verdict == "unprotected" ? "33"
+                                                                         : "31");
     table.add_row(std::move(cells));
   }
-  return table.render(use_color);
+  return table.render(use_color, width);
 }
 
 void render_sweep_html(const std::vector<nlohmann::json>& rows, const std::vector<SweepAxis>& axes,

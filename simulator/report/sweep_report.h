@@ -39,7 +39,7 @@ std::string sweep_csv_line(const nlohmann::json& row, const std::vector<SweepAxi
 
 // The terminal table: one line per row.
 std::string render_sweep_table(const std::vector<nlohmann::json>& rows,
-                               const std::vector<SweepAxis>& axes, bool use_color);
+                               const std::vector<SweepAxis>& axes, bool use_color, int width = 80);
 
 // The HTML page: per value of the second axis (if any), line charts of the unsafe
 // probability (with its 95% band) and of purchases/s against the first axis, one line per

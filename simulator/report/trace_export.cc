@@ -1,4 +1,5 @@
 #include "simulator/report/trace_export.h"
+#include "simulator/text/translate.h"
 
 #include <fmt/format.h>
 
@@ -37,6 +38,7 @@ std::string json_string(std::string_view text) { return nlohmann::json(text).dum
 }  // namespace
 
 void write_chrome_trace(const std::vector<TracedTrial>& trials, TextSink& out) {
+  ScopedLanguage english("en");  // machine-readable: English whatever the reader reads
   out.write("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[");
   EventWriter events(out);
   int pid = 0;
