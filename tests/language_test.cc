@@ -92,7 +92,7 @@ TEST_CASE("the language comes from --lang, else LANGUAGE, LC_ALL, LC_MESSAGES or
   CHECK(chinese(with({}, {"--lang=zh"})));
 }
 
-TEST_CASE("--lang naming a language with no catalogue is refused before anything runs",
+TEST_CASE("a --lang naming a language with no catalogue is refused before anything runs",
           "[language]") {
   CommandResult result = ticketsim_cli_env({}, {"run", "--lang", "fr"});
   CHECK(result.exit_code == 2);

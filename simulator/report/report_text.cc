@@ -831,7 +831,10 @@ std::string hand_driven_report(const ExperimentResult& result, const TextReportO
   const bool writes = std::any_of(trial.steps.begin(), trial.steps.end(), [](const StepRecord& s) {
     return s.step == Step::kWrite && s.outcome == StepOutcome::kDone;
   });
-  const bool quit_early = !trial.unfinished.empty() && trial.verdict() != "UNSAFE";
+  // Left before every customer finished, with nothing gone wrong so far: not judged yet.
+  const std::string_view verdict = trial.verdict();
+  const bool quit_early = trial.interrupted_by == 0 && !trial.unfinished.empty() &&
+                          (verdict == "safe" || verdict == "unprotected");
   if (quit_early) row.back() = TextTable::Cell{tr("unfinished"), "33"};
   TextTable table(headers);
   table.add_row(std::move(row));
