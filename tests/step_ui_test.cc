@@ -216,8 +216,7 @@ TEST_CASE("demo --pace 0 runs to the end in English and in Chinese", "[demo]") {
       CHECK_THAT(result.out, Catch::Contains(heading));
     }
     // Every customer line names its pid and its parent's, the demo's own pid.
-    std::string parent = zh ? "父进程 " : "parent ";
-    std::regex line(zh ? "进程 [0-9]+，父进程 [0-9]+" : "pid [0-9]+, parent [0-9]+");
+    std::regex line(zh ? "进程 [0-9]+，父进程 [0-9]+" : "pid [0-9]+, ppid [0-9]+");
     auto lines = std::distance(std::sregex_iterator(result.out.begin(), result.out.end(), line),
                                std::sregex_iterator());
     CHECK(lines == 6 * 2);  // each customer searched, then bought
@@ -245,4 +244,44 @@ TEST_CASE("cli: step and demo refuse what they cannot show", "[demo]") {
   auto french = run_command({ticketsim::testing::ticketsim_binary(), "demo", "--lang", "fr"});
   CHECK(french.exit_code == 2);
   CHECK_THAT(french.err, Catch::Contains("--lang"));
+}
+
+TEST_CASE("demo at a terminal: a key goes on, q quits at once, Ctrl-C ends without the next act",
+          "[demo]") {
+  {
+    TmuxSession session(
+        ticketsim::testing::ticketsim_binary() + " demo --procs 4; echo EXIT=$?; sleep 60", 80);
+    session.screen_with("(Enter: continue, q: quit)");
+    // The teacher talks a while before going on: act 2's times must not count it.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    session.keys("x");  // any key goes on, no Enter needed
+    std::string act2 = session.screen_with("one ticket sold twice");
+    std::smatch read_time;
+    REQUIRE(std::regex_search(act2, read_time, std::regex("both read count=1 \\(([0-9.]+) ms")));
+    CHECK(std::stod(read_time[1]) < 1000);
+    session.keys("q");  // quits at the prompt at once
+    std::string ended = session.screen_with("EXIT=");
+    CHECK_THAT(ended, Catch::Contains("EXIT=0"));
+    CHECK_THAT(ended, !Catch::Contains("Act 3"));
+  }
+  {
+    TmuxSession session(
+        ticketsim::testing::ticketsim_binary() + " demo --procs 4; echo EXIT=$?; sleep 60", 80);
+    session.screen_with("(Enter: continue, q: quit)");
+    session.keys("C-c");
+    std::string ended = session.screen_with("EXIT=");
+    CHECK_THAT(ended, Catch::Contains("EXIT=130"));
+    CHECK_THAT(ended, !Catch::Contains("Act 2"));
+  }
+}
+
+TEST_CASE("demo piped into head ends quietly, by SIGPIPE's status", "[demo]") {
+  auto result =
+      run_command({"/bin/bash", "-c",
+                   ticketsim::testing::ticketsim_binary() +
+                       " demo --pace 0 --procs 4 | head -3; echo \"status=${PIPESTATUS[0]}\""});
+  REQUIRE(result.exit_code == 0);
+  CHECK(result.err.empty());  // no error message about the closed pipe
+  CHECK_THAT(result.out, Catch::StartsWith("\nticketsim demo"));
+  CHECK_THAT(result.out, Catch::EndsWith("status=141\n"));
 }

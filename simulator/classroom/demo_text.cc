@@ -11,15 +11,15 @@ DemoText demo_text() {
       tr("{procs} customers, each a child process of pid {parent}, want the last ticket. The "
          "store is a JSON file: {store}");
   text.act1 = tr("Act 1 - everyone searches");
-  text.searched = tr("customer {n:>2} (pid {pid}, parent {ppid}) searched: {count} left");
+  text.searched = tr("customer {n:>2} (pid {pid}, ppid {ppid}) searched: {count} left");
   text.act2 = tr("Act 2 - everyone buys, with no lock");
   text.act2_how =
       tr("Each customer reads the count, thinks, then writes count - 1. Nobody waits for "
          "anybody: here all of them read before any of them writes.");
   text.bought =
-      tr("customer {n:>2} (pid {pid}, parent {ppid}) read count={read}, wrote count={wrote}: "
+      tr("customer {n:>2} (pid {pid}, ppid {ppid}) read count={read}, wrote count={wrote}: "
          "bought a ticket!");
-  text.sold_out = tr("customer {n:>2} (pid {pid}, parent {ppid}): sold out");
+  text.sold_out = tr("customer {n:>2} (pid {pid}, ppid {ppid}): sold out");
   text.oversold = tr("{sold} tickets sold, but the store held {tickets}: {oversold} oversold.");
   text.witness = tr("The witnesses (times from the start of act 2):");
   text.act3 = tr("Act 3 - the same, with a lock");
