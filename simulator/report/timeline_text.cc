@@ -12,6 +12,9 @@
 #include <fmt/format.h>
 
 #include "simulator/oracle/mutual_exclusion.h"
+#include "simulator/text/display_width.h"
+#include "simulator/text/translate.h"
+#include "simulator/text/wrap.h"
 
 namespace ticketsim {
 namespace {
@@ -101,45 +104,31 @@ std::string colored(const std::string& text, const char* color, bool use_color) 
   return fmt::format("\x1b[{}m{}\x1b[0m", color, text);
 }
 
-// Joins `items` (text, colour), `gap` spaces apart, into lines of at most `width` visible
-// columns, each indented by two spaces.
-std::string wrap(const std::vector<std::pair<std::string, const char*>>& items, int width,
-                 bool use_color, int gap = 2) {
-  std::string out, line;
-  int visible = 0;
+// The legend: each glyph and what it means, coloured as the lanes are, wrapped to `width`.
+std::string legend(int width, bool use_color) {
+  const std::pair<std::string, const char*> items[] = {
+      {tr(". waiting for the lock"), kColor[kWaiting]},
+      {tr("s search"), kColor[kSearch]},
+      {tr("= holding"), kColor[kHolding]},
+      {tr("~ thinking (latency)"), kColor[kThinking]},
+      {tr("W write"), kColor[kWrite]},
+      {tr("* witnessed"), ""}};
+  std::string line;
   for (const auto& [text, color] : items) {
-    int length = static_cast<int>(text.size());
-    if (visible > 0 && visible + gap + length > width) {
-      out += line + "\n";
-      line.clear();
-      visible = 0;
-    }
-    int spaces = visible == 0 ? 2 : gap;
-    line += std::string(static_cast<std::size_t>(spaces), ' ') + colored(text, color, use_color);
-    visible += spaces + length;
+    line += (line.empty() ? "" : "  ") + colored(text, color, use_color);
   }
-  if (!line.empty()) out += line + "\n";
-  return out;
-}
-
-// Splits `sentence` into words for wrap().
-std::vector<std::pair<std::string, const char*>> words(const std::string& sentence) {
-  std::vector<std::pair<std::string, const char*>> items;
-  std::size_t start = 0;
-  while (start < sentence.size()) {
-    std::size_t end = sentence.find(' ', start);
-    if (end == std::string::npos) end = sentence.size();
-    if (end > start) items.emplace_back(sentence.substr(start, end - start), "");
-    start = end + 1;
-  }
-  return items;
+  return wrap_text(line, width, 2, 2);
 }
 
 }  // namespace
 
 std::string render_timeline(const TrialResult& trial, const TimelineOptions& options) {
-  if (trial.customers.empty()) return "(no timeline: this trial's history was not kept)\n";
-  if (!trial.times_recorded) return "(no timeline: step times were not recorded)\n";
+  if (trial.customers.empty()) {
+    return std::string(tr("(no timeline: this trial's history was not kept)")) + "\n";
+  }
+  if (!trial.times_recorded) {
+    return std::string(tr("(no timeline: step times were not recorded)")) + "\n";
+  }
 
   std::int64_t t_end = trial.t_start + 1;
   std::vector<std::vector<Span>> spans;
@@ -170,21 +159,16 @@ std::string render_timeline(const TrialResult& trial, const TimelineOptions& opt
     shown.assign(chosen.begin(), chosen.end());
   }
 
-  std::string out = fmt::format("Timeline of trial #{}: 0 to {:.1f} ms, one column = {:.3g} ms\n",
-                                trial.index + 1, static_cast<double>(axis.span) / 1e6,
-                                static_cast<double>(axis.span) / 1e6 / lane_width);
-  out += wrap({{". waiting for the lock", kColor[kWaiting]},
-               {"s search", kColor[kSearch]},
-               {"= holding", kColor[kHolding]},
-               {"~ thinking (latency)", kColor[kThinking]},
-               {"W write", kColor[kWrite]},
-               {"* witnessed", ""}},
-              options.width, options.use_color);
+  std::string out = wrap_text(
+      trf("Timeline of trial #{}: 0 to {:.1f} ms, one column = {:.3g} ms", trial.index + 1,
+          static_cast<double>(axis.span) / 1e6, static_cast<double>(axis.span) / 1e6 / lane_width),
+      options.width, 0, 2);
+  out += legend(options.width, options.use_color);
   if (static_cast<int>(shown.size()) < total) {
-    out += wrap(words(fmt::format("(showing {} of {} customers: the witnessed first; the rows "
-                                  "below count every customer)",
-                                  shown.size(), total)),
-                options.width, false, 1);
+    out += wrap_text(trf("(showing {} of {} customers: the witnessed first; the rows below count "
+                         "every customer)",
+                         shown.size(), total),
+                     options.width, 2, 2);
   }
 
   std::vector<std::vector<int>> state_counts(
@@ -216,7 +200,7 @@ std::string render_timeline(const TrialResult& trial, const TimelineOptions& opt
   // Everyone, counted per column.
   auto count_row = [&](const std::string& name, const std::vector<int>& counts, bool alarm) {
     int peak = *std::max_element(counts.begin(), counts.end());
-    std::string row = fmt::format("  {:<15}|", fmt::format("{} max {}", name, peak));
+    std::string row = "  " + pad_to_width(trf("{} max {}", name, peak), 15) + "|";
     for (int c = 0; c < lane_width; ++c) {
       std::string glyph = count_glyph(counts[c]);
       row += colored(glyph, alarm && counts[c] > 1 ? "1;41;97" : "", options.use_color);
@@ -224,22 +208,22 @@ std::string render_timeline(const TrialResult& trial, const TimelineOptions& opt
     return row + "|\n";
   };
   if (static_cast<int>(shown.size()) < total) {
-    out += count_row("wait", state_counts[kWaiting], false);
+    out += count_row(tr("wait"), state_counts[kWaiting], false);
     std::vector<int> busy(static_cast<std::size_t>(lane_width));
     for (int c = 0; c < lane_width; ++c) {
       busy[c] = state_counts[kHolding][c] + state_counts[kThinking][c] + state_counts[kWrite][c];
     }
-    out += count_row("busy", busy, false);
+    out += count_row(tr("busy"), busy, false);
   }
   auto sections = critical_sections(trial.customers, /*search_is_shared=*/true);
-  out += count_row("lock", max_concurrency(sections, axis), true);
+  out += count_row(tr("lock"), max_concurrency(sections, axis), true);
   std::string note =
-      "'lock' counts the customers inside an exclusive critical section at once; more than 1 "
-      "means mutual exclusion broke.";
+      tr("'lock' counts the customers inside an exclusive critical section at once; more than 1 "
+         "means mutual exclusion broke.");
   if (static_cast<int>(shown.size()) < total) {
-    note += " 'wait' counts those waiting for the lock, 'busy' those inside a purchase.";
+    note += tr(" 'wait' counts those waiting for the lock, 'busy' those inside a purchase.");
   }
-  out += wrap(words(note), options.width, false, 1);
+  out += wrap_text(note, options.width, 2, 2);
   return out;
 }
 
