@@ -807,7 +807,7 @@ std::string render_compare_report(const Comparison& comparison,
   if (options.show_timeline) {
     for (const ExperimentResult& result : comparison.results) {
       if (const TrialResult* shown = explained_trial(result)) {
-        out += fmt::format("\n{}: ", mode_name(result.config.mode)) +
+        out += fmt::format("\n{}:\n", mode_name(result.config.mode)) +
                render_timeline(*shown, TimelineOptions{options.width, options.use_color});
       }
     }
