@@ -14,6 +14,7 @@ packages=(
   python3                             # bench/: the lesson's original program
   clang-format                        # make format-check
   chromium                            # tests/html_report_test.cc renders the HTML report
+  fonts-wqy-microhei                  # a CJK font, so that Chinese pages render (and measure) in chromium
   clang libclang-rt-14-dev            # tests/fuzz: the libFuzzer target for the store loader
   tmux                                # tests/step_ui_test.cc drives `ticketsim step` in a terminal
   help2man                            # the man page ticketsim(1), generated from --help

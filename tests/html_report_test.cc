@@ -130,13 +130,79 @@ TEST_CASE("the compare HTML report plots each mode's throughput against its unsa
   }
 }
 
-TEST_CASE("the HTML report stays small and renders for 1000 customers", "[html]") {
+TEST_CASE("the HTML report of 1000 customers draws 40 lanes and counts everyone under them",
+          "[html]") {
   TempDir dir, profile;
   std::string html = dir.file("big.html");
   run_with_html({"run", "--procs", "1000", "--latency", "0"}, html);
   CHECK(read_file(html).size() < 1'500'000);
   std::string dom = rendered_dom(html, profile);
-  CHECK(body_attribute(dom, "data-rendered-lanes") == 1000);
+  CHECK(body_attribute(dom, "data-rendered-lanes") == 40);
+  CHECK(body_attribute(dom, "data-overlapping-labels") == 0);
+  // Buying and inside a critical section, counted over all 1000 (mode none: nobody waits).
+  std::regex count_row("<g class=\"count-row\">");
+  CHECK(std::distance(std::sregex_iterator(dom.begin(), dom.end(), count_row),
+                      std::sregex_iterator()) == 2);
+  CHECK(dom.find("40 of 1000 customers drawn") != std::string::npos);
+}
+
+TEST_CASE("every read has a mark with its count, every buyer a star, in English and Chinese",
+          "[html]") {
+  for (const char* lang : {"en", "zh"}) {
+    for (const char* mode : {"none", "flock"}) {
+      CAPTURE(lang, mode);
+      TempDir dir, profile;
+      std::string html = dir.file("run.html");
+      auto json = run_with_html({"run", "--mode", mode, "--procs", "6", "--lang", lang}, html);
+      std::string dom = rendered_dom(html, profile);
+      // A search reads once and each purchase once: 12 reads, each marked with its value.
+      CHECK(body_attribute(dom, "data-read-marks") == 12);
+      std::regex value_mark("class=\"read-mark (search|purchase)\" data-value=\"[0-9]+\"");
+      CHECK(std::distance(std::sregex_iterator(dom.begin(), dom.end(), value_mark),
+                          std::sregex_iterator()) == 12);
+      // Every customer told it bought a ticket has its star: 6 without a lock, 1 with flock.
+      CHECK(body_attribute(dom, "data-buyer-marks") == json.at("sold").get<int>());
+      CHECK(body_attribute(dom, "data-buyer-marks") == (std::string(mode) == "none" ? 6 : 1));
+      // The overlap strip never covers a bar (the bars keep the legend's colours), and no
+      // text is drawn over other text.
+      CHECK(body_attribute(dom, "data-overlap-over-bars") == 0);
+      CHECK(body_attribute(dom, "data-overlapping-labels") == 0);
+      CHECK(dom.find(std::string("<html lang=\"") + lang + "\"") != std::string::npos);
+      CHECK(dom.find(std::string(lang) == "zh" ? "发生了什么" : "What happened") !=
+            std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("the timelines of a comparison share one labelled time scale", "[html]") {
+  for (const char* lang : {"en", "zh"}) {
+    CAPTURE(lang);
+    TempDir dir, profile;
+    std::string html = dir.file("compare.html");
+    run_with_html({"compare", "--modes", "none,flock,join", "--procs", "4", "--lang", lang}, html);
+    std::string dom = rendered_dom(html, profile);
+    CHECK(body_attribute(dom, "data-timeline-axes") == 3);  // an axis under each mode's lanes
+    CHECK(body_attribute(dom, "data-overlapping-labels") == 0);
+    // Each timeline's axis ends at the same label: one scale for every mode.
+    std::vector<std::string> last_labels;
+    std::regex timeline("<svg class=\"timeline\"[\\s\\S]*?</svg>");
+    std::regex axis_label("class=\"axis axis-label\"[^>]*>([^<]*)<");
+    for (auto t = std::sregex_iterator(dom.begin(), dom.end(), timeline);
+         t != std::sregex_iterator(); ++t) {
+      const std::string svg = t->str();
+      std::string last;
+      for (auto a = std::sregex_iterator(svg.begin(), svg.end(), axis_label);
+           a != std::sregex_iterator(); ++a) {
+        last = (*a)[1];
+      }
+      last_labels.push_back(last);
+    }
+    REQUIRE(last_labels.size() == 3);
+    CHECK(last_labels[0] == last_labels[1]);
+    CHECK(last_labels[1] == last_labels[2]);
+    CHECK(dom.find(std::string(lang) == "zh" ? "本次比较的每种模式都相同"
+                                             : "the same for every mode") != std::string::npos);
+  }
 }
 
 TEST_CASE("the sweep HTML report draws a line per mode and a tradeoff point per row", "[html]") {

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "simulator/report/html_page.h"
+#include "simulator/text/translate.h"
 
 namespace ticketsim {
 namespace {
@@ -76,11 +77,12 @@ std::string tradeoff_chart(const std::vector<TradeoffPoint>& points) {
         y(rate) + 3, number(rate));
   }
   svg += fmt::format(
-      "<text class=\"axis\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">P(a trial is "
-      "unsafe), with its 95% interval</text>"
+      "<text class=\"axis\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>"
       "<text class=\"axis\" x=\"12\" y=\"{:.1f}\" transform=\"rotate(-90 12 {:.1f})\" "
-      "text-anchor=\"middle\">purchases/s (median)</text>\n",
-      left + width / 2, top + height + 32, top + height / 2, top + height / 2);
+      "text-anchor=\"middle\">{}</text>\n",
+      left + width / 2, top + height + 32,
+      escape(tr("P(a trial is unsafe), with its 95% interval")), top + height / 2, top + height / 2,
+      escape(tr("purchases/s (median)")));
   // Labels right of each interval, moved away from the nearer edge until they collide with no
   // earlier label (modes that cost the same sit on one spot).
   const bool labelled = points.size() <= kMaxLabelledPoints;
@@ -103,8 +105,7 @@ std::string tradeoff_chart(const std::vector<TradeoffPoint>& points) {
     const TradeoffPoint& p = points[i];
     const double cy = y(p.purchases_per_s);
     svg += fmt::format(
-        "<g class=\"tradeoff-point\" data-mode=\"{0}\"><title>{0}: P(unsafe) {1:.2f} [{2:.2f}, "
-        "{3:.2f}], {4} purchases/s</title>"
+        "<g class=\"tradeoff-point\" data-mode=\"{0}\"><title>{11}</title>"
         "<line class=\"point-interval\" stroke=\"{5}\" x1=\"{6:.1f}\" y1=\"{7:.1f}\" "
         "x2=\"{8:.1f}\" y2=\"{7:.1f}\"/>"
         "<circle cx=\"{9:.1f}\" cy=\"{7:.1f}\" r=\"5\" fill=\"{5}\"/>{10}</g>\n",
@@ -113,7 +114,9 @@ std::string tradeoff_chart(const std::vector<TradeoffPoint>& points) {
         x(p.unsafe_high), x(p.unsafe_p),
         labelled ? fmt::format("<text class=\"chart-key\" x=\"{:.1f}\" y=\"{:.1f}\">{}</text>",
                                labels[i].first, labels[i].second, escape(p.label))
-                 : std::string());
+                 : std::string(),
+        escape(trf("{}: P(unsafe) {:.2f} [{:.2f}, {:.2f}], {} purchases/s", p.label, p.unsafe_p,
+                   p.unsafe_low, p.unsafe_high, number(p.purchases_per_s))));
   }
   if (!labelled) {
     // Too many points to name each (hovering one names it): a key of the modes instead.
@@ -176,7 +179,8 @@ std::string line_chart(const std::string& title, const std::string& x_label,
   }
   svg += fmt::format(
       "<text class=\"axis\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n",
-      left + width / 2, top + height + 34, escape(log_scale ? x_label + " (log scale)" : x_label));
+      left + width / 2, top + height + 34,
+      escape(log_scale ? trf("{} (log scale)", x_label) : x_label));
   for (std::size_t s = 0; s < series.size(); ++s) {
     const ChartSeries& line = series[s];
     const std::string stroke = line.mode.empty() ? std::string(color(s)) : mode_color(line.mode);

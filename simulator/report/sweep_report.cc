@@ -260,13 +260,15 @@ void render_sweep_html(const std::vector<nlohmann::json>& rows, const std::vecto
     const std::string suffix =
         panel.empty() ? ""
                       : fmt::format(" ({}={})", sweep_parameter_name(axes[1].parameter), panel);
-    body += fmt::format("<h2>Against {}{}</h2>\n", escape(across_name), escape(suffix));
-    body += line_chart("P(a trial is unsafe), with its 95% interval" + suffix, across_name, xs,
+    body += "<h2>" + escape(trf("Against {}{}", across_name, suffix)) + "</h2>\n";
+    body += line_chart(tr("P(a trial is unsafe), with its 95% interval") + suffix, across_name, xs,
                        ticks, unsafe, 1.0);
-    body += line_chart("purchases/s (median, with its interval)" + suffix, across_name, xs, ticks,
-                       rate);
+    body += line_chart(tr("purchases/s (median, with its interval)") + suffix, across_name, xs,
+                       ticks, rate);
   }
-  body += "<h2>What safety costs: every point's throughput against its unsafe probability</h2>\n";
+  body += "<h2>" +
+          escape(tr("What safety costs: every point's throughput against its unsafe probability")) +
+          "</h2>\n";
   std::vector<TradeoffPoint> points;
   for (const nlohmann::json& row : rows) {
     if (!field(row, "unsafe_p").is_number()) continue;
@@ -281,13 +283,17 @@ void render_sweep_html(const std::vector<nlohmann::json>& rows, const std::vecto
                       field(row, "mode").get<std::string>()});
   }
   body += tradeoff_chart(points);
-  body += "<h2>Every point</h2>\n<table><tr><th>mode</th>";
+  body +=
+      "<h2>" + escape(tr("Every point")) + "</h2>\n<table><tr><th>" + escape(tr("mode")) + "</th>";
   for (const SweepAxis& axis : axes) {
     body += fmt::format("<th>{}</th>", escape(sweep_parameter_name(axis.parameter)));
   }
-  body +=
-      "<th>unsafe trials</th><th>P(unsafe) [95%]</th><th>oversold max</th><th>wall ms "
-      "(median)</th><th>purchases/s (median)</th><th>verdict</th></tr>\n";
+  for (const char* heading :
+       {N_("unsafe trials"), N_("P(unsafe) [95%]"), N_("oversold max"), N_("wall ms (median)"),
+        N_("purchases per s (median)"), N_("verdict")}) {
+    body += "<th>" + escape(tr(heading)) + "</th>";
+  }
+  body += "</tr>\n";
   for (const nlohmann::json& row : rows) {
     body += fmt::format("<tr><td>{}</td>", escape(field(row, "mode").get<std::string>()));
     for (const SweepAxis& axis : axes) {
@@ -295,15 +301,15 @@ void render_sweep_html(const std::vector<nlohmann::json>& rows, const std::vecto
     }
     const std::string verdict = field(row, "verdict").get<std::string>();
     body += fmt::format(
-        "<td>{} of {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td>"
+        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td>"
         "</tr>\n",
-        field(row, "unsafe_trials").dump(), field(row, "trials").dump(),
+        escape(trf("{} of {}", field(row, "unsafe_trials").dump(), field(row, "trials").dump())),
         field(row, "unsafe_p").is_number()
             ? fmt::format("{:.2f} [{:.2f}, {:.2f}]", number_or_nan(row, "unsafe_p"),
                           number_or_nan(row, "unsafe_p_low"), number_or_nan(row, "unsafe_p_high"))
-            : std::string("(1 trial)"),
+            : escape(tr("(1 trial)")),
         field(row, "oversold_max").dump(), one_decimal(row, "wall_ms_median"),
-        one_decimal(row, "purchases_per_s_median"), escape(verdict), escape(verdict));
+        one_decimal(row, "purchases_per_s_median"), escape(verdict), escape(verdict_text(verdict)));
   }
   body += "</table>\n";
   out.write(body);

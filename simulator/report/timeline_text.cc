@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "simulator/oracle/mutual_exclusion.h"
+#include "simulator/report/column_peaks.h"
 #include "simulator/text/display_width.h"
 #include "simulator/text/translate.h"
 #include "simulator/text/wrap.h"
@@ -66,31 +67,13 @@ struct Axis {
   }
 };
 
-// Exact per-column maximum of how many `sections` overlap at once (ends before begins at
-// equal times: sections that touch do not overlap).
+// Exact per-column maximum of how many exclusive `sections` overlap at once.
 std::vector<int> max_concurrency(const std::vector<CriticalSection>& sections, const Axis& axis) {
-  std::vector<std::pair<std::int64_t, int>> events;
+  std::vector<std::pair<std::int64_t, std::int64_t>> intervals;
   for (const CriticalSection& section : sections) {
-    if (section.shared) continue;
-    events.emplace_back(section.acquired_ns, +1);
-    events.emplace_back(section.released_ns, -1);
+    if (!section.shared) intervals.emplace_back(section.acquired_ns, section.released_ns);
   }
-  std::sort(events.begin(), events.end());
-  std::vector<int> peak(static_cast<std::size_t>(axis.width), 0);
-  int current = 0;
-  std::size_t next = 0;
-  for (int column = 0; column < axis.width; ++column) {
-    peak[column] = current;
-    std::int64_t column_end =
-        axis.t0 +
-        static_cast<std::int64_t>((static_cast<__int128>(column + 1) * axis.span) / axis.width);
-    while (next < events.size() && (events[next].first < column_end || column + 1 == axis.width)) {
-      current += events[next].second;
-      peak[column] = std::max(peak[column], current);
-      ++next;
-    }
-  }
-  return peak;
+  return column_peaks(std::move(intervals), axis.t0, axis.span, axis.width);
 }
 
 std::string count_glyph(int count) {

@@ -37,20 +37,32 @@ const char* trc(const char* context, const char* msgid);
 // any format string; a translation may reorder arguments ({1} {0}) or drop a width.
 template <typename... Args>
 std::string trf(fmt::format_string<Args...> msgid, Args&&... args) {
-  return fmt::format(fmt::runtime(tr(static_cast<fmt::string_view>(msgid).data())),
-                     std::forward<Args>(args)...);
+  const fmt::string_view english = msgid;
+  const char* translated = tr(english.data());
+  if (translated != english.data()) {
+    // A broken translation (tests/i18n checks them all) prints the English, never fails.
+    try {
+      return fmt::format(fmt::runtime(translated), args...);
+    } catch (const fmt::format_error&) {
+    }
+  }
+  return fmt::format(msgid, std::forward<Args>(args)...);
 }
 
 // fmt::format of the singular or plural form for `n`; `n` is not passed to the format
 // implicitly: pass it among `args` where the text shows it.
 template <typename... Args>
 std::string trnf(const char* singular, const char* plural, std::int64_t n, Args&&... args) {
-  return fmt::format(fmt::runtime(trn(singular, plural, n)), std::forward<Args>(args)...);
+  try {
+    return fmt::format(fmt::runtime(trn(singular, plural, n)), args...);
+  } catch (const fmt::format_error&) {  // a broken translation: the English instead
+    return fmt::format(fmt::runtime(n == 1 ? singular : plural), std::forward<Args>(args)...);
+  }
 }
 
 // "{} customer" or "{} customers" for `n`, translated: `counted(n, "{} ticket", "{} tickets")`.
 inline std::string counted(std::int64_t n, const char* singular, const char* plural) {
-  return fmt::format(fmt::runtime(trn(singular, plural, n)), n);
+  return trnf(singular, plural, n, n);
 }
 
 // `items` joined as a list in the current language ("a, b, c"; Chinese "a、b、c").
