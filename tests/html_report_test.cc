@@ -153,7 +153,9 @@ TEST_CASE("every read has a mark with its count, every buyer a star, in English 
       CAPTURE(lang, mode);
       TempDir dir, profile;
       std::string html = dir.file("run.html");
-      auto json = run_with_html({"run", "--mode", mode, "--procs", "6", "--lang", lang}, html);
+      // Lockstep forces the race without a lock (everyone reads before anyone writes).
+      auto json = run_with_html(
+          {"run", "--mode", mode, "--procs", "6", "--schedule", "lockstep", "--lang", lang}, html);
       std::string dom = rendered_dom(html, profile);
       // A search reads once and each purchase once: 12 reads, each marked with its value.
       CHECK(body_attribute(dom, "data-read-marks") == 12);
