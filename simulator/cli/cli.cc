@@ -23,6 +23,7 @@
 #include "simulator/classroom/demo.h"
 #include "simulator/classroom/demo_text.h"
 #include "simulator/classroom/step_ui.h"
+#include "simulator/classroom/step_web.h"
 #include "simulator/cli/check_history_command.h"
 #include "simulator/cli/cli_flags.h"
 #include "simulator/cli/command_support.h"
@@ -171,9 +172,11 @@ struct StepFlags {
   int attempts = 1;
   std::string store;
   bool predict = false;
+  bool web = false;
+  int port = 0;
 };
 
-int step_command(const StepFlags& flags) {
+int step_command(const StepFlags& flags, const CLI::App& command) {
   ExperimentConfig config;
   config.mode = mode_flag("--mode", flags.mode);
   if (config.mode == Mode::kOptimistic || config.mode == Mode::kServer) {
@@ -190,7 +193,20 @@ int step_command(const StepFlags& flags) {
   config.tickets = flags.tickets;
   config.attempts = flags.attempts;
   config.store_path = flags.store;
+  if (flag_given(command, "--port") && !flags.web) {
+    throw UsageError("--port", "names the port of the page --web serves; add --web");
+  }
+  if (flags.port < 0 || flags.port > 65535) {
+    throw UsageError("--port",
+                     fmt::format("a TCP port is 1 to 65535, or 0 for any (got {})", flags.port));
+  }
   remove_leftovers(config.workdir, true);
+  if (flags.web) {
+    StepWebOptions options;
+    options.predict = flags.predict;
+    options.port = flags.port;
+    return run_step_web(config, options, STDOUT_FILENO);
+  }
   StepUiOptions options;
   options.predict = flags.predict;
   options.use_color = stdout_wants_color();
@@ -311,6 +327,11 @@ int run_cli(int argc, char** argv) {
   step->add_option("--store", step_flags.store, tr("JSON store (read, never modified)"));
   step->add_flag("--predict", step_flags.predict,
                  tr("Hide counts and outcomes until revealed (r): students guess first"));
+  step->add_flag("--web", step_flags.web,
+                 tr("Serve the classroom as a page on 127.0.0.1 (its address, with a secret "
+                    "token, is printed) instead of drawing on the terminal"));
+  step->add_option("--port", step_flags.port,
+                   tr("With --web: the port to listen on (default: any free one)"));
 
   DemoFlags demo_flags;
   CLI::App* demo = app.add_subcommand(
@@ -381,7 +402,7 @@ int run_cli(int argc, char** argv) {
   try {
     if (run->parsed()) return run_command(run_flags, *run);
     if (sweep->parsed()) return sweep_command(sweep_flags, sweep_only_flags, *sweep);
-    if (step->parsed()) return step_command(step_flags);
+    if (step->parsed()) return step_command(step_flags, *step);
     if (demo->parsed()) return demo_command(demo_flags);
     if (completion->parsed()) {
       std::cout << bash_completion(app);

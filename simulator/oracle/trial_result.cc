@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "simulator/text/translate.h"
+
 namespace ticketsim {
 
 std::string_view step_outcome_name(StepOutcome outcome) {
@@ -19,11 +21,10 @@ std::string_view step_outcome_name(StepOutcome outcome) {
 }
 
 std::string describe(const CrashedCustomer& crash) {
-  std::string how = crash.crashed_at
-                        ? fmt::format("crashed {} in purchase {}",
-                                      crash_point_name(*crash.crashed_at), crash.attempt + 1)
-                        : std::string("killed by a signal it did not send itself");
-  return fmt::format("customer {} (pid {}, {})", crash.customer + 1, crash.pid, how);
+  std::string how = crash.crashed_at ? trf("crashed {} in purchase {}",
+                                           crash_point_name(*crash.crashed_at), crash.attempt + 1)
+                                     : std::string(tr("killed by a signal it did not send itself"));
+  return trf("customer {} (pid {}, {})", crash.customer + 1, crash.pid, how);
 }
 
 std::string_view TrialResult::verdict() const {

@@ -27,9 +27,9 @@ std::string verdict_text(std::string_view verdict) {
   if (verdict == "safe") return trc("verdict", "safe");
   if (verdict == "UNSAFE") return trc("verdict", "UNSAFE");
   if (verdict == "unprotected") return trc("verdict", "unprotected");
-  if (verdict == "stalled") return trc("verdict", "stalled");
-  if (verdict == "error") return trc("verdict", "error");
-  if (verdict == "interrupted") return trc("verdict", "interrupted");
+  if (verdict == "STALLED") return trc("verdict", "STALLED");
+  if (verdict == "ERROR") return trc("verdict", "ERROR");
+  if (verdict == "INTERRUPTED") return trc("verdict", "INTERRUPTED");
   if (verdict == "skipped") return trc("verdict", "skipped");
   return std::string(verdict);
 }
