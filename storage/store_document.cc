@@ -1,4 +1,5 @@
 #include "storage/store_document.h"
+#include "simulator/text/translate.h"
 
 #include <cmath>
 #include <string>
@@ -42,17 +43,17 @@ std::string readable_parse_error(const std::string& what) {
 std::string describe_type(const nlohmann::ordered_json& value) {
   switch (value.type()) {
     case nlohmann::ordered_json::value_t::string:
-      return fmt::format("a string ({})", value.dump());
+      return trf("a string ({})", value.dump());
     case nlohmann::ordered_json::value_t::boolean:
-      return fmt::format("a boolean ({})", value.dump());
+      return trf("a boolean ({})", value.dump());
     case nlohmann::ordered_json::value_t::null:
-      return "null";
+      return tr("null");
     case nlohmann::ordered_json::value_t::array:
-      return "an array";
+      return tr("an array");
     case nlohmann::ordered_json::value_t::object:
-      return "an object";
+      return tr("an object");
     default:
-      return fmt::format("{}", value.dump());
+      return value.dump();
   }
 }
 
@@ -62,64 +63,60 @@ std::optional<std::string> StoreDocument::find_problem(std::string_view text,
                                                        nlohmann::ordered_json* parsed,
                                                        std::int64_t* count) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    return std::string("the file is empty; expected a JSON object such as {\"count\": 1}");
+    return std::string(tr("the file is empty; expected a JSON object such as {\"count\": 1}"));
   }
   // nlohmann's lexer stops at a NUL byte as if the text ended there; a JSON text has none.
   if (text.find('\0') != std::string_view::npos) {
-    return std::string("contains a NUL byte; expected JSON text");
+    return std::string(tr("contains a NUL byte; expected JSON text"));
   }
   if (max_nesting_depth(text) > kMaxStoreDepth) {
-    return fmt::format("JSON is nested deeper than {} levels; a store is a flat object",
-                       kMaxStoreDepth);
+    return trf("JSON is nested deeper than {} levels; a store is a flat object", kMaxStoreDepth);
   }
   nlohmann::ordered_json json;
   try {
     json = nlohmann::ordered_json::parse(text);
   } catch (const nlohmann::ordered_json::exception& e) {
-    return "not valid JSON: " + readable_parse_error(e.what());
+    return trf("not valid JSON: {}", readable_parse_error(e.what()));
   }
   if (!json.is_object()) {
-    return fmt::format("the top level is {}; expected a JSON object such as {{\"count\": 1}}",
-                       json.is_array() ? "an array" : describe_type(json));
+    return trf("the top level is {}; expected a JSON object such as {{\"count\": 1}}",
+               json.is_array() ? std::string(tr("an array")) : describe_type(json));
   }
   auto it = json.find("count");
   if (it == json.end()) {
     return std::string(
-        "field \"count\" is missing; expected a non-negative integer number of tickets");
+        tr("field \"count\" is missing; expected a non-negative integer number of tickets"));
   }
   const auto& value = *it;
   std::int64_t tickets = 0;
   if (value.is_number_unsigned()) {
     auto u = value.get<std::uint64_t>();
     if (u > static_cast<std::uint64_t>(kMaxTicketCount)) {
-      return fmt::format("field \"count\" is {}, beyond 2^53 ({}); expected at most 2^53", u,
-                         kMaxTicketCount);
+      return trf("field \"count\" is {}, beyond 2^53 ({}); expected at most 2^53", u,
+                 kMaxTicketCount);
     }
     tickets = static_cast<std::int64_t>(u);
   } else if (value.is_number_integer()) {
     tickets = value.get<std::int64_t>();
     if (tickets < 0) {
-      return fmt::format("field \"count\" is negative ({}); expected a non-negative integer",
-                         tickets);
+      return trf("field \"count\" is negative ({}); expected a non-negative integer", tickets);
     }
   } else if (value.is_number_float()) {
     double d = value.get<double>();
     if (d < 0) {
-      return fmt::format("field \"count\" is negative ({}); expected a non-negative integer",
-                         value.dump());
+      return trf("field \"count\" is negative ({}); expected a non-negative integer", value.dump());
     }
     if (d > static_cast<double>(kMaxTicketCount)) {
-      return fmt::format("field \"count\" is {}, beyond 2^53 ({}); expected at most 2^53",
-                         value.dump(), kMaxTicketCount);
+      return trf("field \"count\" is {}, beyond 2^53 ({}); expected at most 2^53", value.dump(),
+                 kMaxTicketCount);
     }
     if (std::floor(d) != d) {
-      return fmt::format("field \"count\" is fractional ({}); expected a whole number of tickets",
-                         value.dump());
+      return trf("field \"count\" is fractional ({}); expected a whole number of tickets",
+                 value.dump());
     }
     tickets = static_cast<std::int64_t>(d);
   } else {
-    return fmt::format("field \"count\" is {}; expected a non-negative integer",
-                       describe_type(value));
+    return trf("field \"count\" is {}; expected a non-negative integer", describe_type(value));
   }
   *parsed = std::move(json);
   *count = tickets;

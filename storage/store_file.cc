@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "simulator/text/translate.h"
 #include "storage/posix_io.h"
 
 namespace ticketsim {
@@ -20,7 +21,7 @@ StoreError::StoreError(const std::string& path, const std::string& problem)
     : std::runtime_error(path + ": " + problem), path_(path), problem_(problem) {}
 
 LoadedStore load_store(const std::string& path) {
-  if (path.empty()) throw StoreError("(store)", "no path given; expected a JSON file");
+  if (path.empty()) throw StoreError("(store)", tr("no path given; expected a JSON file"));
   // O_NONBLOCK: opening a FIFO must fail the type check below, not wait for a writer.
   int fd;
   do {
@@ -29,26 +30,27 @@ LoadedStore load_store(const std::string& path) {
   if (fd < 0) {
     int error = errno;
     std::string why = std::strerror(error);
-    if (error == ENOENT) why = "no such file";
-    if (error == ELOOP) why = "too many levels of symbolic links (a symlink loop?)";
-    if (error == EACCES) why = "permission denied; the store must be readable";
-    throw StoreError(path, "cannot open: " + why);
+    if (error == ENOENT) why = tr("no such file");
+    if (error == ELOOP) why = tr("too many levels of symbolic links (a symlink loop?)");
+    if (error == EACCES) why = tr("permission denied; the store must be readable");
+    throw StoreError(path, trf("cannot open: {}", why));
   }
   UniqueFd file(fd);
   struct stat st {};
   if (::fstat(file.get(), &st) != 0) throw StoreError(path, std::strerror(errno));
-  if (S_ISDIR(st.st_mode)) throw StoreError(path, "is a directory; expected a JSON file");
-  if (!S_ISREG(st.st_mode)) throw StoreError(path, "is not a regular file; expected a JSON file");
+  if (S_ISDIR(st.st_mode)) throw StoreError(path, tr("is a directory; expected a JSON file"));
+  if (!S_ISREG(st.st_mode))
+    throw StoreError(path, tr("is not a regular file; expected a JSON file"));
   std::string bytes;
   bool fits;
   try {
     fits = pread_whole_file(file.get(), bytes, kMaxStoreBytes);
   } catch (const SystemError& e) {
-    throw StoreError(path, std::string("cannot read: ") + std::strerror(e.error_number()));
+    throw StoreError(path, trf("cannot read: {}", std::strerror(e.error_number())));
   }
   if (!fits) {
-    throw StoreError(path, fmt::format("is larger than {} MiB; a store is a small JSON object",
-                                       kMaxStoreBytes >> 20));
+    throw StoreError(
+        path, trf("is larger than {} MiB; a store is a small JSON object", kMaxStoreBytes >> 20));
   }
   try {
     StoreDocument document = StoreDocument::parse(bytes);

@@ -135,3 +135,37 @@ TEST_CASE("the witnesses lead with the double sale and its arithmetic", "[langua
   CHECK_THAT(result.out, Catch::Contains("15 customers were told \"you bought a ticket\", but the "
                                          "store held 1 ticket: 14 tickets oversold."));
 }
+
+TEST_CASE("errors name the flag or file in the class's language, and change nothing",
+          "[language]") {
+  ticketsim::testing::TempDir dir;
+  const std::string store = dir.file("tickets.json");
+  ticketsim::testing::write_file(store, "{\"count\": \"x\"}");
+  struct Case {
+    std::vector<std::string> args;
+    const char* named;
+    const char* english;
+    const char* chinese;
+  };
+  const std::vector<Case> cases{
+      {{"run", "--procs", "0"}, "--procs", "must be between 1 and", "必须在 1 到"},
+      {{"run", "--latency", "5xs"}, "--latency", "has an unknown unit", "的单位 'xs' 未知"},
+      {{"run", "--store", store}, store.c_str(), "is a string", "是字符串"},
+      {{"run", "--schedule", "script:1:fly"}, "--schedule", "unknown step 'fly'", "未知步骤 'fly'"},
+      {{"sweep", "--vary", "procs=4..2:1"}, "--vary", "runs backwards", "是倒着的"},
+      {{"step", "--port", "80"}, "--port", "add --web", "请加上 --web"},
+  };
+  for (const Case& c : cases) {
+    for (const char* lang : {"en", "zh"}) {
+      std::vector<std::string> args = c.args;
+      args.insert(args.end(), {"--lang", lang});
+      CAPTURE(args);
+      CommandResult result = ticketsim_cli_env({}, args);
+      CHECK(result.exit_code == 2);
+      CHECK(result.out.empty());
+      CHECK_THAT(result.err, Catch::Contains(c.named));
+      CHECK_THAT(result.err, Catch::Contains(std::string(lang) == "zh" ? c.chinese : c.english));
+    }
+  }
+  CHECK(ticketsim::testing::read_file(store) == "{\"count\": \"x\"}");
+}

@@ -180,25 +180,24 @@ int step_command(const StepFlags& flags, const CLI::App& command) {
   ExperimentConfig config;
   config.mode = mode_flag("--mode", flags.mode);
   if (config.mode == Mode::kOptimistic || config.mode == Mode::kServer) {
-    throw UsageError("--mode", fmt::format("step moves customers one step at a time, and mode {} "
-                                           "has steps of its own that cannot be granted one by "
-                                           "one; watch it with ticketsim run --mode {} --timeline",
-                                           mode_name(config.mode), mode_name(config.mode)));
+    throw UsageError("--mode", trf("step moves customers one step at a time, and mode {} "
+                                   "has steps of its own that cannot be granted one by "
+                                   "one; watch it with ticketsim run --mode {} --timeline",
+                                   mode_name(config.mode), mode_name(config.mode)));
   }
   if (flags.procs < 1 || flags.procs > 9) {
-    throw UsageError(
-        "--procs", fmt::format("step shows 1 to 9 customers, one key each (got {})", flags.procs));
+    throw UsageError("--procs",
+                     trf("step shows 1 to 9 customers, one key each (got {})", flags.procs));
   }
   config.procs = flags.procs;
   config.tickets = flags.tickets;
   config.attempts = flags.attempts;
   config.store_path = flags.store;
   if (flag_given(command, "--port") && !flags.web) {
-    throw UsageError("--port", "names the port of the page --web serves; add --web");
+    throw UsageError("--port", tr("names the port of the page --web serves; add --web"));
   }
   if (flags.port < 0 || flags.port > 65535) {
-    throw UsageError("--port",
-                     fmt::format("a TCP port is 1 to 65535, or 0 for any (got {})", flags.port));
+    throw UsageError("--port", trf("a TCP port is 1 to 65535, or 0 for any (got {})", flags.port));
   }
   remove_leftovers(config.workdir, true);
   if (flags.web) {
@@ -223,8 +222,7 @@ int demo_command(const DemoFlags& flags) {
   DemoOptions options;
   if (!flags.pace.empty()) options.pace = duration_flag("--pace", flags.pace);
   if (flags.procs < 2 || flags.procs > 100) {
-    throw UsageError("--procs",
-                     fmt::format("the demo takes 2 to 100 customers (got {})", flags.procs));
+    throw UsageError("--procs", trf("the demo takes 2 to 100 customers (got {})", flags.procs));
   }
   options.procs = flags.procs;
   options.use_color = stdout_wants_color();
@@ -246,7 +244,8 @@ std::string requested_language(int argc, char** argv, std::string& error) {
     if (!value) continue;
     if (*value == "zh" || value->rfind("zh_", 0) == 0) return choose_language(*value);
     if (language_available(*value)) return std::string(*value);
-    error = fmt::format("--lang: no catalogue for '{}'; expected en or zh", *value);
+    error = fmt::format("--lang: no catalogue for '{}'; expected en or zh", *value);  // English:
+    // the language asked for is not there to say it in
     return "";
   }
   return language_from_environment();
@@ -394,7 +393,7 @@ int run_cli(int argc, char** argv) {
       if (argc > 1 && command->get_name() == argv[1])
         help = "ticketsim " + command->get_name() + " --help";
     }
-    std::cerr << "ticketsim: " << e.what() << "\nRun '" << help << "' for usage.\n";
+    std::cerr << "ticketsim: " << e.what() << "\n" << trf("Run '{}' for usage.", help) << "\n";
     return kExitUsage;
   }
 
@@ -412,7 +411,7 @@ int run_cli(int argc, char** argv) {
     if (cleanup->parsed()) {
       std::error_code error;
       if (!cleanup_workdir.empty() && !std::filesystem::is_directory(cleanup_workdir, error)) {
-        throw UsageError("--workdir", "'" + cleanup_workdir + "' is not a directory");
+        throw UsageError("--workdir", trf("'{}' is not a directory", cleanup_workdir));
       }
       remove_leftovers(cleanup_workdir, false);
       return kExitOk;
@@ -430,13 +429,13 @@ int run_cli(int argc, char** argv) {
       std::cerr << "ticketsim: --" << e.field() << ": " << e.problem() << "\n";
       return kExitUsage;
     } catch (const StoreError& e) {
-      std::cerr << "ticketsim: store " << e.path() << ": " << e.problem() << "\n";
+      std::cerr << "ticketsim: " << trf("store {}: {}", e.path(), e.problem()) << "\n";
       return kExitUsage;
     } catch (const RunError& e) {
-      std::cerr << "ticketsim: the run failed: " << e.what() << "\n";
+      std::cerr << "ticketsim: " << trf("the run failed: {}", e.what()) << "\n";
       return kExitRunFailed;
     } catch (const std::exception& e) {
-      std::cerr << "ticketsim: the run failed: " << e.what() << "\n";
+      std::cerr << "ticketsim: " << trf("the run failed: {}", e.what()) << "\n";
       return kExitRunFailed;
     }
   }

@@ -23,11 +23,11 @@ std::string read_schedule_file(const std::string& path) {
     UniqueFd fd = open_or_throw(path, O_RDONLY);
     std::string text;
     if (!pread_whole_file(fd.get(), text, 1u << 20)) {
-      throw UsageError("--schedule", "'" + path + "' is larger than 1 MiB");
+      throw UsageError("--schedule", trf("'{}' is larger than 1 MiB", path));
     }
     return text;
   } catch (const SystemError& e) {
-    throw UsageError("--schedule", std::string("cannot read the schedule: ") + e.what());
+    throw UsageError("--schedule", trf("cannot read the schedule: {}", e.what()));
   }
 }
 
@@ -49,9 +49,9 @@ void use_replay(const std::string& path, ExperimentConfig& config, const GivenFl
   if (report.is_discarded()) return use_script(config, text);  // a plain schedule file
   if (!report.is_object() || !report.contains("schedule_ran") ||
       !report["schedule_ran"].is_string() || report["schedule_ran"].get<std::string>().empty()) {
-    throw UsageError("--schedule", "'" + path +
-                                       "' is not a ticketsim run --json report of a "
-                                       "controlled schedule (no \"schedule_ran\")");
+    throw UsageError("--schedule", trf("'{}' is not a ticketsim run --json report of a "
+                                       "controlled schedule (no \"schedule_ran\")",
+                                       path));
   }
   use_script(config, report["schedule_ran"].get<std::string>());
   try {
@@ -60,7 +60,7 @@ void use_replay(const std::string& path, ExperimentConfig& config, const GivenFl
     if (!given.attempts) config.attempts = report.at("attempts").get<int>();
     if (!given.tickets) config.tickets = report.at("tickets").get<std::int64_t>();
   } catch (const nlohmann::json::exception& e) {
-    throw UsageError("--schedule", "'" + path + "' lacks the workload of the run: " + e.what());
+    throw UsageError("--schedule", trf("'{}' lacks the workload of the run: {}", path, e.what()));
   }
 }
 
@@ -78,10 +78,10 @@ void refuse_timeouts_that_cannot_apply(const Flags& flags, const CLI::App& comma
   if (is_controlled(config.schedule)) {
     for (const char* flag : {"--trial-timeout", "--lock-timeout"}) {
       if (given(flag)) {
-        throw UsageError(flag, fmt::format("a controlled schedule ({}) grants one step at a time: "
-                                           "a blocked customer is reported, never waited for; "
-                                           "drop {}",
-                                           schedule_name(config.schedule), flag));
+        throw UsageError(flag, trf("a controlled schedule ({}) grants one step at a time: "
+                                   "a blocked customer is reported, never waited for; "
+                                   "drop {}",
+                                   schedule_name(config.schedule), flag));
       }
     }
   }
@@ -96,9 +96,9 @@ void refuse_timeouts_that_cannot_apply(const Flags& flags, const CLI::App& comma
     for (Mode mode : modes) names += (names.empty() ? "" : ", ") + std::string(mode_name(mode));
     throw UsageError(
         "--lock-timeout",
-        fmt::format("only named-mutex and robust-mutex customers give up waiting for a lock (a "
-                    "dead holder can leave it taken for ever); {} waits with a timeout",
-                    modes.size() == 1 ? "mode " + names + " never" : "no mode of " + names));
+        trf("only named-mutex and robust-mutex customers give up waiting for a lock (a "
+            "dead holder can leave it taken for ever); {} waits with a timeout",
+            modes.size() == 1 ? "mode " + names + " never" : "no mode of " + names));
   }
 }
 
@@ -198,8 +198,8 @@ Nanoseconds duration_flag(const std::string& flag, const std::string& text) {
 
 Mode mode_flag(const std::string& flag, const std::string& text) {
   if (auto mode = parse_mode(text)) return *mode;
-  throw UsageError(
-      flag, fmt::format("unknown mode '{}'; expected one of {}", text, mode_names_for_humans()));
+  throw UsageError(flag,
+                   trf("unknown mode '{}'; expected one of {}", text, mode_names_for_humans()));
 }
 
 void apply_schedule_flag(const std::string& value, ExperimentConfig& config,
@@ -211,10 +211,10 @@ void apply_schedule_flag(const std::string& value, ExperimentConfig& config,
   auto schedule = parse_schedule(value);
   if (!schedule || *schedule == Schedule::kScript) {
     throw UsageError("--schedule",
-                     fmt::format("unknown schedule '{}'; expected free, lockstep, random, "
-                                 "round-robin, script:\"1:search 2:search ...\", file:PATH or "
-                                 "replay:REPORT.json",
-                                 value));
+                     trf("unknown schedule '{}'; expected free, lockstep, random, "
+                         "round-robin, script:\"1:search 2:search ...\", file:PATH or "
+                         "replay:REPORT.json",
+                         value));
   }
   config.schedule = *schedule;
 }
@@ -248,9 +248,8 @@ ExperimentConfig make_config(const Flags& flags, const CLI::App& command) {
   if (flag_given(command, "--until-ci")) config.until_ci = flags.until_ci;
   if (flag_given(command, "--max-trials")) {
     if (!config.until_ci) {
-      throw UsageError("--max-trials",
-                       "bounds --until-ci, which was not given (use --trials "
-                       "for a fixed number of trials)");
+      throw UsageError("--max-trials", tr("bounds --until-ci, which was not given (use --trials "
+                                          "for a fixed number of trials)"));
     }
     config.max_trials = flags.max_trials;
   }
@@ -258,7 +257,7 @@ ExperimentConfig make_config(const Flags& flags, const CLI::App& command) {
   const char* seed_end = flags.seed.data() + flags.seed.size();
   auto [parsed_end, error] = std::from_chars(flags.seed.data(), seed_end, config.seed);
   if (flags.seed.empty() || error != std::errc() || parsed_end != seed_end) {
-    throw UsageError("--seed", "'" + flags.seed + "' is not a whole number from 0 to 2^64-1");
+    throw UsageError("--seed", trf("'{}' is not a whole number from 0 to 2^64-1", flags.seed));
   }
   if (!flags.trial_timeout.empty()) {
     config.trial_timeout = duration_flag("--trial-timeout", flags.trial_timeout);
@@ -269,15 +268,15 @@ ExperimentConfig make_config(const Flags& flags, const CLI::App& command) {
   auto write = parse_write_strategy(flags.write);
   if (!write) {
     throw UsageError("--write",
-                     fmt::format("unknown strategy '{}'; expected inplace or atomic", flags.write));
+                     trf("unknown strategy '{}'; expected inplace or atomic", flags.write));
   }
   config.write = *write;
   config.crash_probability = flags.crash_prob;
   auto crash_at = parse_crash_point(flags.crash_at);
   if (!crash_at) {
-    throw UsageError("--crash-at", fmt::format("unknown point '{}'; expected after-acquire, "
-                                               "mid-write or before-release",
-                                               flags.crash_at));
+    throw UsageError("--crash-at", trf("unknown point '{}'; expected after-acquire, "
+                                       "mid-write or before-release",
+                                       flags.crash_at));
   }
   config.crash_at = *crash_at;
   if (!flags.pause_holder.empty()) {
@@ -314,15 +313,15 @@ std::vector<Mode> modes_flag(const std::string& text, Schedule schedule,
   std::stringstream list(text);
   std::string name;
   while (std::getline(list, name, ',')) {
-    if (name.empty()) throw UsageError("--modes", "empty mode name in '" + text + "'");
+    if (name.empty()) throw UsageError("--modes", trf("empty mode name in '{}'", text));
     Mode mode = mode_flag("--modes", name);
     for (Mode seen : modes) {
-      if (seen == mode) throw UsageError("--modes", "mode '" + name + "' is listed twice");
+      if (seen == mode) throw UsageError("--modes", trf("mode '{}' is listed twice", name));
     }
     modes.push_back(mode);
   }
   if (modes.empty()) {
-    throw UsageError("--modes", "expected a comma list such as none,flock or 'all'");
+    throw UsageError("--modes", tr("expected a comma list such as none,flock or 'all'"));
   }
   return modes;
 }

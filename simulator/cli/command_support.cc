@@ -12,10 +12,12 @@
 #include "simulator/cli/cli.h"
 #include "simulator/engine/stale_runs.h"
 #include "simulator/engine/trial_workspace.h"
+#include "simulator/report/report_text.h"
 #include "simulator/report/text_table.h"
 #include "simulator/report/timeline_text.h"
 #include "simulator/text/terminal_width.h"
 #include "simulator/text/translate.h"
+#include "simulator/text/wrap.h"
 #include "storage/store_file.h"
 
 namespace ticketsim {
@@ -25,8 +27,12 @@ Progress::Progress(int total_trials) : total_(total_trials), enabled_(::isatty(S
 void Progress::operator()(const TrialResult& trial) {
   if (!enabled_) return;
   ++done_;
-  std::fprintf(stderr, "\r\x1b[K%d/%d trials done (last: %s, %s)", done_, total_,
-               std::string(mode_name(trial.mode)).c_str(), std::string(trial.verdict()).c_str());
+  // One line that rewrites itself: cut to the terminal's width, or it would wrap and pile up.
+  std::string line = trf("{}/{} trials done (last: {}, {})", done_, total_, mode_name(trial.mode),
+                         verdict_text(trial.verdict()));
+  const std::string fitted = wrap_text(line, output_width() - 1);
+  line = fitted.substr(0, fitted.find('\n'));
+  std::fprintf(stderr, "\r\x1b[K%s", line.c_str());
   std::fflush(stderr);
 }
 
@@ -44,16 +50,17 @@ void remove_leftovers(const std::string& workdir, bool quiet_if_none) {
   std::vector<StaleLeftover> removed = remove_stale_leftovers(places);
   if (removed.empty()) {
     if (!quiet_if_none) {
-      std::cerr << "ticketsim cleanup: nothing to remove in " << places.workdir << " or "
-                << places.shm_dir << "\n";
+      std::cerr << trf("ticketsim cleanup: nothing to remove in {} or {}", places.workdir,
+                       places.shm_dir)
+                << "\n";
     }
     return;
   }
-  std::cerr << "ticketsim: removed "
-            << counted(static_cast<int>(removed.size()), "{} leftover", "{} leftovers")
-            << " of runs that were killed (their process is gone):\n";
+  std::cerr << trf("ticketsim: removed {} of runs that were killed (their process is gone):",
+                   counted(static_cast<int>(removed.size()), "{} leftover", "{} leftovers"))
+            << "\n";
   for (const StaleLeftover& leftover : removed) {
-    std::cerr << "  " << leftover.path << " (pid " << leftover.owner << ")\n";
+    std::cerr << "  " << trf("{} (pid {})", leftover.path, leftover.owner) << "\n";
   }
 }
 
@@ -61,9 +68,9 @@ void remove_leftovers(const std::string& workdir, bool quiet_if_none) {
 void collect_failures(const ExperimentResult& result, std::vector<std::string>& failures) {
   for (const TrialResult& trial : result.trials) {
     if (trial.errors == 0) continue;
-    failures.push_back(
-        fmt::format("mode {} trial {}: {} failed ({})", mode_name(trial.mode), trial.index + 1,
-                    counted(trial.errors, "{} customer", "{} customers"), trial.first_error));
+    failures.push_back(trf("mode {} trial {}: {} failed ({})", mode_name(trial.mode),
+                           trial.index + 1, counted(trial.errors, "{} customer", "{} customers"),
+                           trial.first_error));
   }
 }
 
@@ -79,24 +86,24 @@ void OutputFiles::add(const std::string& flag, const std::string& path) {
   std::error_code error;
   if (target.kind == OutputTarget::Kind::kStraight) {
     if (::access(target.path.c_str(), W_OK) != 0) {
-      throw UsageError(flag, "cannot write '" + path + "': " + std::strerror(errno));
+      throw UsageError(flag, trf("cannot write '{}': {}", path, std::strerror(errno)));
     }
   } else if (!fs::is_directory(target.directory, error) ||
              ::access(target.directory.c_str(), W_OK) != 0) {
-    throw UsageError(flag, "cannot write '" + path + "': directory '" + target.directory +
-                               "' does not exist or is not writable");
+    throw UsageError(flag, trf("cannot write '{}': directory '{}' does not exist or is not "
+                               "writable",
+                               path, target.directory));
   }
   if (target.kind == OutputTarget::Kind::kReplace) {
     if (!store_.empty() && fs::exists(target.path, error) &&
         fs::equivalent(target.path, store_, error)) {
-      throw UsageError(flag, "'" + path +
-                                 "' is the store (--store), which a report never "
-                                 "overwrites");
+      throw UsageError(flag,
+                       trf("'{}' is the store (--store), which a report never overwrites", path));
     }
     for (const auto& [other_flag, other] : paths_) {
       if (fs::weakly_canonical(plan_output(other).path, error) ==
           fs::weakly_canonical(target.path, error)) {
-        throw UsageError(flag, "'" + path + "' is also the " + other_flag + " file");
+        throw UsageError(flag, trf("'{}' is also the {} file", path, other_flag));
       }
     }
   }
@@ -118,25 +125,26 @@ void refuse_inapplicable_flags(const Flags& flags, const CLI::App& command,
                                const ExperimentConfig& config) {
   auto given = [&](const char* name) { return flag_given(command, name); };
   if (flags.json && flags.timeline) {
-    throw UsageError("--timeline",
-                     "draws on the terminal, and --json prints nothing but JSON; use --html FILE "
-                     "for a timeline beside --json");
+    throw UsageError(
+        "--timeline",
+        tr("draws on the terminal, and --json prints nothing but JSON; use --html FILE "
+           "for a timeline beside --json"));
   }
   if (flags.no_times) {
     for (const char* flag : {"--history", "--html", "--trace"}) {
       if (given(flag)) {
-        throw UsageError(flag, "needs step times, and --no-times turns them off");
+        throw UsageError(flag, tr("needs step times, and --no-times turns them off"));
       }
     }
     if (flags.timeline)
-      throw UsageError("--timeline", "needs step times, and --no-times turns them off");
+      throw UsageError("--timeline", tr("needs step times, and --no-times turns them off"));
   }
   if (is_controlled(config.schedule)) {
     for (const char* flag : {"--latency", "--search-latency", "--hold"}) {
       if (given(flag)) {
-        throw UsageError(flag, fmt::format("a controlled schedule ({}) grants one step at a time "
-                                           "and never waits out think times; drop {}",
-                                           schedule_name(config.schedule), flag));
+        throw UsageError(flag, trf("a controlled schedule ({}) grants one step at a time "
+                                   "and never waits out think times; drop {}",
+                                   schedule_name(config.schedule), flag));
       }
     }
   }
@@ -145,12 +153,13 @@ void refuse_inapplicable_flags(const Flags& flags, const CLI::App& command,
     // be written would fail only after every trial ran.
     const std::string directory = replacement_site(config.store_path).second;
     if (::access(directory.c_str(), W_OK) != 0) {
-      throw UsageError("--in-place", "cannot write the store back: directory '" + directory +
-                                         "' is not writable");
+      throw UsageError(
+          "--in-place",
+          trf("cannot write the store back: directory '{}' is not writable", directory));
     }
   }
   if (given("--crash-at") && config.crash_probability == 0) {
-    throw UsageError("--crash-at", "says where injected crashes strike; add --crash-prob P");
+    throw UsageError("--crash-at", tr("says where injected crashes strike; add --crash-prob P"));
   }
 }
 
@@ -160,9 +169,9 @@ void refuse_replay_overrides(const Flags& flags, const CLI::App& command) {
   if (flags.schedule.rfind("replay:", 0) != 0) return;
   for (const char* flag : {"--mode", "--procs", "--attempts", "--tickets"}) {
     if (flag_given(command, flag)) {
-      throw UsageError(flag, fmt::format("--schedule replay: reruns the report's own workload; "
-                                         "drop {} (or use script:\"...\" with a new workload)",
-                                         flag));
+      throw UsageError(flag, trf("--schedule replay: reruns the report's own workload; "
+                                 "drop {} (or use script:\"...\" with a new workload)",
+                                 flag));
     }
   }
 }
@@ -176,8 +185,9 @@ int finish_status(int interrupted_by, const std::string& not_safe, bool expect_s
   for (const std::string& failure : failures) std::cerr << "ticketsim: " << failure << "\n";
   if (interrupted_by != 0) {
     for (const std::string& flag : outputs.not_written()) {
-      std::cerr << "ticketsim: interrupted by " << signal_name(interrupted_by) << ": " << flag
-                << " was not written\n";
+      std::cerr << "ticketsim: "
+                << trf("interrupted by {}: {} was not written", signal_name(interrupted_by), flag)
+                << "\n";
     }
     return 128 + interrupted_by;
   }
@@ -209,7 +219,7 @@ void refuse_expect_safe_without_a_promise(const Flags& flags, const std::vector<
   if (flags.expect_safe &&
       std::all_of(modes.begin(), modes.end(), [](Mode mode) { return mode == Mode::kNone; })) {
     throw UsageError("--expect-safe",
-                     "judges the modes that promise safety, and --modes lists only none");
+                     tr("judges the modes that promise safety, and --modes lists only none"));
   }
 }
 

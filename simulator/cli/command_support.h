@@ -126,8 +126,8 @@ struct NotSafe {
       kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", verdict, n);
     }
     if (count == 0) return "";
-    return fmt::format("{} of {} {} not safe ({})", count, counted(trials, "{} trial", "{} trials"),
-                       count == 1 ? "was" : "were", kinds);
+    return trnf("{0} of {1} was not safe ({2})", "{0} of {1} were not safe ({2})", count, count,
+                counted(trials, "{} trial", "{} trials"), kinds);
   }
 };
 

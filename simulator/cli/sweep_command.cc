@@ -42,15 +42,15 @@ class RowFile {
     std::error_code error;
     const auto status = std::filesystem::status(path, error);
     if (!error && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
-      throw UsageError(flag, "'" + path +
-                                 "' is not a regular file: rows are appended to a file "
-                                 "as each point finishes (use --json for stdout)");
+      throw UsageError(flag, trf("'{}' is not a regular file: rows are appended to a file as "
+                                 "each point finishes (use --json for stdout)",
+                                 path));
     }
     std::error_code not_stdout;
     if (std::filesystem::equivalent(path, "/proc/self/fd/1", not_stdout)) {
-      throw UsageError(flag, "'" + path +
-                                 "' is standard output, where the table (or --json) "
-                                 "goes; name a file of its own");
+      throw UsageError(flag, trf("'{}' is standard output, where the table (or --json) goes; "
+                                 "name a file of its own",
+                                 path));
     }
     try {
       fd_ = open_or_throw(
@@ -83,7 +83,7 @@ struct FinishedRows {
 // naming the file and the line.
 FinishedRows read_finished_rows(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError("--resume", "cannot read '" + path + "'");
+  if (!in) throw UsageError("--resume", trf("cannot read '{}'", path));
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   FinishedRows finished;
   finished.ends_in_newline = text.empty() || text.back() == '\n';
@@ -104,9 +104,9 @@ FinishedRows read_finished_rows(const std::string& path) {
         finished.dropped_torn_last = true;
         continue;
       }
-      throw UsageError("--resume", fmt::format("{} line {} is not a row of ticketsim sweep "
-                                               "--jsonl ({})",
-                                               path, number, e.what()));
+      throw UsageError("--resume", trf("{} line {} is not a row of ticketsim sweep "
+                                       "--jsonl ({})",
+                                       path, number, e.what()));
     }
   }
   return finished;
@@ -182,33 +182,35 @@ void add_sweep_flags(CLI::App& command, SweepFlags& sweep_flags) {
 int sweep_command(const Flags& flags, const SweepFlags& sweep_flags, const CLI::App& command) {
   for (const char* flag : {"--timeline", "--trace"}) {
     if (flag_given(command, flag)) {
-      throw UsageError(flag, "draws one trial; a sweep runs many: use run or compare for that");
+      throw UsageError(flag, tr("draws one trial; a sweep runs many: use run or compare for that"));
     }
   }
   if (sweep_flags.vary.size() > 2) {
-    throw UsageError("--vary", "a sweep varies one or two parameters");
+    throw UsageError("--vary", tr("a sweep varies one or two parameters"));
   }
   std::vector<SweepAxis> axes;
   for (const std::string& text : sweep_flags.vary) {
     SweepAxis axis = parse_sweep_axis(text);
     const std::string name(sweep_parameter_name(axis.parameter));
     for (const SweepAxis& other : axes) {
-      if (other.parameter == axis.parameter) throw UsageError("--vary", name + " is varied twice");
+      if (other.parameter == axis.parameter)
+        throw UsageError("--vary", trf("{} is varied twice", name));
     }
     if (flag_given(command, ("--" + name).c_str())) {
-      throw UsageError("--" + name, "is varied by --vary " + name + "=...; drop one of them");
+      throw UsageError("--" + name, trf("is varied by --vary {}=...; drop one of them", name));
     }
     axes.push_back(std::move(axis));
   }
   if (!sweep_flags.resume.empty() && !sweep_flags.jsonl.empty()) {
-    throw UsageError("--jsonl", "--resume FILE appends to FILE itself; drop --jsonl");
+    throw UsageError("--jsonl", tr("--resume FILE appends to FILE itself; drop --jsonl"));
   }
   for (const auto& [flag, value] :
        {std::pair<const char*, const std::string*>{"--csv", &sweep_flags.csv},
         {"--jsonl", &sweep_flags.jsonl},
         {"--resume", &sweep_flags.resume},
         {"--html", &flags.html}}) {
-    if (flag_given(command, flag) && value->empty()) throw UsageError(flag, "needs a file name");
+    if (flag_given(command, flag) && value->empty())
+      throw UsageError(flag, tr("needs a file name"));
   }
   OutputFiles outputs;
   ExperimentConfig config = prepare_experiment(flags, command, outputs);
@@ -216,10 +218,10 @@ int sweep_command(const Flags& flags, const SweepFlags& sweep_flags, const CLI::
   if (is_controlled(config.schedule)) {
     for (const SweepAxis& axis : axes) {
       if (is_duration(axis.parameter)) {
-        throw UsageError("--vary", fmt::format("a controlled schedule ({}) never waits out "
-                                               "think times, so {} changes nothing",
-                                               schedule_name(config.schedule),
-                                               sweep_parameter_name(axis.parameter)));
+        throw UsageError("--vary",
+                         trf("a controlled schedule ({}) never waits out "
+                             "think times, so {} changes nothing",
+                             schedule_name(config.schedule), sweep_parameter_name(axis.parameter)));
       }
     }
   }
@@ -241,8 +243,8 @@ int sweep_command(const Flags& flags, const SweepFlags& sweep_flags, const CLI::
   if (finished.dropped_torn_last) {
     // The cut-short row is removed, so that the file holds whole rows only.
     if (::truncate(sweep_flags.resume.c_str(), static_cast<off_t>(finished.sound_bytes)) != 0) {
-      throw UsageError("--resume", "cannot remove the cut-short last line of '" +
-                                       sweep_flags.resume + "': " + std::strerror(errno));
+      throw UsageError("--resume", trf("cannot remove the cut-short last line of '{}': {}",
+                                       sweep_flags.resume, std::strerror(errno)));
     }
     std::cerr << "ticketsim sweep: the last line of " << sweep_flags.resume
               << " was cut short (a run killed while writing it): removed; its point runs again\n";

@@ -4,6 +4,7 @@
 
 #include "simulator/engine/trial_workspace.h"
 
+#include "simulator/text/translate.h"
 #include "storage/store_document.h"
 
 namespace ticketsim {
@@ -72,74 +73,70 @@ ConfigError::ConfigError(std::string field, const std::string& problem)
 
 void ExperimentConfig::validate() const {
   if (procs < 1 || procs > kMaxProcs) {
-    throw ConfigError("procs", fmt::format("must be between 1 and {} (got {})", kMaxProcs, procs));
+    throw ConfigError("procs", trf("must be between 1 and {} (got {})", kMaxProcs, procs));
   }
   if (attempts < 1 || attempts > kMaxAttempts) {
-    throw ConfigError("attempts",
-                      fmt::format("must be between 1 and {} (got {})", kMaxAttempts, attempts));
+    throw ConfigError("attempts", trf("must be between 1 and {} (got {})", kMaxAttempts, attempts));
   }
   if (static_cast<std::int64_t>(procs) * attempts > kMaxPurchasesPerTrial) {
-    throw ConfigError(
-        "attempts",
-        fmt::format("procs x attempts = {} exceeds {} purchases per trial",
-                    static_cast<std::int64_t>(procs) * attempts, kMaxPurchasesPerTrial));
+    throw ConfigError("attempts",
+                      trf("procs x attempts = {} exceeds {} purchases per trial",
+                          static_cast<std::int64_t>(procs) * attempts, kMaxPurchasesPerTrial));
   }
   if (trials < 1 || trials > kMaxTrials) {
-    throw ConfigError("trials",
-                      fmt::format("must be between 1 and {} (got {})", kMaxTrials, trials));
+    throw ConfigError("trials", trf("must be between 1 and {} (got {})", kMaxTrials, trials));
   }
   if (until_ci) {
     if (!(*until_ci > 0 && *until_ci < 1)) {
-      throw ConfigError("until-ci", fmt::format("is the width of an interval of a probability: "
-                                                "between 0 and 1, exclusive (got {})",
-                                                *until_ci));
+      throw ConfigError("until-ci", trf("is the width of an interval of a probability: "
+                                        "between 0 and 1, exclusive (got {})",
+                                        *until_ci));
     }
     if (max_trials < std::max(trials, 2) || max_trials > kMaxTrials) {
-      throw ConfigError("max-trials",
-                        fmt::format("must be between {} (--trials, and at least 2) and {} "
-                                    "(got {})",
-                                    std::max(trials, 2), kMaxTrials, max_trials));
+      throw ConfigError("max-trials", trf("must be between {} (--trials, and at least 2) and {} "
+                                          "(got {})",
+                                          std::max(trials, 2), kMaxTrials, max_trials));
     }
     if (in_place) {
-      throw ConfigError("in-place",
-                        "writes one trial's result back to the store; it cannot "
-                        "be combined with --until-ci");
+      throw ConfigError("in-place", tr("writes one trial's result back to the store; it cannot "
+                                       "be combined with --until-ci"));
     }
   }
   if (tickets && (*tickets < 0 || *tickets > kMaxTicketCount)) {
-    throw ConfigError("tickets", fmt::format("must be between 0 and 2^53 ({}) (got {})",
-                                             kMaxTicketCount, *tickets));
+    throw ConfigError("tickets",
+                      trf("must be between 0 and 2^53 ({}) (got {})", kMaxTicketCount, *tickets));
   }
   if (latency.min.count() < 0 || latency.min > latency.max) {
-    throw ConfigError("latency", "must be a non-negative duration or a range MIN..MAX");
+    throw ConfigError("latency", tr("must be a non-negative duration or a range MIN..MAX"));
   }
   if (search_latency.count() < 0) {
-    throw ConfigError("search-latency", "must be a non-negative duration");
+    throw ConfigError("search-latency", tr("must be a non-negative duration"));
   }
   if (hold.count() < 0) {
-    throw ConfigError("hold", "must be a non-negative duration");
+    throw ConfigError("hold", tr("must be a non-negative duration"));
   }
   if (trial_timeout && trial_timeout->count() <= 0) {
-    throw ConfigError("trial-timeout", "must be a positive duration");
+    throw ConfigError("trial-timeout", tr("must be a positive duration"));
   }
   if (!(crash_probability >= 0 && crash_probability <= 1)) {
-    throw ConfigError("crash-prob", fmt::format("must be a probability between 0 and 1 (got {})",
-                                                crash_probability));
+    throw ConfigError("crash-prob",
+                      trf("must be a probability between 0 and 1 (got {})", crash_probability));
   }
   if (pause_holder && (pause_holder->count() <= 0)) {
-    throw ConfigError("pause-holder", "must be a positive duration");
+    throw ConfigError("pause-holder", tr("must be a positive duration"));
   }
   if (lock_timeout && lock_timeout->count() <= 0) {
-    throw ConfigError("lock-timeout", "must be a positive duration");
+    throw ConfigError("lock-timeout", tr("must be a positive duration"));
   }
   if (in_place && store_path.empty()) {
-    throw ConfigError("in-place", "needs a store file to write back to (--store PATH)");
+    throw ConfigError("in-place", tr("needs a store file to write back to (--store PATH)"));
   }
   if (in_place && trials != 1) {
-    throw ConfigError("in-place", "writes one trial's result back to the store; use --trials 1");
+    throw ConfigError("in-place",
+                      tr("writes one trial's result back to the store; use --trials 1"));
   }
   if (schedule == Schedule::kScript) {
-    if (script.empty()) throw ConfigError("schedule", "the script has no steps");
+    if (script.empty()) throw ConfigError("schedule", tr("the script has no steps"));
     try {
       validate_script(script, procs, attempts);
     } catch (const std::invalid_argument& e) {
@@ -148,27 +145,27 @@ void ExperimentConfig::validate() const {
   }
   if (is_controlled(schedule) && (crash_probability > 0 || pause_holder)) {
     throw ConfigError("schedule",
-                      "crash injection and --pause-holder run under the free and "
-                      "lockstep schedules; a controlled schedule moves one step at a time");
+                      tr("crash injection and --pause-holder run under the free and "
+                         "lockstep schedules; a controlled schedule moves one step at a time"));
   }
   if (pool < 0 || pool > procs) {
-    throw ConfigError("pool", fmt::format("is a number of worker processes, 1 to --procs ({}), "
-                                          "or 0 for a process per customer (got {})",
-                                          procs, pool));
+    throw ConfigError("pool", trf("is a number of worker processes, 1 to --procs ({}), "
+                                  "or 0 for a process per customer (got {})",
+                                  procs, pool));
   }
   if (pool > 0 && schedule != Schedule::kFree) {
-    throw ConfigError("pool", fmt::format("runs customers one after another in each worker, so "
-                                          "{} could never bring them together; use --schedule "
-                                          "free",
-                                          schedule_name(schedule)));
+    throw ConfigError("pool", trf("runs customers one after another in each worker, so "
+                                  "{} could never bring them together; use --schedule "
+                                  "free",
+                                  schedule_name(schedule)));
   }
   if (pool > 0 && mode == Mode::kJoin) {
-    throw ConfigError("pool", "join already runs one customer at a time; a pool adds nothing");
+    throw ConfigError("pool", tr("join already runs one customer at a time; a pool adds nothing"));
   }
   if (mode == Mode::kServer && is_controlled(schedule)) {
     throw ConfigError("schedule",
-                      "in mode server one process sells every ticket: a controlled schedule "
-                      "cannot step it; use --schedule free or lockstep");
+                      tr("in mode server one process sells every ticket: a controlled schedule "
+                         "cannot step it; use --schedule free or lockstep"));
   }
   if (mode == Mode::kServer) {
     // The server's socket is WORKDIR/ticketsim-<pid>-XXXXXX/server.sock, and a Unix socket's
@@ -177,26 +174,26 @@ void ExperimentConfig::validate() const {
     const std::size_t longest =
         base.size() + std::string("/ticketsim-1234567-XXXXXX/server.sock").size();
     if (longest > 107) {
-      throw ConfigError("workdir", fmt::format("'{}' is too long for mode server: its socket's "
-                                               "path would exceed the 107 bytes a Unix socket "
-                                               "allows; use a work directory of at most {} bytes",
-                                               base, base.size() - (longest - 107)));
+      throw ConfigError("workdir", trf("'{}' is too long for mode server: its socket's "
+                                       "path would exceed the 107 bytes a Unix socket "
+                                       "allows; use a work directory of at most {} bytes",
+                                       base, base.size() - (longest - 107)));
     }
   }
   if (mode == Mode::kServer && (crash_probability > 0 || pause_holder)) {
     throw ConfigError(crash_probability > 0 ? "crash-prob" : "pause-holder",
-                      "strikes a customer holding a lock, and in mode server no customer holds "
-                      "one: the server process makes every purchase");
+                      tr("strikes a customer holding a lock, and in mode server no customer holds "
+                         "one: the server process makes every purchase"));
   }
   if (mode == Mode::kOptimistic && is_controlled(schedule)) {
     throw ConfigError("schedule",
-                      "mode optimistic reads and thinks before it takes the lock, steps a "
-                      "controlled schedule does not have; use --schedule free or lockstep");
+                      tr("mode optimistic reads and thinks before it takes the lock, steps a "
+                         "controlled schedule does not have; use --schedule free or lockstep"));
   }
   if (mode == Mode::kJoin && schedule == Schedule::kLockstep) {
-    throw ConfigError("schedule",
-                      "lockstep has no meaning with mode join: join runs one customer at a time, "
-                      "so no customer can wait for another to read; use --schedule free");
+    throw ConfigError(
+        "schedule", tr("lockstep has no meaning with mode join: join runs one customer at a time, "
+                       "so no customer can wait for another to read; use --schedule free"));
   }
 }
 

@@ -1,4 +1,5 @@
 #include "ticketsim/duration.h"
+#include "simulator/text/translate.h"
 
 #include <array>
 #include <cctype>
@@ -40,10 +41,9 @@ std::string_view trim(std::string_view text) {
 
 Nanoseconds parse_duration(std::string_view raw) {
   std::string_view text = trim(raw);
-  const std::string expected = "expected a duration such as 50ms, 200us, 1.5s or 0";
-  if (text.empty()) throw DurationError("empty; " + expected);
-  if (text.front() == '-')
-    throw DurationError("'" + std::string(raw) + "' is negative; " + expected);
+  const std::string expected = tr("expected a duration such as 50ms, 200us, 1.5s or 0");
+  if (text.empty()) throw DurationError(trf("empty; {}", expected));
+  if (text.front() == '-') throw DurationError(trf("'{}' is negative; {}", raw, expected));
   std::size_t digits_end = 0;
   while (digits_end < text.size() &&
          (std::isdigit(static_cast<unsigned char>(text[digits_end])) || text[digits_end] == '.')) {
@@ -55,23 +55,22 @@ Nanoseconds parse_duration(std::string_view raw) {
   auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), value,
                                       std::chars_format::fixed);
   if (number.empty() || error != std::errc() || end != number.data() + number.size()) {
-    throw DurationError("'" + std::string(raw) + "' is not a number with a unit; " + expected);
+    throw DurationError(trf("'{}' is not a number with a unit; {}", raw, expected));
   }
   if (suffix.empty()) {
     if (value == 0) return Nanoseconds(0);
-    throw DurationError("'" + std::string(raw) + "' has no unit; " + expected);
+    throw DurationError(trf("'{}' has no unit; {}", raw, expected));
   }
   for (const auto& unit : kUnits) {
     if (unit.suffix == suffix) {
       double ns = value * unit.nanoseconds;
       if (ns > kMaxNanoseconds) {
-        throw DurationError("'" + std::string(raw) + "' is longer than one hour");
+        throw DurationError(trf("'{}' is longer than one hour", raw));
       }
       return Nanoseconds(static_cast<std::int64_t>(std::llround(ns)));
     }
   }
-  throw DurationError("'" + std::string(raw) + "' has an unknown unit '" + std::string(suffix) +
-                      "'; use ns, us, ms, s or min");
+  throw DurationError(trf("'{}' has an unknown unit '{}'; use ns, us, ms, s or min", raw, suffix));
 }
 
 DurationRange parse_duration_range(std::string_view text) {
@@ -82,8 +81,7 @@ DurationRange parse_duration_range(std::string_view text) {
   }
   DurationRange range{parse_duration(text.substr(0, dots)), parse_duration(text.substr(dots + 2))};
   if (range.min > range.max) {
-    throw DurationError("range '" + std::string(text) +
-                        "' ends before it starts; expected MIN..MAX");
+    throw DurationError(trf("range '{}' ends before it starts; expected MIN..MAX", text));
   }
   return range;
 }

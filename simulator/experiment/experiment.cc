@@ -10,6 +10,7 @@
 #include "simulator/experiment/run_trial.h"
 #include "simulator/experiment/statistics.h"
 #include "simulator/experiment/write_cost.h"
+#include "simulator/text/translate.h"
 #include "storage/store_file.h"
 #include "storage/store_scanner.h"
 #include "ticketsim/interrupt.h"
@@ -232,7 +233,7 @@ ExperimentResult run_experiment(const ExperimentConfig& given, const TrialObserv
 Comparison run_comparison(const ExperimentConfig& config, const std::vector<Mode>& modes,
                           const TrialObserver& observer) {
   if (config.in_place) {
-    throw ConfigError("in-place", "compare runs several modes; write back with `run` instead");
+    throw ConfigError("in-place", tr("compare runs several modes; write back with `run` instead"));
   }
   for (Mode mode : modes) {
     ExperimentConfig each = config;

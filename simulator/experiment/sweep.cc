@@ -1,4 +1,5 @@
 #include "ticketsim/sweep.h"
+#include "simulator/text/translate.h"
 
 #include <algorithm>
 #include <charconv>
@@ -15,8 +16,8 @@ std::int64_t parse_count(std::string_view text, SweepParameter parameter) {
   const char* end = text.data() + text.size();
   auto [ptr, error] = std::from_chars(text.data(), end, value);
   if (error != std::errc() || ptr != end || text.empty()) {
-    throw ConfigError("vary", fmt::format("{}: '{}' is not a whole number",
-                                          sweep_parameter_name(parameter), text));
+    throw ConfigError("vary",
+                      trf("{}: '{}' is not a whole number", sweep_parameter_name(parameter), text));
   }
   return value;
 }
@@ -26,7 +27,7 @@ std::int64_t parse_value(std::string_view text, SweepParameter parameter) {
   try {
     return parse_duration(text).count();
   } catch (const DurationError& e) {
-    throw ConfigError("vary", fmt::format("{}: {}", sweep_parameter_name(parameter), e.what()));
+    throw ConfigError("vary", trf("{}: {}", sweep_parameter_name(parameter), e.what()));
   }
 }
 
@@ -46,20 +47,20 @@ std::vector<std::int64_t> parse_range(std::string_view text, SweepParameter para
   const std::size_t dots = text.find("..");
   const std::size_t step_at = text.find_first_of(":*", dots);
   if (step_at == std::string_view::npos) {
-    throw ConfigError("vary", fmt::format("{}: a range needs a step, '{}:STEP' (arithmetic) or "
-                                          "'{}*FACTOR' (geometric)",
-                                          name, text, text));
+    throw ConfigError("vary", trf("{}: a range needs a step, '{}:STEP' (arithmetic) or "
+                                  "'{}*FACTOR' (geometric)",
+                                  name, text, text));
   }
   const std::int64_t from = parse_value(text.substr(0, dots), parameter);
   const std::int64_t to = parse_value(text.substr(dots + 2, step_at - dots - 2), parameter);
   const std::string_view step_text = text.substr(step_at + 1);
   if (from > to) {
-    throw ConfigError("vary", fmt::format("{}: the range {} runs backwards", name, text));
+    throw ConfigError("vary", trf("{}: the range {} runs backwards", name, text));
   }
   std::vector<std::int64_t> values;
   if (text[step_at] == ':') {
     const std::int64_t step = parse_value(step_text, parameter);
-    if (step <= 0) throw ConfigError("vary", fmt::format("{}: the step must be positive", name));
+    if (step <= 0) throw ConfigError("vary", trf("{}: the step must be positive", name));
     for (std::int64_t v = from; v <= to; v += step) {
       values.push_back(v);
       if (values.size() > kMaxSweepValues) break;
@@ -67,10 +68,10 @@ std::vector<std::int64_t> parse_range(std::string_view text, SweepParameter para
   } else {
     const std::int64_t factor = parse_count(step_text, parameter);
     if (factor < 2) {
-      throw ConfigError("vary", fmt::format("{}: the factor after * must be 2 or more", name));
+      throw ConfigError("vary", trf("{}: the factor after * must be 2 or more", name));
     }
     if (from <= 0) {
-      throw ConfigError("vary", fmt::format("{}: a geometric range starts above 0", name));
+      throw ConfigError("vary", trf("{}: a geometric range starts above 0", name));
     }
     for (std::int64_t v = from; v <= to; v *= factor) {
       values.push_back(v);
@@ -117,24 +118,24 @@ SweepAxis parse_sweep_axis(std::string_view text) {
   std::vector<std::string> names;
   for (SweepParameter p : sweep_parameters()) names.emplace_back(sweep_parameter_name(p));
   if (equals == std::string_view::npos) {
-    throw ConfigError("vary", fmt::format("'{}' is not NAME=VALUES (NAME one of {})", text,
-                                          fmt::join(names, ", ")));
+    throw ConfigError(
+        "vary", trf("'{}' is not NAME=VALUES (NAME one of {})", text, fmt::join(names, ", ")));
   }
   const std::string_view name = text.substr(0, equals);
   const auto& all = sweep_parameters();
   auto found = std::find_if(all.begin(), all.end(),
                             [&](SweepParameter p) { return sweep_parameter_name(p) == name; });
   if (found == all.end()) {
-    throw ConfigError("vary", fmt::format("unknown parameter '{}'; expected one of {}", name,
-                                          fmt::join(names, ", ")));
+    throw ConfigError(
+        "vary", trf("unknown parameter '{}'; expected one of {}", name, fmt::join(names, ", ")));
   }
   SweepAxis axis;
   axis.parameter = *found;
   const std::string_view values = text.substr(equals + 1);
-  if (values.empty()) throw ConfigError("vary", fmt::format("{}: no values", name));
+  if (values.empty()) throw ConfigError("vary", trf("{}: no values", name));
   if (values.find("..") != std::string_view::npos) {
     if (values.find(',') != std::string_view::npos) {
-      throw ConfigError("vary", fmt::format("{}: give a list or a range, not both", name));
+      throw ConfigError("vary", trf("{}: give a list or a range, not both", name));
     }
     axis.values = parse_range(values, axis.parameter);
   } else {
@@ -143,13 +144,13 @@ SweepAxis parse_sweep_axis(std::string_view text) {
     }
   }
   if (axis.values.size() > kMaxSweepValues) {
-    throw ConfigError("vary", fmt::format("{}: more than {} values", name, kMaxSweepValues));
+    throw ConfigError("vary", trf("{}: more than {} values", name, kMaxSweepValues));
   }
   std::set<std::int64_t> seen;
   for (std::int64_t value : axis.values) {
     if (!seen.insert(value).second) {
-      throw ConfigError("vary", fmt::format("{}: {} is listed twice", name,
-                                            sweep_value_label(axis.parameter, value)));
+      throw ConfigError(
+          "vary", trf("{}: {} is listed twice", name, sweep_value_label(axis.parameter, value)));
     }
   }
   return axis;
@@ -243,8 +244,8 @@ std::vector<SweepPoint> sweep_points(const ExperimentConfig& base, const std::ve
               fmt::format("{}{}={}", a == 0 ? "" : ", ", sweep_parameter_name(axes[a].parameter),
                           sweep_value_label(axes[a].parameter, values[a]));
         }
-        throw ConfigError("vary", fmt::format("at {} (mode {}): --{}: {}", where, mode_name(mode),
-                                              e.field(), e.problem()));
+        throw ConfigError("vary", trf("at {} (mode {}): --{}: {}", where, mode_name(mode),
+                                      e.field(), e.problem()));
       }
       points.push_back(std::move(point));
     }

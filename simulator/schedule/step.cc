@@ -1,4 +1,5 @@
 #include "ticketsim/step.h"
+#include "simulator/text/translate.h"
 
 #include <array>
 #include <stdexcept>
@@ -52,10 +53,9 @@ std::vector<StepToken> parse_script(std::string_view text) {
     std::string_view token = text.substr(i, end - i);
     i = end;
     auto colon = token.find(':');
-    const std::string expected = "expected CUSTOMER:STEP such as 1:search";
+    const std::string expected = tr("expected CUSTOMER:STEP such as 1:search");
     if (colon == std::string_view::npos) {
-      throw std::invalid_argument(
-          fmt::format("token {} '{}': {}", tokens.size() + 1, token, expected));
+      throw std::invalid_argument(trf("token {} '{}': {}", tokens.size() + 1, token, expected));
     }
     std::string_view number = token.substr(0, colon);
     int customer = 0;
@@ -66,21 +66,18 @@ std::vector<StepToken> parse_script(std::string_view text) {
     }
     auto step = parse_step(token.substr(colon + 1));
     if (!digits || customer < 1) {
-      throw std::invalid_argument(
-          fmt::format("token {} '{}': '{}' is not a customer number (from 1)", tokens.size() + 1,
-                      token, number));
+      throw std::invalid_argument(trf("token {} '{}': '{}' is not a customer number (from 1)",
+                                      tokens.size() + 1, token, number));
     }
     if (!step) {
-      throw std::invalid_argument(fmt::format(
-          "token {} '{}': unknown step '{}'; expected search, acquire, read, write or release",
-          tokens.size() + 1, token, token.substr(colon + 1)));
+      throw std::invalid_argument(
+          trf("token {} '{}': unknown step '{}'; expected search, acquire, read, write or release",
+              tokens.size() + 1, token, token.substr(colon + 1)));
     }
     tokens.push_back(StepToken{customer - 1, *step});
   }
   if (tokens.empty())
-    throw std::invalid_argument(
-        "the script has no steps; "
-        "expected CUSTOMER:STEP tokens");
+    throw std::invalid_argument(tr("the script has no steps; expected CUSTOMER:STEP tokens"));
   return tokens;
 }
 
@@ -103,13 +100,12 @@ void validate_script(const std::vector<StepToken>& tokens, int procs, int /*atte
     std::string where =
         fmt::format("token {} '{}:{}'", i + 1, token.customer + 1, step_name(token.step));
     if (token.customer >= procs) {
-      throw std::invalid_argument(
-          fmt::format("{}: there are only {} customers (--procs)", where, procs));
+      throw std::invalid_argument(trf("{}: there are only {} customers (--procs)", where, procs));
     }
     if (!seen[static_cast<std::size_t>(token.customer)] && token.step != Step::kSearch) {
       throw std::invalid_argument(
-          fmt::format("{}: a customer searches first; customer {}'s first step must be search",
-                      where, token.customer + 1));
+          trf("{}: a customer searches first; customer {}'s first step must be search", where,
+              token.customer + 1));
     }
     seen[static_cast<std::size_t>(token.customer)] = true;
   }

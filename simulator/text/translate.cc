@@ -9,6 +9,12 @@
 #include <filesystem>
 #include <system_error>
 
+// The build defines it as the install prefix's locale directory; a build of a few sources
+// alone (the fuzzer) gets Debian's.
+#ifndef TICKETSIM_INSTALL_LOCALEDIR
+#define TICKETSIM_INSTALL_LOCALEDIR "/usr/share/locale"
+#endif
+
 namespace ticketsim {
 namespace {
 
