@@ -231,6 +231,33 @@ int demo_command(const DemoFlags& flags) {
   return run_demo(options, STDIN_FILENO, STDOUT_FILENO);
 }
 
+// CLI11's own messages for the commonest mistakes, in the reader's language: the English
+// sentence it wrote, with the part that names the flag or value kept as it is.
+std::string parse_error_text(const std::string& what) {
+  struct Known {
+    const char* english;
+    const char* translated;  // a format with the rest of the message as its one argument
+  };
+  static const Known kKnown[] = {
+      {"The following arguments were not expected: ", N_("unexpected arguments: {}")},
+      {"The following argument was not expected: ", N_("unexpected argument: {}")},
+      {"Could not convert: ", N_("not a value of the right kind: {}")},
+      {"A subcommand is required", N_("a command is required (run, compare, sweep, step, demo, "
+                                      "...){}")},
+  };
+  for (const Known& known : kKnown) {
+    if (what.rfind(known.english, 0) == 0) {
+      return fmt::format(fmt::runtime(tr(known.translated)),
+                         what.substr(std::string_view(known.english).size()));
+    }
+  }
+  if (const std::size_t at = what.find(" is required");
+      at != std::string::npos && at + 12 == what.size()) {
+    return trf("{} is required", what.substr(0, at));
+  }
+  return what;
+}
+
 // The language asked for by --lang (anywhere on the command line: the help is built in it
 // before CLI11 parses anything), else by the environment. Empty with `error` set when --lang
 // names a language ticketsim has no catalogue for.
@@ -393,7 +420,8 @@ int run_cli(int argc, char** argv) {
       if (argc > 1 && command->get_name() == argv[1])
         help = "ticketsim " + command->get_name() + " --help";
     }
-    std::cerr << "ticketsim: " << e.what() << "\n" << trf("Run '{}' for usage.", help) << "\n";
+    std::cerr << "ticketsim: " << parse_error_text(e.what()) << "\n"
+              << trf("Run '{}' for usage.", help) << "\n";
     return kExitUsage;
   }
 

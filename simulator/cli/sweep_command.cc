@@ -246,8 +246,10 @@ int sweep_command(const Flags& flags, const SweepFlags& sweep_flags, const CLI::
       throw UsageError("--resume", trf("cannot remove the cut-short last line of '{}': {}",
                                        sweep_flags.resume, std::strerror(errno)));
     }
-    std::cerr << "ticketsim sweep: the last line of " << sweep_flags.resume
-              << " was cut short (a run killed while writing it): removed; its point runs again\n";
+    std::cerr << trf("ticketsim sweep: the last line of {} was cut short (a run killed while "
+                     "writing it): removed; its point runs again",
+                     sweep_flags.resume)
+              << "\n";
   } else if (!finished.ends_in_newline) {
     jsonl.append("\n");  // a whole last row without its line end: the next row starts anew
   }
