@@ -20,14 +20,9 @@ using ticketsim::testing::TempDir;
 using ticketsim::testing::ticketsim_cli;
 using ticketsim::testing::write_file;
 
-namespace {
+using ticketsim::testing::lines_of;
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
+namespace {
 
 std::string problem_with(const std::string& text) {
   try {

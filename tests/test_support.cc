@@ -287,6 +287,13 @@ char Pipe::receive(int timeout_ms) {
 
 std::string ticketsim_binary() { return TICKETSIM_BINARY; }
 
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
 CommandResult ticketsim_cli(std::vector<std::string> args) {
   args.insert(args.begin(), ticketsim_binary());
   return run_command(args);

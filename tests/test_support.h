@@ -29,6 +29,9 @@ class TempDir {
 void write_file(const std::string& path, const std::string& bytes);
 std::string read_file(const std::string& path);
 
+// The lines of `text`, without their line ends.
+std::vector<std::string> lines_of(const std::string& text);
+
 // What a finished command printed and how it ended.
 struct CommandResult {
   int exit_code = -1;  // -1 when killed by a signal

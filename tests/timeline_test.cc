@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "simulator/oracle/witnesses.h"
+#include "tests/test_support.h"
 #include "ticketsim/experiment.h"
 
 using namespace std::chrono_literals;
@@ -16,14 +17,9 @@ using ticketsim::ExperimentConfig;
 using ticketsim::Mode;
 using ticketsim::Schedule;
 
-namespace {
+using ticketsim::testing::lines_of;
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream stream(text);
-  for (std::string line; std::getline(stream, line);) lines.push_back(line);
-  return lines;
-}
+namespace {
 
 // Lines that are customer lanes ("  #3    p1234  *|...|").
 std::vector<std::string> lanes_of(const std::string& text) {

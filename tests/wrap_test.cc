@@ -6,17 +6,9 @@
 
 #include "simulator/text/display_width.h"
 #include "simulator/text/wrap.h"
+#include "tests/test_support.h"
 
-namespace {
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-}  // namespace
+using ticketsim::testing::lines_of;
 
 TEST_CASE("display width counts CJK characters as two columns and colour escapes as none",
           "[text]") {

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "simulator/classroom/demo_text.h"
+#include "simulator/classroom/raw_terminal.h"
 #include "simulator/classroom/step_ui.h"
 #include "simulator/engine/clock.h"
 #include "simulator/experiment/prepared_store.h"
@@ -77,29 +78,6 @@ class Demo {
     return options_.use_color ? "\n\x1b[1m" + line + "\x1b[0m" : "\n" + line;
   }
 
-  // The terminal of `fd` reads one key at a time, unechoed, until the guard goes.
-  class RawKeys {
-   public:
-    explicit RawKeys(int fd) : fd_(fd) {
-      if (::tcgetattr(fd_, &saved_) != 0) return;
-      termios raw = saved_;
-      raw.c_lflag &= static_cast<tcflag_t>(~(ICANON | ECHO));
-      raw.c_cc[VMIN] = 1;
-      raw.c_cc[VTIME] = 0;
-      active_ = ::tcsetattr(fd_, TCSANOW, &raw) == 0;
-    }
-    ~RawKeys() {
-      if (active_) ::tcsetattr(fd_, TCSANOW, &saved_);
-    }
-    RawKeys(const RawKeys&) = delete;
-    RawKeys& operator=(const RawKeys&) = delete;
-
-   private:
-    int fd_;
-    termios saved_{};
-    bool active_ = false;
-  };
-
   static std::string trim(std::string text) {
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
     return text;
@@ -130,7 +108,7 @@ class Demo {
     say(text_.pause);
     // One key, no Enter needed: q quits at once, any other key goes on. Polled in slices,
     // so that Ctrl-C ends the pause at once and nothing of the next act is printed.
-    RawKeys keys(in_fd_);
+    RawTerminal keys(in_fd_);
     for (;;) {
       if (interrupted()) return false;
       pollfd ready{in_fd_, POLLIN, 0};

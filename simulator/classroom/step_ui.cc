@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "simulator/classroom/raw_terminal.h"
 #include "simulator/classroom/step_session.h"
 #include "simulator/report/report_text.h"
 #include "simulator/text/display_width.h"
@@ -26,30 +27,6 @@
 
 namespace ticketsim {
 namespace {
-
-// Puts a terminal in raw mode (no echo, a key at a time; Ctrl-C still interrupts) and
-// restores it on destruction. Does nothing for a descriptor that is not a terminal.
-class RawTerminal {
- public:
-  explicit RawTerminal(int fd) : fd_(fd) {
-    if (::isatty(fd_) == 0 || ::tcgetattr(fd_, &saved_) != 0) return;
-    termios raw = saved_;
-    raw.c_lflag &= static_cast<tcflag_t>(~(ICANON | ECHO));
-    raw.c_cc[VMIN] = 1;
-    raw.c_cc[VTIME] = 0;
-    active_ = ::tcsetattr(fd_, TCSANOW, &raw) == 0;
-  }
-  ~RawTerminal() {
-    if (active_) ::tcsetattr(fd_, TCSANOW, &saved_);
-  }
-  RawTerminal(const RawTerminal&) = delete;
-  RawTerminal& operator=(const RawTerminal&) = delete;
-
- private:
-  int fd_;
-  termios saved_{};
-  bool active_ = false;
-};
 
 // One key, or nullopt at end of input or on an interrupt.
 std::optional<char> read_key(int fd) {
