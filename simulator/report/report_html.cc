@@ -401,14 +401,6 @@ void trial_sections(const TrialResult& trial, TextSink& out, std::int64_t span_n
   svg_timeline(trial, out, span_ns);
 }
 
-std::string lost_updates_cell(const TrialResult& trial) {
-  if (!trial.lost_updates) return tr("unknown");
-  if (trial.lost_updates_max && *trial.lost_updates_max != *trial.lost_updates) {
-    return fmt::format("{}-{}", *trial.lost_updates, *trial.lost_updates_max);
-  }
-  return std::to_string(*trial.lost_updates);
-}
-
 // A verdict cell: the class is the English word (the colours), the text the reader's.
 std::string verdict_cell(const std::string& verdict) {
   return fmt::format("<td class=\"{}\">{}</td>", escape(verdict), escape(verdict_text(verdict)));
@@ -416,25 +408,11 @@ std::string verdict_cell(const std::string& verdict) {
 
 std::string workload(const ExperimentConfig& config, std::int64_t tickets, const std::string& store,
                      bool per_mode) {
-  std::vector<std::string> parts{
-      trf("{} x {}", counted(config.procs, "{} customer", "{} customers"),
-          counted(config.attempts, "{} attempt", "{} attempts")),
-      counted(tickets, "{} ticket", "{} tickets")};
-  if (!is_controlled(config.schedule)) {
-    parts.push_back(trf("latency {}", format_duration_range(config.latency)));
-    if (config.search_latency.count() > 0) {
-      parts.push_back(trf("search latency {}", format_duration(config.search_latency)));
-    }
-    if (config.hold.count() > 0) parts.push_back(trf("hold {}", format_duration(config.hold)));
-  }
-  parts.push_back(trf("schedule {}", schedule_name(config.schedule)));
-  parts.push_back(per_mode ? trf("{} per mode", counted(config.trials, "{} trial", "{} trials"))
-                           : counted(config.trials, "{} trial", "{} trials"));
-  std::string text;
-  for (const std::string& part : parts) text += (text.empty() ? "" : trc("settings", ", ")) + part;
-  return "<p>" + escape(text) + "</p>\n<p>" +
-         escape(trf("store: {}", store == "(fresh store)" ? tr("(fresh store)") : store)) +
-         "</p>\n";
+  const std::string trials = counted(config.trials, "{} trial", "{} trials");
+  return "<p>" +
+         escape(workload_settings(config, tickets) + trc("settings", ", ") +
+                (per_mode ? trf("{} per mode", trials) : trials)) +
+         "</p>\n<p>" + escape(trf("store: {}", store_label_text(store))) + "</p>\n";
 }
 
 // The statistics of each mode over its trials, as the text report and the JSON summary
@@ -509,7 +487,7 @@ void render_run_html(const ExperimentResult& result, TextSink& out) {
     body += fmt::format(
         "<tr><td>#{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1f}</td>"
         "<td>{:.0f}</td>{}</tr>\n",
-        trial.index + 1, trial.sold, trial.oversold, escape(lost_updates_cell(trial)),
+        trial.index + 1, trial.sold, trial.oversold, escape(lost_updates_text(trial)),
         trial.torn_reads,
         trial.final_count ? std::to_string(*trial.final_count) : escape(tr("unreadable")),
         trial.wall_ms(), trial.purchases_per_s, verdict_cell(std::string(trial.verdict())));

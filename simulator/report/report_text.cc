@@ -34,6 +34,50 @@ std::string verdict_text(std::string_view verdict) {
   return std::string(verdict);
 }
 
+std::string workload_settings(const ExperimentConfig& config, std::int64_t tickets,
+                              const std::string& schedule) {
+  std::vector<std::string> parts{
+      trf("{} x {}", counted(config.procs, "{} customer", "{} customers"),
+          counted(config.attempts, "{} attempt", "{} attempts")),
+      counted(tickets, "{} ticket", "{} tickets")};
+  // A controlled schedule grants steps; it does not wait out think times.
+  if (!is_controlled(config.schedule)) {
+    parts.push_back(trf("latency {}", format_duration_range(config.latency)));
+  }
+  if (config.search_latency.count() > 0 && !is_controlled(config.schedule)) {
+    parts.push_back(trf("search latency {}", format_duration(config.search_latency)));
+  }
+  if (config.hold.count() > 0 && !is_controlled(config.schedule)) {
+    parts.push_back(trf("hold {}", format_duration(config.hold)));
+  }
+  if (config.pool > 0) {
+    parts.push_back(trf("pool of {}", counted(config.pool, "{} worker", "{} workers")));
+  }
+  parts.push_back(trf("schedule {}",
+                      schedule.empty() ? std::string(schedule_name(config.schedule)) : schedule));
+  if (!config.latency.fixed() || config.schedule == Schedule::kRandom) {
+    parts.push_back(trf("seed {}", config.seed));
+  }
+  std::string settings;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    settings += (i == 0 ? "" : trc("settings", ", ")) + parts[i];
+  }
+  return settings;
+}
+
+std::string store_label_text(const std::string& label) {
+  return label == "(fresh store)" ? std::string(tr("(fresh store)")) : label;
+}
+
+// Exact, a range when some writes are indeterminate, or "unknown" (unreadable final store).
+std::string lost_updates_text(const TrialResult& trial) {
+  if (!trial.lost_updates) return tr("unknown");
+  if (trial.lost_updates_max && *trial.lost_updates_max != *trial.lost_updates) {
+    return fmt::format("{}-{}", *trial.lost_updates, *trial.lost_updates_max);
+  }
+  return fmt::format("{}", *trial.lost_updates);
+}
+
 namespace {
 
 constexpr int kMaxTrialRows = 20;  // more trials: summary row only (all of them are in --json)
@@ -65,42 +109,7 @@ std::string rate_text(double per_second) {
 
 std::string workload_line(const std::string& command, const ExperimentConfig& config,
                           std::int64_t tickets, const std::string& schedule = "") {
-  std::vector<std::string> parts{
-      trf("{} x {}", counted(config.procs, "{} customer", "{} customers"),
-          counted(config.attempts, "{} attempt", "{} attempts")),
-      counted(tickets, "{} ticket", "{} tickets")};
-  // A controlled schedule grants steps; it does not wait out think times.
-  if (!is_controlled(config.schedule)) {
-    parts.push_back(trf("latency {}", format_duration_range(config.latency)));
-  }
-  if (config.search_latency.count() > 0 && !is_controlled(config.schedule)) {
-    parts.push_back(trf("search latency {}", format_duration(config.search_latency)));
-  }
-  if (config.hold.count() > 0 && !is_controlled(config.schedule)) {
-    parts.push_back(trf("hold {}", format_duration(config.hold)));
-  }
-  if (config.pool > 0) {
-    parts.push_back(trf("pool of {}", counted(config.pool, "{} worker", "{} workers")));
-  }
-  parts.push_back(trf("schedule {}",
-                      schedule.empty() ? std::string(schedule_name(config.schedule)) : schedule));
-  if (!config.latency.fixed() || config.schedule == Schedule::kRandom) {
-    parts.push_back(trf("seed {}", config.seed));
-  }
-  std::string settings;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    settings += (i == 0 ? "" : trc("settings", ", ")) + parts[i];
-  }
-  return trf("ticketsim {}: {}", command, settings);
-}
-
-// Exact, a range when some writes are indeterminate, or "unknown" (unreadable final store).
-std::string lost_updates_text(const TrialResult& trial) {
-  if (!trial.lost_updates) return tr("unknown");
-  if (trial.lost_updates_max && *trial.lost_updates_max != *trial.lost_updates) {
-    return fmt::format("{}-{}", *trial.lost_updates, *trial.lost_updates_max);
-  }
-  return fmt::format("{}", *trial.lost_updates);
+  return trf("ticketsim {}: {}", command, workload_settings(config, tickets, schedule));
 }
 
 // "no update lost" when that is known; with indeterminate writes, how many may have been.
@@ -655,8 +664,8 @@ std::string statistics_block(const std::vector<ModeSummary>& summaries, int widt
 std::string hand_driven_report(const ExperimentResult& result, const TextReportOptions& options);
 
 // "store: <label>" and what the run did to it.
-std::string store_line(std::string label, bool wrote_back, bool from_file, int width) {
-  if (label == "(fresh store)") label = tr("(fresh store)");
+std::string store_line(const std::string& store, bool wrote_back, bool from_file, int width) {
+  const std::string label = store_label_text(store);
   return wrap_text(wrote_back  ? trf("store: {} (final state written back: --in-place)", label)
                    : from_file ? trf("store: {} (not modified)", label)
                                : trf("store: {}", label),

@@ -65,6 +65,18 @@ std::string describe(const StepRecord& step);
 // did not parse), or "unknown" when every trial's are.
 std::string lost_updates_total_text(const ExperimentResult& result, const ModeSummary& summary);
 
+// The workload as one line of settings: "15 customers x 1 attempt, 1 ticket, latency 10ms,
+// ..., schedule free" (`schedule` empty: the config's own), in the reader's language.
+std::string workload_settings(const ExperimentConfig& config, std::int64_t tickets,
+                              const std::string& schedule = "");
+
+// A store's label as the reader reads it ("(fresh store)" translated; a path as it is).
+std::string store_label_text(const std::string& label);
+
+// One trial's lost updates: exact, a range when some writes are indeterminate, or "unknown"
+// (an unreadable final store).
+std::string lost_updates_text(const TrialResult& trial);
+
 // A verdict ("safe", "UNSAFE", "unprotected", ...) in the reader's language; the JSON keeps
 // the English word.
 std::string verdict_text(std::string_view verdict);
