@@ -39,7 +39,8 @@ fi
 
 for file in usr/bin/ticketsim usr/share/man/man1/ticketsim.1.gz \
             usr/share/bash-completion/completions/ticketsim usr/share/doc/ticketsim/README.md \
-            usr/include/ticketsim/experiment.h usr/include/ticketsim/version.h; do
+            usr/include/ticketsim/experiment.h usr/include/ticketsim/version.h \
+            usr/share/locale/zh_CN/LC_MESSAGES/ticketsim.mo; do
   [[ -f "$root/$file" ]] || fail "$file is not in the packages"
 done
 [[ -n "$(find "$root/usr/lib" -name libticketsim.a)" ]] || fail "libticketsim.a is not packaged"
@@ -52,6 +53,9 @@ report=$(cd "$scratch" && "$root/usr/bin/ticketsim" run --mode flock --procs 4 -
            --latency 0 --json)
 [[ "$report" == *'"sold": 2'* || "$report" == *'"sold":2'* ]] ||
   fail "the packaged binary's run did not sell 2 tickets: $report"
+# Unpacked anywhere, the program finds its catalogue beside it (../share/locale).
+chinese=$(cd "$scratch" && "$root/usr/bin/ticketsim" run --procs 2 --latency 0 --lang zh)
+[[ "$chinese" == *发生了什么* ]] || fail "the packaged binary did not speak Chinese: $chinese"
 zcat "$root/usr/share/man/man1/ticketsim.1.gz" | grep -q '^\.TH TICKETSIM "1"' ||
   fail "the man page has no .TH header"
 bash -c "source '$root/usr/share/bash-completion/completions/ticketsim' && complete -p ticketsim" \
