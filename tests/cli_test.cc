@@ -64,7 +64,7 @@ TEST_CASE("cli: bad flags exit 2 with a message naming the flag", "[cli]") {
   require_usage_error({"compare", "--modes", "none,bogus"}, {"--modes", "bogus"});
   require_usage_error({"compare", "--modes", "flock,flock"}, {"--modes", "twice"});
   require_usage_error({"run", "--no-such-flag"}, {"--no-such-flag"});
-  require_usage_error({}, {"subcommand"});
+  require_usage_error({}, {"a command is required"});
   require_usage_error({"run", "--in-place"}, {"--in-place", "--store"});
 }
 

@@ -577,12 +577,13 @@ TEST_CASE("controlled and replayed schedules never credit the OS", "[figures]") 
     // No lock was broken (there is none), but the overlap is stated.
     CHECK_THAT(overlapping.out,
                Catch::Contains("Mutual exclusion: not enforced (mode none has no lock); 1 pair "
-                               "of purchases overlapped"));
+                               "of searches and purchases overlapped"));
     CHECK_THAT(overlapping.out, !Catch::Contains("BROKEN"));
     // Not "ran the purchases apart": they overlapped, and the schedule, not luck, ordered them.
     CHECK_THAT(overlapping.out, !Catch::Contains("apart"));
     CHECK_THAT(overlapping.out,
-               Catch::Contains("purchases overlapped (1 pair), but each was scheduled to read "
+               Catch::Contains("searches and purchases overlapped (1 pair), but each purchase was "
+                               "scheduled to read "
                                "after the previous write"));
     CHECK_THAT(overlapping.out, !Catch::Contains("the OS"));
   }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -60,8 +61,13 @@ class Demo {
   }
 
   static bool interrupted() { return interrupt_signal() != 0; }
-  // The status of a demo that stopped early: interrupted, or quit at a prompt.
-  static int ending() { return interrupted() ? 128 + interrupt_signal() : 0; }
+  // The status of a demo that stopped early: interrupted, or quit at a prompt. A terminal's
+  // Ctrl-C leaves "^C" on the last line: the shell's prompt starts on a line of its own.
+  int ending() const {
+    if (!interrupted()) return 0;
+    if (::isatty(out_fd_) != 0) write_unless_interrupted(out_fd_, "\n");
+    return 128 + interrupt_signal();
+  }
 
   // Stdout's reader stopped reading and an interrupt came: the demo ends where it is.
   class Interrupted : public std::exception {};
@@ -96,26 +102,33 @@ class Demo {
   // interrupt (Ctrl-C ends a pause at once, before the next act prints anything) or `q`.
   bool pause() {
     if (interrupted()) return false;
-    if (options_.pace) {
-      // In slices, so that an interrupt ends a long pace within a moment.
-      const std::int64_t until = monotonic_ns() + options_.pace->count();
-      while (!interrupted() && monotonic_ns() < until) {
-        sleep_for_ns(std::min<std::int64_t>(until - monotonic_ns(), 50'000'000));
-      }
-      return !interrupted();
-    }
-    if (::isatty(in_fd_) == 0) return true;
-    say(text_.pause);
-    // One key, no Enter needed: q quits at once, any other key goes on. Polled in slices,
-    // so that Ctrl-C ends the pause at once and nothing of the next act is printed.
-    RawTerminal keys(in_fd_);
+    // Keys are read only when the teacher sees the prompt: stdin and stdout both terminals
+    // (`demo > file` at a terminal does not wait for keys nobody is asked to press).
+    const bool at_terminal = ::isatty(in_fd_) != 0 && ::isatty(out_fd_) != 0;
+    if (!options_.pace && !at_terminal) return true;
+    if (!options_.pace) say(text_.pause);
+    // One key, no Enter needed: q quits at once, any other key goes on (or, with a pace,
+    // waits out the pace). Polled in slices, so that Ctrl-C ends the pause at once and
+    // nothing of the next act is printed.
+    std::optional<RawTerminal> keys;
+    if (at_terminal) keys.emplace(in_fd_);
+    const std::int64_t until = options_.pace ? monotonic_ns() + options_.pace->count() : 0;
     for (;;) {
       if (interrupted()) return false;
+      if (options_.pace && monotonic_ns() >= until) return true;
+      const int slice_ms = options_.pace ? static_cast<int>(std::min<std::int64_t>(
+                                               (until - monotonic_ns()) / 1'000'000 + 1, 50))
+                                         : 100;
+      if (!at_terminal) {
+        sleep_for_ns(static_cast<std::int64_t>(slice_ms) * 1'000'000);
+        continue;
+      }
       pollfd ready{in_fd_, POLLIN, 0};
-      if (::poll(&ready, 1, 100) <= 0) continue;
+      if (::poll(&ready, 1, slice_ms) <= 0) continue;
       char c = 0;
       if (::read(in_fd_, &c, 1) != 1) return !interrupted();  // end of input: go on
-      return c != 'q' && c != 'Q' && !interrupted();
+      if (c == 'q' || c == 'Q') return false;
+      if (!options_.pace) return !interrupted();
     }
   }
 
@@ -221,13 +234,16 @@ class Demo {
 
   // Real time, real scheduler: the cost of safety in wall time.
   void act_five() {
-    const Nanoseconds latency = std::chrono::milliseconds(10);
-    say(heading(fmt::format(fmt::runtime(text_.act5), arg("procs", options_.procs),
-                            arg("latency", format_duration(latency)))));
+    // The default workload: the lesson's own times at 1/100.
     ExperimentConfig free_run = config(Mode::kNone, Schedule::kFree);
-    free_run.latency = DurationRange::exactly(latency);
     free_run.keep_history = HistoryKept::kNone;
+    say(heading(fmt::format(fmt::runtime(text_.act5), arg("procs", options_.procs),
+                            arg("search", format_duration(free_run.search_latency)),
+                            arg("latency", format_duration_range(free_run.latency)),
+                            arg("hold", format_duration(free_run.hold)))));
     Comparison comparison = run_comparison(free_run, modes_for_schedule(Schedule::kFree));
+    // An interrupted comparison's last mode ran only partly: no figures, no moral from it.
+    if (interrupted()) return;
     TextTable table({text_.cost_mode, text_.cost_sold, text_.cost_oversold, text_.cost_wall, ""});
     double none_ms = 0, flock_ms = 0;
     for (const ExperimentResult& result : comparison.results) {

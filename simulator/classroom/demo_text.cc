@@ -30,13 +30,15 @@ DemoText demo_text() {
   text.locked =
       tr("{mode:<13} sold {sold}, oversold {oversold}; {waits} purchases waited in the lock's "
          "queue");
-  text.act4 = tr("Act 4 - one at a time: start, then join");
+  text.act4 = tr("Act 4 - one at a time (start, then join)");
   text.joined =
       tr("join: each customer started only after the previous one exited: sold {sold}, "
          "oversold {oversold}");
   text.act5 =
-      tr("Act 5 - what safety cost. The same {procs} customers with {latency} of network "
-         "latency per purchase, run freely by the operating system:");
+      tr("Act 5 - what safety cost. The same {procs} customers with the lesson's times at "
+         "1/100 ({search} of network latency before each search, {latency} of thinking between "
+         "reading and writing, {hold} holding the store after buying), run freely by the "
+         "operating system:");
   text.cost_mode = tr("mode");
   text.cost_sold = tr("sold");
   text.cost_oversold = tr("oversold");

@@ -22,7 +22,7 @@ struct DemoText {
   std::string locked;  // {mode} {sold} {oversold} {waits}
   std::string act4;
   std::string joined;                                          // {sold} {oversold}
-  std::string act5;                                            // {procs} {latency}
+  std::string act5;                                            // {procs} {search} {latency} {hold}
   std::string cost_mode, cost_sold, cost_oversold, cost_wall;  // the cost table's headings
   std::string moral;                                           // {mode} {ratio}
   std::string pause;

@@ -12,8 +12,8 @@ constexpr const char* kPage = R"PAGE(<!DOCTYPE html>
 <style>
 body{font:18px/1.5 system-ui,sans-serif;margin:24px;color:#1d2330}
 h1{font-size:24px;margin:0 0 8px}#status{font-size:20px;margin:4px 0 16px}
-.lane{display:flex;align-items:center;gap:10px;margin:8px 0;min-height:44px}
-.who{font:16px system-ui,sans-serif;min-width:250px;text-align:left;padding:8px 12px;
+.lane{display:flex;flex-wrap:wrap;align-items:center;gap:10px;margin:8px 0;min-height:44px}
+.who{font:16px system-ui,sans-serif;min-width:250px;white-space:nowrap;text-align:left;padding:8px 12px;
   border:2px solid #4a78c2;border-radius:8px;background:#eef3fb;cursor:pointer}
 .who:disabled{border-color:#bbb;background:#f4f4f4;color:#888;cursor:default}
 .waiting .who{border-color:#f2c14e;background:#fdf5e0}
@@ -21,7 +21,7 @@ h1{font-size:24px;margin:0 0 8px}#status{font-size:20px;margin:4px 0 16px}
 .step.search{background:#b56ccf}.step.read{background:#7cc6d6;color:#1d2330}
 .step.write{background:#2e9e5b}.step.bought{background:#d7263d}.step.blocked{background:#f2c14e;color:#1d2330}
 .next{color:#667;font-style:italic;white-space:nowrap}
-#message{margin:16px 0;font-size:20px;min-height:1.5em}#done{font-weight:700}
+#message{margin:16px 0;font-size:20px;min-height:1.5em}#done{font-weight:700;margin:0 0 16px}
 .controls button{font-size:18px;padding:8px 16px;margin-right:8px}
 #report{background:#f6f7fb;border:1px solid #dde;padding:12px;white-space:pre-wrap}
 </style></head>

@@ -58,7 +58,7 @@ std::string StepSession::press(int customer) {
   if (!waiting_for.empty() && last != log.rend() && last->outcome == StepOutcome::kBlocked) {
     // A blocked customer sleeps in the lock's queue: pressing its key again changes nothing
     // until the holder lets go.
-    return trf("Customer {} is still waiting: {}.", customer + 1, note_text(waiting_for));
+    return trf("Customer {} is still waiting ({}).", customer + 1, note_text(waiting_for));
   }
   const StepRecord& step = move(customer);
   // With --predict and nothing revealed, name the step only: a value or an outcome would
@@ -75,8 +75,12 @@ std::string StepSession::undo() {
   driver_.reset();  // kills the customers, removes the trial's resources
   driver_ = std::make_unique<StepDriver>(input_);
   for (const StepToken& step : taken_) driver_->step(step.customer, step.step);
+  // Counted as the lanes show them: the lock steps of a mode without a lock are not.
+  const auto shown_steps = std::count_if(taken_.begin(), taken_.end(), [&](const StepToken& t) {
+    return !invisible(config_, t.step);
+  });
   return trf("Undone: replayed {} on new processes (new pids, same state).",
-             counted(static_cast<std::int64_t>(taken_.size()), "{} step", "{} steps"));
+             counted(shown_steps, "{} step", "{} steps"));
 }
 
 std::string StepSession::toggle_reveal() {
@@ -102,7 +106,11 @@ std::vector<LaneView> StepSession::lanes() const {
     lane.finished = !next.has_value();
     lane.waiting = next && !driver_->blocker(c).empty();
     lane.next = next ? trf("next: {}", step_name(*next)) : tr("finished");
-    if (lane.waiting) lane.next += tr(" (waits for the lock)");
+    if (lane.waiting) {
+      // Under join a customer waits for its turn (the one before it to exit), not for a lock.
+      lane.next += config_.mode == Mode::kJoin ? trf(" (waits: {})", note_text(driver_->blocker(c)))
+                                               : std::string(tr(" (waits for the lock)"));
+    }
     for (const StepRecord& step : driver_->log()) {
       if (step.customer != c || step.outcome == StepOutcome::kSkipped) continue;
       if (invisible(config_, step.step)) continue;

@@ -39,6 +39,16 @@ std::optional<char> read_key(int fd) {
   }
 }
 
+// Discards what is already waiting on `fd` (the rest of an escape sequence or of a UTF-8
+// character), without waiting for more.
+void drain_pending_input(int fd) {
+  char discard[64];
+  pollfd ready{fd, POLLIN, 0};
+  while (::poll(&ready, 1, 10) > 0 && (ready.revents & POLLIN) != 0) {
+    if (::read(fd, discard, sizeof discard) <= 0) return;
+  }
+}
+
 // The columns of the terminal `fd` draws on, or 80 when it is not one.
 int screen_width(int fd) {
   winsize size{};
@@ -134,6 +144,14 @@ int run_step_ui(const ExperimentConfig& config, const StepUiOptions& options, in
     }
     std::optional<char> key = read_key(in_fd);
     if (!key || *key == 'q' || *key == 'Q') break;
+    // Too narrow to show the lanes: a key only redraws, it never moves a customer unseen.
+    if (screen_width(out_fd) < kMinWidth) continue;
+    if (static_cast<unsigned char>(*key) < 0x20 || static_cast<unsigned char>(*key) > 0x7e) {
+      // Enter, an arrow's escape sequence, a byte of a UTF-8 character: nothing to echo.
+      drain_pending_input(in_fd);
+      message = tr("That key does nothing here.");
+      continue;
+    }
     if (*key >= '1' && *key <= '9' && *key - '1' < session.procs()) {
       message = session.press(*key - '1');
     } else if (*key == 'u' || *key == 'U') {

@@ -2,6 +2,8 @@
 
 #include <sys/random.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <string>
 
@@ -89,12 +91,13 @@ int run_step_web(const ExperimentConfig& config, const StepWebOptions& options, 
   const std::string host = fmt::format("127.0.0.1:{}", server.port());
   const std::string url = fmt::format("http://{}/?token={}", host, token);
   const int width = output_width();
+  // The address alone on its line, never wrapped: a terminal must be able to open it as is.
   write_unless_interrupted(
-      out_fd, wrap_text(trf("The classroom is at {} (this machine only; the token in the "
-                            "address is required). Stop it with the page's Quit button or "
-                            "Ctrl-C here.",
-                            url),
-                        width));
+      out_fd, wrap_text(tr("The classroom is at this address (this machine only; the token in it "
+                           "is required):"),
+                        width) +
+                  url + "\n" +
+                  wrap_text(tr("Stop it with the page's Quit button or Ctrl-C here."), width));
   std::string message = tr("Click a customer to let it take its next step.");
   std::string report;
   bool quit = false;
@@ -102,11 +105,12 @@ int run_step_web(const ExperimentConfig& config, const StepWebOptions& options, 
     // Only this machine's pages, with this run's token: a page elsewhere that guesses the
     // port (DNS rebinding) sends another Host; another local user does not know the token.
     auto given = request.query.find("token");
-    const auto host_header = request.headers.find("host");
+    auto host_header = request.headers.find("host");
+    std::string host_given = host_header == request.headers.end() ? "" : host_header->second;
+    std::transform(host_given.begin(), host_given.end(), host_given.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (given == request.query.end() || !same_token(given->second, token) ||
-        host_header == request.headers.end() ||
-        (host_header->second != host &&
-         host_header->second != fmt::format("localhost:{}", server.port()))) {
+        (host_given != host && host_given != fmt::format("localhost:{}", server.port()))) {
       return HttpResponse{403, "text/plain; charset=utf-8",
                           std::string(tr("Forbidden: this page needs the address ticketsim step "
                                          "--web printed, with its token.")) +

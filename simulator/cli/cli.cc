@@ -108,7 +108,7 @@ int run_command(const Flags& flags, const CLI::App& command) {
     if (result.write_back_failed) {
       failures.push_back(message);
     } else if (result.interrupted_by == 0) {
-      std::cerr << "ticketsim: " << message << "\n";
+      print_error(message);
     }
   }
   int interrupted_by = result.interrupted_by != 0 ? result.interrupted_by : interrupt_signal();
@@ -262,20 +262,25 @@ std::string parse_error_text(const std::string& what) {
 // before CLI11 parses anything), else by the environment. Empty with `error` set when --lang
 // names a language ticketsim has no catalogue for.
 std::string requested_language(int argc, char** argv, std::string& error) {
+  // The last --lang wins, as CLI11 takes it; a value that is another flag is no language.
+  std::optional<std::string> asked;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "--") break;
-    std::optional<std::string_view> value;
-    if (arg == "--lang" && i + 1 < argc) value = argv[i + 1];
-    if (arg.rfind("--lang=", 0) == 0) value = arg.substr(7);
-    if (!value) continue;
-    if (*value == "zh" || value->rfind("zh_", 0) == 0) return choose_language(*value);
-    if (language_available(*value)) return std::string(*value);
-    error = fmt::format("--lang: no catalogue for '{}'; expected en or zh", *value);  // English:
-    // the language asked for is not there to say it in
-    return "";
+    if (arg == "--lang" && i + 1 < argc && argv[i + 1][0] != '-') asked = argv[i + 1];
+    if (arg.rfind("--lang=", 0) == 0) asked = std::string(arg.substr(7));
   }
-  return language_from_environment();
+  if (!asked) return language_from_environment();
+  // "zh-CN" as browsers write it, "en_US" as locales do.
+  std::string name = *asked;
+  std::replace(name.begin(), name.end(), '-', '_');
+  if (name == "en" || name.rfind("en_", 0) == 0 || name == "C") return "en";
+  const std::string chosen = choose_language(name);
+  if (chosen != "en") return chosen;
+  // English here: the language asked for is not there to say it in.
+  error = fmt::format("--lang: no catalogue for '{}' in {}; expected en or zh", *asked,
+                      find_catalogue_dir());
+  return "";
 }
 
 }  // namespace
@@ -300,7 +305,8 @@ int run_cli(int argc, char** argv) {
   std::string lang_flag = language;
   app.add_option("--lang", lang_flag,
                  tr("Language of everything printed: en or zh (default: from LANGUAGE, LC_ALL, "
-                    "LC_MESSAGES or LANG; zh_* is Chinese)"));
+                    "LC_MESSAGES or LANG; zh_* is Chinese)"))
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.set_version_flag("-V,--version", std::string("ticketsim ") + kVersion,
                        tr("Print the version and exit"));
   Flags run_flags;
@@ -323,7 +329,7 @@ int run_cli(int argc, char** argv) {
       app.add_subcommand("compare", tr("Run several modes on the same workload, side by side"));
   compare
       ->add_option("--modes", compare_flags.modes,
-                   "Comma list of modes, or all (" + mode_names_for_humans() + ")")
+                   trf("Comma list of modes, or all ({})", mode_names_for_humans()))
       ->capture_default_str();
   add_common_flags(*compare, compare_flags);
 
@@ -335,7 +341,7 @@ int run_cli(int argc, char** argv) {
       tr("Vary one or two parameters (procs, latency, ...) and run the modes at every point"));
   sweep
       ->add_option("--modes", sweep_flags.modes,
-                   "Comma list of modes, or all (" + mode_names_for_humans() + ")")
+                   trf("Comma list of modes, or all ({})", mode_names_for_humans()))
       ->capture_default_str();
   add_common_flags(*sweep, sweep_flags);
   add_sweep_flags(*sweep, sweep_only_flags);
@@ -343,7 +349,12 @@ int run_cli(int argc, char** argv) {
   StepFlags step_flags;
   CLI::App* step = app.add_subcommand(
       "step", tr("Move real customer processes one step at a time, by key (for a classroom)"));
-  step->add_option("--mode", step_flags.mode, mode_names_for_humans())->capture_default_str();
+  // Only the modes whose steps can be granted one by one (as a controlled schedule does).
+  std::string steppable;
+  for (Mode mode : modes_for_schedule(Schedule::kRoundRobin)) {
+    steppable += (steppable.empty() ? "" : ", ") + std::string(mode_name(mode));
+  }
+  step->add_option("--mode", step_flags.mode, steppable)->capture_default_str();
   step->add_option("--procs", step_flags.procs, tr("Customers, 1 to 9 (keys 1-9)"))
       ->capture_default_str();
   step->add_option("--tickets", step_flags.tickets, tr("Tickets in the store"))
@@ -364,7 +375,7 @@ int run_cli(int argc, char** argv) {
       "demo", tr("The lesson, narrated: oversell, then each lock, then the cost"));
   demo->add_option("--pace", demo_flags.pace,
                    tr("Pause between acts (e.g. 2s, or 0 for none); default: Enter on a terminal"));
-  demo->add_option("--procs", demo_flags.procs, "Customers")->capture_default_str();
+  demo->add_option("--procs", demo_flags.procs, tr("Customers, 2 to 100"))->capture_default_str();
 
   CheckHistoryOptions check_options;
   CLI::App* check_history = app.add_subcommand(
@@ -416,9 +427,10 @@ int run_cli(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // Point at the help of the subcommand that was typed, when one was.
     std::string help = "ticketsim --help";
-    for (const CLI::App* command : app.get_subcommands({})) {
-      if (argc > 1 && command->get_name() == argv[1])
-        help = "ticketsim " + command->get_name() + " --help";
+    for (int i = 1; i < argc && help == "ticketsim --help"; ++i) {
+      for (const CLI::App* command : app.get_subcommands({})) {
+        if (command->get_name() == argv[i]) help = "ticketsim " + command->get_name() + " --help";
+      }
     }
     std::cerr << "ticketsim: " << parse_error_text(e.what()) << "\n"
               << trf("Run '{}' for usage.", help) << "\n";
@@ -451,19 +463,19 @@ int run_cli(int argc, char** argv) {
     try {
       throw;
     } catch (const UsageError& e) {
-      std::cerr << "ticketsim: " << e.what() << "\n";
+      print_error(e.what());
       return kExitUsage;
     } catch (const ConfigError& e) {
-      std::cerr << "ticketsim: --" << e.field() << ": " << e.problem() << "\n";
+      print_error("--" + e.field() + ": " + e.problem());
       return kExitUsage;
     } catch (const StoreError& e) {
-      std::cerr << "ticketsim: " << trf("store {}: {}", e.path(), e.problem()) << "\n";
+      print_error(trf("store {}: {}", e.path(), e.problem()));
       return kExitUsage;
     } catch (const RunError& e) {
-      std::cerr << "ticketsim: " << trf("the run failed: {}", e.what()) << "\n";
+      print_error(trf("the run failed: {}", e.what()));
       return kExitRunFailed;
     } catch (const std::exception& e) {
-      std::cerr << "ticketsim: " << trf("the run failed: {}", e.what()) << "\n";
+      print_error(trf("the run failed: {}", e.what()));
       return kExitRunFailed;
     }
   }

@@ -43,6 +43,10 @@ void Progress::clear() {
 // Removes what runs killed by SIGKILL left in `workdir` and /dev/shm, and says on stderr
 // what it removed (stdout stays the report's). `quiet_if_none`: say nothing when there
 // was nothing (every run does this first); otherwise say so (`ticketsim cleanup`).
+void print_error(const std::string& message) {
+  std::cerr << wrap_text("ticketsim: " + message, output_width(), 0, 2) << std::flush;
+}
+
 void remove_leftovers(const std::string& workdir, bool quiet_if_none) {
   LeftoverPlaces places;
   places.workdir = workdir.empty() ? default_workdir() : workdir;
@@ -182,18 +186,16 @@ void refuse_replay_overrides(const Flags& flags, const CLI::App& command) {
 int finish_status(int interrupted_by, const std::string& not_safe, bool expect_safe,
                   const std::vector<std::string>& failures, const OutputFiles& outputs) {
   if (interrupted_by == SIGPIPE) return 128 + SIGPIPE;
-  for (const std::string& failure : failures) std::cerr << "ticketsim: " << failure << "\n";
+  for (const std::string& failure : failures) print_error(failure);
   if (interrupted_by != 0) {
     for (const std::string& flag : outputs.not_written()) {
-      std::cerr << "ticketsim: "
-                << trf("interrupted by {}: {} was not written", signal_name(interrupted_by), flag)
-                << "\n";
+      print_error(trf("interrupted by {}: {} was not written", signal_name(interrupted_by), flag));
     }
     return 128 + interrupted_by;
   }
   if (!failures.empty()) return kExitRunFailed;
   if (expect_safe && !not_safe.empty()) {
-    std::cerr << "ticketsim: --expect-safe: " << not_safe << "\n";
+    print_error("--expect-safe: " + not_safe);
     return kExitRaceFound;
   }
   return kExitOk;

@@ -39,6 +39,10 @@ class Progress {
 // was nothing (every run does this first); otherwise say so (`ticketsim cleanup`).
 void remove_leftovers(const std::string& workdir, bool quiet_if_none);
 
+// Writes "ticketsim: <message>" to stderr, wrapped to the screen's width like every other
+// line a person reads (continuation lines indented two columns).
+void print_error(const std::string& message);
+
 // Customer errors make the run a failure (exit 1); name the first one.
 void collect_failures(const ExperimentResult& result, std::vector<std::string>& failures);
 
@@ -123,7 +127,8 @@ struct NotSafe {
     std::string kinds;
     for (const auto& [verdict, n] : by_verdict) {
       count += n;
-      kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", verdict, n);
+      kinds +=
+          fmt::format("{}{} {}", kinds.empty() ? "" : trc("list", ", "), verdict_text(verdict), n);
     }
     if (count == 0) return "";
     return trnf("{0} of {1} was not safe ({2})", "{0} of {1} were not safe ({2})", count, count,

@@ -258,7 +258,8 @@ int sweep_command(const Flags& flags, const SweepFlags& sweep_flags, const CLI::
     csv.append(sweep_csv_header(axes));
   }
   for (const SkippedMode& skip : skipped) {
-    std::cerr << "ticketsim sweep: " << mode_name(skip.mode) << " skipped: " << skip.reason << "\n";
+    std::cerr << "ticketsim sweep: "
+              << trf("{} skipped: {}", mode_name(skip.mode), tr(skip.reason.c_str())) << "\n";
   }
 
   // Each point's row read back from --resume (nullptr: the point runs), and the points to
@@ -314,11 +315,11 @@ int sweep_command(const Flags& flags, const SweepFlags& sweep_flags, const CLI::
     time_left.ran(point.mode, point_weight(point.config),
                   std::chrono::duration<double>(now - point_started).count());
     left.erase(left.begin());
-    std::cerr << trf("ticketsim sweep: [{}/{}] {} done; {} so far, about {} left", i + 1,
-                     points.size(), describe_point(point, axes),
-                     seconds_text(std::chrono::duration<double>(now - started).count()),
-                     seconds_text(time_left.estimate(left)))
-              << "\n";
+    std::cerr << wrap_text(trf("ticketsim sweep: [{}/{}] {} done; {} so far, about {} left", i + 1,
+                               points.size(), describe_point(point, axes),
+                               seconds_text(std::chrono::duration<double>(now - started).count()),
+                               seconds_text(time_left.estimate(left))),
+                           output_width(), 0, 2);
   }
   if (interrupted_by == 0) interrupted_by = interrupt_signal();
   if (resuming) {

@@ -13,6 +13,7 @@
 #include "simulator/engine/clock.h"
 #include "simulator/engine/stale_runs.h"
 #include "simulator/oracle/analysis.h"
+#include "simulator/text/translate.h"
 #include "storage/file_store.h"
 #include "storage/posix_io.h"
 
@@ -165,6 +166,8 @@ void conclude_trial(TrialResult& result, const TrialInput& input, TrialResources
   }
   if (repaired_at_end) ++result.repairs;
   if (result.stalled) {
+    // A record (the JSON keeps it): English; the reports say it in the reader's language.
+    ScopedLanguage english("en");
     std::string holders;
     for (const CrashedCustomer& crash : result.crashes) {
       if (crash.held_lock) holders += (holders.empty() ? "" : ", ") + describe(crash);

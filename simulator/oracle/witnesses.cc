@@ -140,7 +140,7 @@ std::string describe(const DoubleSaleWitness& witness, std::int64_t /*t_start_ns
     listed = trf("{} and {} more", listed, witness.buyers.size() - kPidsShown);
   }
   // Every buyer of one seat read the same count and wrote one less.
-  return trf("ticket {0} was sold {1} times: pids {2} each read count={0} and wrote count={3}",
+  return trf("ticket {0} was sold {1} times: pids {2}; each read count={0} and wrote count={3}",
              witness.ticket, witness.buyers.size(), listed, witness.ticket - 1);
 }
 

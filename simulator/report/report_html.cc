@@ -28,8 +28,9 @@ std::string legend() {
       "<span style=\"background:#d7263d\"></span>{}"
       "<span class=\"key-read\">&#9660;</span>{}"
       "<span class=\"key-buyer\">&#9733;</span>{}</p>\n",
-      escape(tr("waiting for the lock")), escape(tr("search")), escape(tr("holding the lock")),
-      escape(tr("thinking (latency)")), escape(tr("write")),
+      escape(tr("waiting for the lock")), escape(tr("search")),
+      escape(tr("holding the lock (without a lock: the store)")), escape(tr("thinking (latency)")),
+      escape(tr("write")),
       escape(tr("witnessed write; the strip above the lanes: critical sections overlapping")),
       escape(tr("a read, with the count it saw")), escape(tr("a buyer: told it bought a ticket")));
 }
@@ -97,7 +98,7 @@ void svg_timeline(const TrialResult& trial, TextSink& out, std::int64_t span_ns 
   const bool binned = most_purchases > kMaxPurchasesDrawn;
 
   const double span_ms = ms(t_end, trial.t_start);
-  const double left = 130, plot_width = 1030, strip = 10, top = 18 + strip;
+  const double left = 200, plot_width = 960, strip = 10, top = 18 + strip;
   const double lane = 18;
   const double lanes_bottom = top + lane * n;
   const double height = lanes_bottom + lane * count_rows + 34;
@@ -189,7 +190,7 @@ void svg_timeline(const TrialResult& trial, TextSink& out, std::int64_t span_ns 
     if (binned) {
       // Time per activity in each pixel column; each run of columns with the same dominant
       // activity becomes one bar.
-      constexpr int kColumns = 1030;
+      constexpr int kColumns = 960;
       std::vector<std::array<double, static_cast<int>(Activity::kCount)>> busy(kColumns);
       auto add = [&](Activity activity, std::int64_t a, std::int64_t b) {
         if (a == 0 || b == 0 || b <= a) return;
@@ -234,7 +235,7 @@ void svg_timeline(const TrialResult& trial, TextSink& out, std::int64_t span_ns 
             p.outcome == Outcome::kBought ? trf("{}: lock held; read count={}, wrote count={}",
                                                 name, p.value_read, p.value_written)
                                           : trf("{}: lock held; read count={}, {}", name,
-                                                p.value_read, outcome_name(p.outcome)));
+                                                p.value_read, outcome_text(p.outcome)));
         bar("think", p.t_read, p.t_write_begin, trf("{}: thinking (latency) after reading", name));
         if (p.outcome == Outcome::kBought) {
           bar("write", p.t_write_begin, std::max(p.t_written, p.t_write_begin + 1),
@@ -283,7 +284,7 @@ void svg_timeline(const TrialResult& trial, TextSink& out, std::int64_t span_ns 
   // Everyone, counted per pixel column: how many were inside an exclusive critical section
   // (more than one: mutual exclusion broke), and when lanes were left out, how many waited
   // and how many were busy buying.
-  constexpr int kColumns = 515;  // two pixels each
+  constexpr int kColumns = 480;  // two pixels each
   using Intervals = std::vector<std::pair<std::int64_t, std::int64_t>>;
   Intervals inside_sections, waits, purchases;
   for (const CriticalSection& section : critical_sections(customers, true)) {
@@ -543,7 +544,8 @@ void render_compare_html(const Comparison& comparison, const std::vector<Skipped
   }
   body += "</table>\n";
   for (const SkippedMode& skip : skipped) {
-    body += "<p>" + escape(trf("{} skipped: {}", mode_name(skip.mode), skip.reason)) + "</p>\n";
+    body += "<p>" + escape(trf("{} skipped: {}", mode_name(skip.mode), tr(skip.reason.c_str()))) +
+            "</p>\n";
   }
   if (first.config.trials > 1) {
     body += statistics_table(summaries, first.config.trials);

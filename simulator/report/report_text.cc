@@ -65,6 +65,24 @@ std::string workload_settings(const ExperimentConfig& config, std::int64_t ticke
   return settings;
 }
 
+std::string outcome_text(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kNotRun:
+      return tr("not run");
+    case Outcome::kBought:
+      return tr("bought a ticket");
+    case Outcome::kSoldOut:
+      return tr("sold out");
+    case Outcome::kTornRead:
+      return tr("torn read");
+    case Outcome::kError:
+      return tr("error");
+    case Outcome::kSeen:
+      return tr("seen");
+  }
+  return std::string(outcome_name(outcome));
+}
+
 std::string store_label_text(const std::string& label) {
   return label == "(fresh store)" ? std::string(tr("(fresh store)")) : label;
 }
@@ -165,7 +183,7 @@ std::string customer_lines(const TrialResult& trial, int width) {
   for (const CustomerHistory& customer : trial.customers) {
     std::string saw = customer.search.outcome == Outcome::kSeen
                           ? trf("saw {} left", customer.search.value_seen)
-                          : std::string(outcome_name(customer.search.outcome));
+                          : outcome_text(customer.search.outcome);
     std::vector<std::string> bought;
     for (const PurchaseRecord& purchase : customer.purchases) {
       if (purchase.outcome == Outcome::kBought) {
@@ -174,7 +192,7 @@ std::string customer_lines(const TrialResult& trial, int width) {
       } else if (purchase.outcome == Outcome::kSoldOut) {
         bought.push_back(trf("read {}: sold out", purchase.value_read));
       } else {
-        bought.push_back(std::string(outcome_name(purchase.outcome)));
+        bought.push_back(outcome_text(purchase.outcome));
       }
     }
     std::string ending;
@@ -246,6 +264,30 @@ std::string lost_updates_total_text(const ExperimentResult& result, const ModeSu
   return summary.lost_updates_unknown > 0 ? text + "+?" : text;
 }
 
+std::string stall_reason_text(const TrialResult& trial) {
+  // The engine records the reason in English (its JSON); said again here from its parts.
+  static const std::regex kLockTimeout(
+      "a customer waited (\\S+) for the (\\S+) lock and gave up.*");
+  static const std::regex kTimeout("the trial ran past its timeout of ([^;]+)(;.*)?");
+  std::smatch match;
+  std::string text;
+  if (std::regex_match(trial.stall_reason, match, kLockTimeout)) {
+    text = trf("a customer waited {} for the {} lock and gave up", match[1].str(), match[2].str());
+  } else if (std::regex_match(trial.stall_reason, match, kTimeout)) {
+    text = trf("the trial ran past its timeout of {}", match[1].str());
+  } else if (trial.stall_reason.empty()) {
+    return tr("it did not finish in time");
+  } else {
+    return trial.stall_reason;
+  }
+  std::vector<std::string> holders;
+  for (const CrashedCustomer& crash : trial.crashes) {
+    if (crash.held_lock) holders.push_back(describe(crash));
+  }
+  if (!holders.empty()) text += trf("; it was held by dead {}", join_list(holders));
+  return text;
+}
+
 std::vector<std::string> explain_trial(const TrialResult& trial) {
   std::vector<std::string> sentences;
   // Findings say something went wrong; the crash and pause sentences only give context,
@@ -268,7 +310,7 @@ std::vector<std::string> explain_trial(const TrialResult& trial) {
     finding(
         trf("The trial stalled: {}. Every customer was killed and reaped, and the figures "
             "cover what finished.",
-            trial.stall_reason.empty() ? tr("it did not finish in time") : trial.stall_reason));
+            stall_reason_text(trial)));
   }
   if (!trial.crashes.empty()) {
     std::vector<std::string> names;
@@ -404,11 +446,11 @@ std::vector<std::string> explain_trial(const TrialResult& trial) {
       } else if (trial.mutex_violations > 0) {
         const std::string pairs = counted(trial.mutex_violations, "{} pair", "{} pairs");
         why = controlled
-                  ? trf("purchases overlapped ({}), but each was scheduled to read after the "
-                        "previous write",
+                  ? trf("searches and purchases overlapped ({}), but each purchase was "
+                        "scheduled to read after the previous write",
                         pairs)
-                  : trf("purchases overlapped ({}), but each happened to read after the previous "
-                        "write",
+                  : trf("searches and purchases overlapped ({}), but each purchase happened to "
+                        "read after the previous write",
                         pairs);
       } else {
         why = controlled ? tr("the schedule ran the purchases apart")
@@ -523,16 +565,32 @@ std::string render_steps(const TrialResult& trial, int max_lines, int width) {
   std::string out =
       wrap_text(tr("Schedule that ran (rerun it exactly with --schedule script:\"...\"):"), width) +
       wrap_text(trial.schedule_ran, width, 2, 2) + "\n" + tr("Steps:") + "\n";
-  for (std::size_t i = 0; i < trial.steps.size() && i < static_cast<std::size_t>(max_lines); ++i) {
-    out += wrap_text(fmt::format("{:>3}. {}", i + 1, describe(trial.steps[i])), width, 2, 7);
+  // A mode without a lock has lock steps in its script (the replay needs them) but nothing
+  // happens in them: the list leaves them out.
+  std::vector<const StepRecord*> listed;
+  for (const StepRecord& step : trial.steps) {
+    const bool lock_step = step.step == Step::kAcquire || step.step == Step::kRelease;
+    if (!lock_step || mode_takes_lock(trial.mode)) listed.push_back(&step);
   }
-  if (trial.steps.size() > static_cast<std::size_t>(max_lines)) {
-    out += wrap_text(trf("... and {} more (--json lists them all)",
-                         trial.steps.size() - static_cast<std::size_t>(max_lines)),
-                     width, 2, 4);
+  const auto shown = std::min(listed.size(), static_cast<std::size_t>(max_lines));
+  for (std::size_t i = 0; i < shown; ++i) {
+    out += wrap_text(fmt::format("{:>3}. {}", i + 1, describe(*listed[i])), width, 2, 7);
   }
+  if (listed.size() > shown) {
+    out += wrap_text(trf("... and {} more (--json lists them all)", listed.size() - shown), width,
+                     2, 4);
+  }
+  // The driver records why in English (the JSON keeps it); said again in the reader's words.
+  static const std::regex kStopped(
+      "customer ([0-9]+) stopped before its (\\w+) step(?: \\((.*)\\))?");
   for (const std::string& line : trial.unfinished) {
-    out += wrap_text(trf("Unfinished: {}", line), width, 2, 4);
+    std::smatch match;
+    std::string text = line;
+    if (std::regex_match(line, match, kStopped)) {
+      text = trf("customer {} stopped before its {} step", match[1].str(), match[2].str());
+      if (match[3].matched) text += trf(" ({})", note_text(match[3].str()));
+    }
+    out += wrap_text(trf("Unfinished: {}", text), width, 2, 4);
   }
   return out;
 }
@@ -584,7 +642,7 @@ std::string render_mutex_check(const TrialResult& trial, int width) {
   const std::string pairs = counted(trial.mutex.violations, "{} pair", "{} pairs");
   out = wrap_text(trial.mode == Mode::kNone
                       ? trf("Mutual exclusion: not enforced (mode none has no lock); {} of "
-                            "purchases overlapped{}, e.g.",
+                            "searches and purchases overlapped{}, e.g.",
                             pairs, left_out)
                       : trf("Mutual exclusion: BROKEN, {} overlapped{}, e.g.", pairs, left_out),
                   width, 0, 2);
@@ -781,7 +839,8 @@ std::string render_compare_report(const Comparison& comparison,
                             width);
   }
   for (const SkippedMode& skip : skipped) {
-    out += "\n" + wrap_text(trf("{} skipped: {}", mode_name(skip.mode), skip.reason), width, 0, 2);
+    out += "\n" + wrap_text(trf("{} skipped: {}", mode_name(skip.mode), tr(skip.reason.c_str())),
+                            width, 0, 2);
   }
   // What safety cost: each safe mode's median wall time against mode none's.
   const ModeSummary* baseline = nullptr;

@@ -40,6 +40,9 @@ std::string render_compare_report(const Comparison& comparison,
                                   const std::vector<SkippedMode>& skipped,
                                   const TextReportOptions& options);
 
+// Why a trial stalled, in the reader's language (the record keeps the English).
+std::string stall_reason_text(const TrialResult& trial);
+
 // Sentences explaining one trial's findings ("15 customers were told ...").
 std::vector<std::string> explain_trial(const TrialResult& trial);
 
@@ -69,6 +72,9 @@ std::string lost_updates_total_text(const ExperimentResult& result, const ModeSu
 // ..., schedule free" (`schedule` empty: the config's own), in the reader's language.
 std::string workload_settings(const ExperimentConfig& config, std::int64_t tickets,
                               const std::string& schedule = "");
+
+// A purchase's or search's outcome in the reader's words ("sold out", not sold_out).
+std::string outcome_text(Outcome outcome);
 
 // A store's label as the reader reads it ("(fresh store)" translated; a path as it is).
 std::string store_label_text(const std::string& label);

@@ -18,13 +18,22 @@ std::vector<std::string> split_header(const std::string& header, bool two_lines)
   if (!two_lines) return {header};
   std::vector<std::string> best{header};
   int best_width = display_width(header);
+  // A Chinese heading of three characters or fewer is one word (不安全 split in two would
+  // read 安全, "safe"): it stays whole. Nothing breaks after an opening bracket or before a
+  // closing one.
+  const bool short_cjk = header.find(' ') == std::string::npos && best_width <= 6;
+  constexpr std::u32string_view kOpening = U"(（[「『《";
+  constexpr std::u32string_view kClosing = U")）]」』》，、：";
   std::size_t i = 0;
   char32_t previous = 0;
   while (i < header.size()) {
     const std::size_t at = i;
     const char32_t c = next_code_point(header, i);
     const bool space = c == U' ';
-    const bool between_wide = at > 0 && code_point_width(c) == 2 && code_point_width(previous) == 2;
+    const bool between_wide = !short_cjk && at > 0 && code_point_width(c) == 2 &&
+                              code_point_width(previous) == 2 &&
+                              kOpening.find(previous) == std::u32string_view::npos &&
+                              kClosing.find(c) == std::u32string_view::npos;
     if (space || between_wide) {
       std::string first = header.substr(0, at);
       std::string second = header.substr(space ? i : at);

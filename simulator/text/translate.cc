@@ -15,6 +15,9 @@
 #define TICKETSIM_INSTALL_LOCALEDIR "/usr/share/locale"
 #endif
 
+// glibc's count of catalogue changes (libintl.h does not declare it; gettext's manual does).
+extern "C" int _nl_msg_cat_cntr;
+
 namespace ticketsim {
 namespace {
 
@@ -104,11 +107,25 @@ std::string choose_language(std::string_view request, const std::string& catalog
 }
 
 std::string language_from_environment(const std::string& catalogue_dir) {
-  for (const char* variable : {"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"}) {
+  // LANGUAGE is a list of preferences ("fr:zh_CN"): the first with a catalogue wins, as
+  // gettext itself reads it. The others name one locale.
+  if (const char* list = std::getenv("LANGUAGE"); list != nullptr && *list != '\0') {
+    std::string_view rest(list);
+    while (!rest.empty()) {
+      const std::string_view entry = rest.substr(0, rest.find(':'));
+      const std::string name(entry.substr(0, entry.find_first_of(".@")));
+      if (name == "en" || name.rfind("en_", 0) == 0) return "en";
+      if (const std::string chosen = choose_language(entry, catalogue_dir); chosen != "en") {
+        return chosen;
+      }
+      if (entry.size() == rest.size()) break;
+      rest.remove_prefix(entry.size() + 1);
+    }
+  }
+  for (const char* variable : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
     const char* value = std::getenv(variable);
     if (value == nullptr || *value == '\0') continue;
-    std::string_view first(value);
-    return choose_language(first.substr(0, first.find(':')), catalogue_dir);
+    return choose_language(value, catalogue_dir);
   }
   return "en";
 }
@@ -119,12 +136,19 @@ void set_language(const std::string& language, const std::string& catalogue_dir)
   // The catalogues are UTF-8 and so is what we print, whatever the user's locale: no
   // conversion (a static program could not load iconv's modules anyway).
   ::bind_textdomain_codeset(kTextDomain, "UTF-8");
+  // strerror() and friends come from glibc's own catalogue ("libc"), which LANGUAGE selects
+  // too: ask for UTF-8 there as well, or a static program prints '?' for every character.
+  ::bind_textdomain_codeset("libc", "UTF-8");
   // gettext ignores LANGUAGE in the "C" locale. C.UTF-8 ships with every glibc (Debian's
   // libc-bin), unlike zh_CN.UTF-8, which most machines never generate: select the catalogue
   // by LANGUAGE under C.UTF-8 and never depend on which locales are installed. Only
   // LC_MESSAGES changes: numbers and character classes keep the "C" rules fmt assumes.
   ::setlocale(LC_MESSAGES, "C.UTF-8");
   ::setenv("LANGUAGE", language.c_str(), 1);
+  // glibc caches translations per locale name (C.UTF-8 here), not per LANGUAGE: without this
+  // a message translated once would stay translated after a switch back to English. Bumping
+  // the catalogue counter is gettext's documented way to say that LANGUAGE changed.
+  ++_nl_msg_cat_cntr;
   language_slot() = language;
 }
 
