@@ -118,6 +118,24 @@ TEST_CASE("JSON keys and values stay English under --lang zh", "[language]") {
   }
   CHECK(double_sales == 1);
   CHECK(result.out.find("票") == std::string::npos);
+  // A crash and a stall, described while the reader's language is Chinese, are recorded in
+  // English all the same.
+  CommandResult stalled = ticketsim_cli_env(
+      {}, {"run", "--json", "--mode", "named-mutex", "--procs", "3", "--crash-prob", "1",
+           "--lock-timeout", "200ms", "--latency", "1ms", "--lang", "zh"});
+  REQUIRE(stalled.exit_code == 0);
+  CHECK(stalled.out.find("顾客") == std::string::npos);
+  auto stall = nlohmann::json::parse(stalled.out);
+  CHECK_THAT(stall["trials"][0]["stall_reason"].get<std::string>(),
+             Catch::StartsWith("a customer waited 200ms for the named-mutex lock"));
+  // ... and the text report says it in Chinese, with the system's own words readable.
+  CommandResult text =
+      ticketsim_cli_env({}, {"run", "--mode", "named-mutex", "--procs", "3", "--crash-prob", "1",
+                             "--lock-timeout", "200ms", "--latency", "1ms", "--lang", "zh"});
+  CHECK_THAT(text.out, Catch::Contains("一位顾客等 named-mutex 锁等了 200ms 后放弃了"));
+  CommandResult unwritable = ticketsim_cli_env({}, {"run", "--workdir", "/proc/1", "--lang", "zh"});
+  CHECK(unwritable.exit_code != 0);
+  CHECK(unwritable.err.find("??") == std::string::npos);
 }
 
 TEST_CASE("the witnesses lead with the double sale and its arithmetic", "[language]") {

@@ -199,6 +199,12 @@ TEST_CASE("step adapts to 60 columns in both languages and below that says how w
   TmuxSession narrow(ticketsim::testing::ticketsim_binary() + " step; sleep 60", 50);
   std::string narrow_screen = narrow.screen_with("needs a terminal at least 60");
   CHECK_THAT(narrow_screen, Catch::Contains("(this one has 50)"));
+  // A key pressed on a screen too narrow to show the lanes moves nobody unseen.
+  narrow.keys("1");
+  narrow.keys("q");
+  std::string report = narrow.screen_with("judge");  // "... so there is nothing to judge."
+  CHECK_THAT(report, Catch::Contains("before any customer"));
+  CHECK_THAT(report, !Catch::Contains("1:search"));
 }
 
 TEST_CASE("demo --pace 0 runs to the end in English and in Chinese", "[demo]") {

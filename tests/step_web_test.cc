@@ -38,6 +38,8 @@ class WebStep {
         url_ = match.str();
         port_ = std::stoi(match[1]);
         token_ = match[2];
+        // The address stands alone on its line, so that a terminal can open it as printed.
+        CHECK_THAT(out, Catch::Contains("\n" + url_ + "\n"));
         return;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(25));
