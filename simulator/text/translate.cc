@@ -5,7 +5,6 @@
 
 #include <clocale>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <system_error>
 
@@ -53,8 +52,7 @@ const char* trc(const char* context, const char* msgid) {
   // gettext keys a message with a context as "context\004msgid" (its pgettext macro).
   std::string key = std::string(context) + '\004' + msgid;
   const char* translated = ::dgettext(kTextDomain, key.c_str());
-  return translated == key.c_str() || std::strcmp(translated, key.c_str()) == 0 ? msgid
-                                                                                : translated;
+  return translated == key.c_str() ? msgid : translated;  // the key itself: not translated
 }
 
 std::string join_list(const std::vector<std::string>& items) {
