@@ -186,16 +186,18 @@ TEST_CASE("the timelines of a comparison share one labelled time scale", "[html]
     CHECK(body_attribute(dom, "data-timeline-axes") == 3);  // an axis under each mode's lanes
     CHECK(body_attribute(dom, "data-overlapping-labels") == 0);
     // Each timeline's axis ends at the same label: one scale for every mode.
+    // (string searches: std::regex recurses per character and overflows the stack on pages
+    // this size under ASan)
     std::vector<std::string> last_labels;
-    std::regex timeline("<svg class=\"timeline\"[\\s\\S]*?</svg>");
-    std::regex axis_label("class=\"axis axis-label\"[^>]*>([^<]*)<");
-    for (auto t = std::sregex_iterator(dom.begin(), dom.end(), timeline);
-         t != std::sregex_iterator(); ++t) {
-      const std::string svg = t->str();
+    const std::string label_class = "class=\"axis axis-label\"";
+    for (std::size_t at = dom.find("<svg class=\"timeline\""); at != std::string::npos;
+         at = dom.find("<svg class=\"timeline\"", at + 1)) {
+      const std::size_t end = dom.find("</svg>", at);
       std::string last;
-      for (auto a = std::sregex_iterator(svg.begin(), svg.end(), axis_label);
-           a != std::sregex_iterator(); ++a) {
-        last = (*a)[1];
+      for (std::size_t label = dom.find(label_class, at); label != std::string::npos && label < end;
+           label = dom.find(label_class, label + 1)) {
+        const std::size_t text = dom.find('>', label) + 1;
+        last = dom.substr(text, dom.find('<', text) - text);
       }
       last_labels.push_back(last);
     }

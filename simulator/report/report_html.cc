@@ -243,14 +243,16 @@ void svg_timeline(const TrialResult& trial, TextSink& out, std::int64_t span_ns 
         }
         read_mark(p.t_read, p.value_read, "purchase");
         if (p.outcome == Outcome::kBought && p.t_written != 0) {
-          // At the end of the purchase, clear of the write and of any witness mark on it.
+          // At the end of the purchase, clear of the write, of any witness mark on it and of
+          // the count written beside its read (a short purchase ends right after it).
+          const double star_x = std::max(x(std::max(p.t_released, p.t_written)) + 7, label_end + 6);
           marks += fmt::format(
               "<text class=\"buyer-mark\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">"
               "&#9733;<title>{}</title></text>",
-              std::min(left + plot_width + 4, x(std::max(p.t_released, p.t_written)) + 7),
-              y + lane - 5,
+              star_x, y + lane - 5,
               escape(trf("customer {} bought a ticket: wrote count={}", c.index + 1,
                          p.value_written)));
+          label_end = star_x + 6;  // a later read's count keeps clear of the star
         }
       }
     }
