@@ -245,7 +245,9 @@ void svg_timeline(const TrialResult& trial, TextSink& out, std::int64_t span_ns 
         if (p.outcome == Outcome::kBought && p.t_written != 0) {
           // At the end of the purchase, clear of the write, of any witness mark on it and of
           // the count written beside its read (a short purchase ends right after it).
-          const double star_x = std::max(x(std::max(p.t_released, p.t_written)) + 7, label_end + 6);
+          const double star_x =
+              std::min(left + plot_width + 4,
+                       std::max(x(std::max(p.t_released, p.t_written)) + 7, label_end + 6));
           marks += fmt::format(
               "<text class=\"buyer-mark\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">"
               "&#9733;<title>{}</title></text>",
