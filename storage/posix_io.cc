@@ -1,4 +1,5 @@
 #include "storage/posix_io.h"
+#include "simulator/text/translate.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -20,7 +21,7 @@ UniqueFd open_or_throw(const std::string& path, int flags, mode_t mode) {
   do {
     fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
   } while (fd < 0 && errno == EINTR);
-  if (fd < 0) throw SystemError("open", path, errno);
+  if (fd < 0) throw SystemError(tr("open"), path, errno);
   return UniqueFd(fd);
 }
 
@@ -38,7 +39,7 @@ bool pread_whole_file(int fd, std::string& buffer, std::size_t max_bytes) {
         ::pread(fd, buffer.data() + filled, buffer.size() - filled, static_cast<off_t>(filled));
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw SystemError("read", describe_fd(fd), errno);
+      throw SystemError(tr("read"), describe_fd(fd), errno);
     }
     if (n == 0) break;
     filled += static_cast<std::size_t>(n);
@@ -54,7 +55,7 @@ std::size_t pread_once(int fd, char* buffer, std::size_t size, off_t offset) {
   for (;;) {
     ssize_t n = ::pread(fd, buffer, size, offset);
     if (n >= 0) return static_cast<std::size_t>(n);
-    if (errno != EINTR) throw SystemError("read", describe_fd(fd), errno);
+    if (errno != EINTR) throw SystemError(tr("read"), describe_fd(fd), errno);
   }
 }
 
@@ -74,7 +75,7 @@ void pwrite_all(int fd, std::string_view bytes, off_t offset, const std::string&
         ::pwrite(fd, bytes.data() + done, bytes.size() - done, offset + static_cast<off_t>(done));
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw SystemError("write", path_for_errors.empty() ? describe_fd(fd) : path_for_errors,
+      throw SystemError(tr("write"), path_for_errors.empty() ? describe_fd(fd) : path_for_errors,
                         errno);
     }
     done += static_cast<std::size_t>(n);
@@ -87,7 +88,7 @@ void write_all(int fd, std::string_view bytes, const std::string& path_for_error
     ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw SystemError("write", path_for_errors, errno);
+      throw SystemError(tr("write"), path_for_errors, errno);
     }
     done += static_cast<std::size_t>(n);
   }

@@ -116,7 +116,7 @@ StoreFile::CompareResult StoreFile::compare_and_write(std::int64_t expected, std
   // close() of the same file elsewhere in it (SQLite's os_unix.c explains the trap). The
   // lock is on this object's own open file description, so customers exclude each other.
   while (::flock(fd_.get(), LOCK_EX) != 0) {
-    if (errno != EINTR) throw SystemError("flock", path(), errno);
+    if (errno != EINTR) throw SystemError(tr("flock"), path(), errno);
   }
   struct Unlock {
     int fd;
@@ -164,11 +164,11 @@ void truncate_or_throw(int fd, std::size_t size, const std::string& path) {
   do {
     rc = ::ftruncate(fd, static_cast<off_t>(size));
   } while (rc != 0 && errno == EINTR);
-  if (rc != 0) throw SystemError("truncate", path, errno);
+  if (rc != 0) throw SystemError(tr("truncate"), path, errno);
 }
 
 void fsync_or_throw(int fd, const std::string& path) {
-  if (::fsync(fd) != 0) throw SystemError("fsync", path, errno);
+  if (::fsync(fd) != 0) throw SystemError(tr("fsync"), path, errno);
 }
 
 }  // namespace
@@ -190,7 +190,7 @@ void StoreFile::write_text(std::string_view text) {
   UniqueFd temp = write_temp(text);
   fsync_or_throw(temp.get(), temp_path_);
   temp.reset();
-  if (::rename(temp_path_.c_str(), path_.c_str()) != 0) throw SystemError("rename", path_, errno);
+  if (::rename(temp_path_.c_str(), path_.c_str()) != 0) throw SystemError(tr("rename"), path_, errno);
   fsync_or_throw(fd_.get(), path_);  // the directory: the rename itself is durable
 }
 
@@ -218,18 +218,18 @@ void write_file_atomically(const std::string& path, const std::string& bytes) {
   std::string temp_pattern =
       (directory / fmt::format(".{}.XXXXXX", target.filename().string())).string();
   int fd = ::mkstemp(temp_pattern.data());
-  if (fd < 0) throw SystemError("create temporary file in", directory.string(), errno);
+  if (fd < 0) throw SystemError(tr("create temporary file in"), directory.string(), errno);
   UniqueFd temp(fd);
   const std::string& temp_path = temp_pattern;
   try {
     struct stat st {};
     mode_t mode = (::stat(target.c_str(), &st) == 0) ? (st.st_mode & 07777) : 0644;
-    if (::fchmod(temp.get(), mode) != 0) throw SystemError("chmod", temp_path, errno);
+    if (::fchmod(temp.get(), mode) != 0) throw SystemError(tr("chmod"), temp_path, errno);
     write_all(temp.get(), bytes, temp_path);
     fsync_or_throw(temp.get(), temp_path);
     temp.reset();
     if (::rename(temp_path.c_str(), target.c_str()) != 0) {
-      throw SystemError("rename", target.string(), errno);
+      throw SystemError(tr("rename"), target.string(), errno);
     }
   } catch (...) {
     ::unlink(temp_path.c_str());
@@ -256,7 +256,7 @@ void replace_file_if_unchanged(const std::string& path, std::string_view expecte
   // directory. Every ticketsim writing back to this directory takes the same lock.
   UniqueFd dir = open_or_throw(directory, O_RDONLY | O_DIRECTORY);
   while (::flock(dir.get(), LOCK_EX) != 0) {
-    if (errno != EINTR) throw SystemError("lock the directory", directory, errno);
+    if (errno != EINTR) throw SystemError(tr("lock the directory"), directory, errno);
   }
   std::string current;
   bool fits;

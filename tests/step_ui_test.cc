@@ -39,7 +39,7 @@ class TmuxSession {
   // The screen once it shows `expected` (polling; the program redraws after every key).
   std::string screen_with(const std::string& expected) {
     std::string screen;
-    for (int i = 0; i < 200; ++i) {
+    for (int i = 0; i < 600; ++i) {  // up to 15 s: a loaded machine (CI, ASan) is slow
       screen = tmux({"capture-pane", "-t", "t", "-p"}).out;
       if (screen.find(expected) != std::string::npos) return screen;
       std::this_thread::sleep_for(std::chrono::milliseconds(25));

@@ -16,6 +16,7 @@
 
 #include "simulator/engine/clock.h"
 #include "storage/posix_io.h"
+#include "simulator/text/translate.h"
 
 namespace ticketsim {
 namespace {
@@ -121,7 +122,7 @@ bool parse_http_request(const std::string& head, HttpRequest& request) {
 
 LocalHttpServer::LocalHttpServer(int port) {
   listener_.reset(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-  if (!listener_.valid()) throw SystemError("socket", "127.0.0.1", errno);
+  if (!listener_.valid()) throw SystemError(tr("socket"), "127.0.0.1", errno);
   int yes = 1;
   ::setsockopt(listener_.get(), SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   sockaddr_in address{};
@@ -130,9 +131,9 @@ LocalHttpServer::LocalHttpServer(int port) {
   address.sin_port = htons(static_cast<std::uint16_t>(port));
   const std::string where = fmt::format("127.0.0.1:{}", port);
   if (::bind(listener_.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    throw SystemError("bind", where, errno);
+    throw SystemError(tr("bind"), where, errno);
   }
-  if (::listen(listener_.get(), 16) != 0) throw SystemError("listen", where, errno);
+  if (::listen(listener_.get(), 16) != 0) throw SystemError(tr("listen"), where, errno);
   socklen_t length = sizeof address;
   ::getsockname(listener_.get(), reinterpret_cast<sockaddr*>(&address), &length);
   port_ = ntohs(address.sin_port);

@@ -137,6 +137,9 @@ int run_step_ui(const ExperimentConfig& config, const StepUiOptions& options, in
   StepScreen screen(session, options, out_fd);
   std::string message = tr("Press a customer's number to let it take its next step.");
   for (;;) {
+    // Drawn too narrow to show the lanes: the next key only redraws (the one the teacher
+    // presses after widening the window too), it never moves a customer unseen.
+    const bool drawn_narrow = screen_width(out_fd) < kMinWidth;
     try {
       screen.draw(message);
     } catch (const StepInterrupted&) {
@@ -144,8 +147,7 @@ int run_step_ui(const ExperimentConfig& config, const StepUiOptions& options, in
     }
     std::optional<char> key = read_key(in_fd);
     if (!key || *key == 'q' || *key == 'Q') break;
-    // Too narrow to show the lanes: a key only redraws, it never moves a customer unseen.
-    if (screen_width(out_fd) < kMinWidth) continue;
+    if (drawn_narrow || screen_width(out_fd) < kMinWidth) continue;
     if (static_cast<unsigned char>(*key) < 0x20 || static_cast<unsigned char>(*key) > 0x7e) {
       // Enter, an arrow's escape sequence, a byte of a UTF-8 character: nothing to echo.
       drain_pending_input(in_fd);
@@ -177,7 +179,7 @@ bool write_unless_interrupted(int fd, std::string_view text) {
     pollfd ready{fd, POLLOUT, 0};
     int polled = ::poll(&ready, 1, 50);
     if (polled < 0 && errno != EINTR) {
-      throw SystemError("wait to write to", "standard output", errno);
+      throw SystemError(tr("wait to write to"), "standard output", errno);
     }
     if (polled <= 0) {
       if (interrupt_signal() != 0) return false;
@@ -186,7 +188,7 @@ bool write_unless_interrupted(int fd, std::string_view text) {
     ssize_t written = ::write(fd, text.data(), std::min<std::size_t>(text.size(), PIPE_BUF));
     if (written < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
-      throw SystemError("write", "standard output", errno);
+      throw SystemError(tr("write"), "standard output", errno);
     }
     text.remove_prefix(static_cast<std::size_t>(written));
   }

@@ -30,7 +30,7 @@ std::string random_token() {
   while (got < sizeof bytes) {
     ssize_t n = ::getrandom(bytes + got, sizeof bytes - got, 0);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw SystemError("getrandom", "the step page's token", errno);
+    if (n < 0) throw SystemError(tr("getrandom"), "the step page's token", errno);
     got += static_cast<std::size_t>(n);
   }
   std::string token;

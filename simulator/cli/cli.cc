@@ -274,12 +274,20 @@ std::string requested_language(int argc, char** argv, std::string& error) {
   // "zh-CN" as browsers write it, "en_US" as locales do.
   std::string name = *asked;
   std::replace(name.begin(), name.end(), '-', '_');
+  // "ZH", "zh_cn": the language part in lower case, the country in upper case, as locales are.
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    const bool country = name.find('_') < i;
+    name[i] = static_cast<char>(country ? std::toupper(c) : std::tolower(c));
+  }
   if (name == "en" || name.rfind("en_", 0) == 0 || name == "C") return "en";
   const std::string chosen = choose_language(name);
   if (chosen != "en") return chosen;
   // English here: the language asked for is not there to say it in.
-  error = fmt::format("--lang: no catalogue for '{}' in {}; expected en or zh", *asked,
-                      find_catalogue_dir());
+  error = fmt::format(
+      "--lang: no catalogue for '{}' (looked in {}: $TICKETSIM_LOCALEDIR, else locale/ or "
+      "../share/locale beside the program, else the install prefix); en is always there",
+      *asked, find_catalogue_dir());
   return "";
 }
 
@@ -432,8 +440,26 @@ int run_cli(int argc, char** argv) {
         if (command->get_name() == argv[i]) help = "ticketsim " + command->get_name() + " --help";
       }
     }
-    std::cerr << "ticketsim: " << parse_error_text(e.what()) << "\n"
-              << trf("Run '{}' for usage.", help) << "\n";
+    // A word where a command belongs that names none: say so, not "a command is required".
+    std::string message = parse_error_text(e.what());
+    if (help == "ticketsim --help") {
+      for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        if (arg == "--lang") {
+          ++i;
+          continue;
+        }
+        if (arg.empty() || arg[0] == '-') continue;
+        std::string names;
+        for (const CLI::App* command : app.get_subcommands({})) {
+          names += (names.empty() ? "" : ", ") + command->get_name();
+        }
+        message = trf("unknown command '{}'; expected one of {}", arg, names);
+        break;
+      }
+    }
+    print_error(message);
+    std::cerr << trf("Run '{}' for usage.", help) << "\n";
     return kExitUsage;
   }
 

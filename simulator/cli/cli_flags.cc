@@ -96,9 +96,13 @@ void refuse_timeouts_that_cannot_apply(const Flags& flags, const CLI::App& comma
     for (Mode mode : modes) names += (names.empty() ? "" : ", ") + std::string(mode_name(mode));
     throw UsageError(
         "--lock-timeout",
-        trf("only named-mutex and robust-mutex customers give up waiting for a lock (a "
-            "dead holder can leave it taken for ever); {} waits with a timeout",
-            modes.size() == 1 ? "mode " + names + " never" : "no mode of " + names));
+        modes.size() == 1
+            ? trf("only named-mutex and robust-mutex customers give up waiting for a lock (a "
+                  "dead holder can leave it taken for ever); mode {} never waits with a timeout",
+                  names)
+            : trf("only named-mutex and robust-mutex customers give up waiting for a lock (a "
+                  "dead holder can leave it taken for ever); no mode of {} waits with a timeout",
+                  names));
   }
 }
 

@@ -157,8 +157,8 @@ std::string describe_point(const SweepPoint& point, const std::vector<SweepAxis>
 }
 
 std::string seconds_text(double seconds) {
-  if (seconds < 60) return fmt::format("{:.1f} s", seconds);
-  return fmt::format("{}m{:02}s", static_cast<int>(seconds) / 60, static_cast<int>(seconds) % 60);
+  if (seconds < 60) return trf("{:.1f} s", seconds);
+  return trf("{}m{:02}s", static_cast<int>(seconds) / 60, static_cast<int>(seconds) % 60);
 }
 
 }  // namespace
@@ -277,10 +277,11 @@ int sweep_command(const Flags& flags, const SweepFlags& sweep_flags, const CLI::
     }
   }
   if (resuming && resumable < finished.lines) {
-    std::cerr << fmt::format(
-        "ticketsim sweep: {} of {} belong to another sweep (other modes, points or settings): "
-        "kept in the file, left out of this report\n",
-        counted(finished.lines - resumable, "{} row", "{} rows"), sweep_flags.resume);
+    std::cerr << wrap_text(
+        trf("ticketsim sweep: {} of {} belong to another sweep (other modes, points or "
+            "settings): kept in the file, left out of this report",
+            counted(finished.lines - resumable, "{} row", "{} rows"), sweep_flags.resume),
+        output_width(), 0, 2);
   }
   const auto started = std::chrono::steady_clock::now();
   TimeLeft time_left;

@@ -12,6 +12,7 @@
 #include "simulator/engine/clock.h"
 #include "storage/posix_io.h"
 #include "ticketsim/interrupt.h"
+#include "simulator/text/translate.h"
 
 namespace ticketsim {
 namespace {
@@ -39,7 +40,7 @@ CustomerProcesses::~CustomerProcesses() {
 pid_t CustomerProcesses::spawn(int tag, const std::function<int()>& body) {
   if (running_.empty()) std::fflush(nullptr);
   pid_t pid = ::fork();
-  if (pid < 0) throw SystemError("fork", "", errno);
+  if (pid < 0) throw SystemError(tr("fork"), "", errno);
   if (pid == 0) {
     int code = kExitUncaughtException;
     try {

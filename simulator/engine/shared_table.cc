@@ -6,6 +6,7 @@
 #include <new>
 
 #include "storage/posix_io.h"
+#include "simulator/text/translate.h"
 
 namespace ticketsim {
 namespace {
@@ -28,7 +29,7 @@ SharedTable::SharedTable(int procs, int attempts) : procs_(procs), attempts_(att
   mapping_ = ::mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (mapping_ == MAP_FAILED) {
     mapping_ = nullptr;
-    throw SystemError("mmap shared table", "", errno);
+    throw SystemError(tr("mmap shared table"), "", errno);
   }
   auto* base = static_cast<char*>(mapping_);
   // The mapping is zero-filled; placement-new gives each object its default state.

@@ -16,6 +16,7 @@
 #include "simulator/engine/clock.h"
 #include "simulator/engine/random.h"
 #include "storage/posix_io.h"
+#include "simulator/text/translate.h"
 
 namespace ticketsim {
 namespace {
@@ -25,7 +26,7 @@ sockaddr_un address_of(const std::string& path) {
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
   if (path.size() >= sizeof(address.sun_path)) {
-    throw SystemError("bind the ticket server's socket (use a shorter --workdir)", path,
+    throw SystemError(tr("bind the ticket server's socket (use a shorter --workdir)"), path,
                       ENAMETOOLONG);
   }
   std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
@@ -110,7 +111,7 @@ class Seller {
     StoreSlot slot;
     Seller seller(config, provider.open_for_customer(slot), table, seed);
     UniqueFd poller(::epoll_create1(EPOLL_CLOEXEC));
-    if (poller.get() < 0) throw SystemError("epoll_create1", "", errno);
+    if (poller.get() < 0) throw SystemError(tr("epoll_create1"), "", errno);
     epoll_event event{};
     event.events = EPOLLIN;
     event.data.fd = listen_fd;
@@ -119,7 +120,7 @@ class Seller {
     for (;;) {
       const int n = ::epoll_wait(poller.get(), ready.data(), static_cast<int>(ready.size()), -1);
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0) throw SystemError("epoll_wait", "", errno);
+      if (n < 0) throw SystemError(tr("epoll_wait"), "", errno);
       for (int i = 0; i < n; ++i) {
         const int fd = ready[static_cast<std::size_t>(i)].data.fd;
         if (fd == listen_fd) {
@@ -155,15 +156,15 @@ TicketServer::TicketServer(const std::string& socket_path, const ExperimentConfi
     : socket_path_(socket_path) {
   const sockaddr_un address = address_of(socket_path);
   UniqueFd listener(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0));
-  if (listener.get() < 0) throw SystemError("socket", socket_path, errno);
+  if (listener.get() < 0) throw SystemError(tr("socket"), socket_path, errno);
   if (::bind(listener.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-    throw SystemError("bind", socket_path, errno);
+    throw SystemError(tr("bind"), socket_path, errno);
   }
-  if (::listen(listener.get(), SOMAXCONN) != 0) throw SystemError("listen", socket_path, errno);
+  if (::listen(listener.get(), SOMAXCONN) != 0) throw SystemError(tr("listen"), socket_path, errno);
   const pid_t parent = ::getpid();
   std::fflush(nullptr);
   pid_ = ::fork();
-  if (pid_ < 0) throw SystemError("fork the ticket server", socket_path, errno);
+  if (pid_ < 0) throw SystemError(tr("fork the ticket server"), socket_path, errno);
   if (pid_ == 0) {
     ::setpgid(0, 0);  // out of the terminal's group: the run decides when the server ends
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);

@@ -10,6 +10,7 @@
 
 #include "simulator/engine/stale_runs.h"
 #include "storage/posix_io.h"
+#include "simulator/text/translate.h"
 
 namespace ticketsim {
 
@@ -22,7 +23,7 @@ TrialWorkspace::TrialWorkspace(const std::string& parent_directory,
                                const std::string& store_bytes) {
   std::string pattern = parent_directory + "/ticketsim-" + std::to_string(::getpid()) + "-XXXXXX";
   if (::mkdtemp(pattern.data()) == nullptr) {
-    throw SystemError("create a trial directory in", parent_directory, errno);
+    throw SystemError(tr("create a trial directory in"), parent_directory, errno);
   }
   directory_ = pattern;
   store_path_ = directory_ + "/store.json";

@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "simulator/text/translate.h"
 #include "ticketsim/interrupt.h"
 
 namespace ticketsim {
@@ -81,7 +82,7 @@ void StdoutSink::flush() {
 OutputTarget plan_output(const std::string& path) {
   namespace fs = std::filesystem;
   auto refuse = [&path](const std::string& why) {
-    return std::runtime_error(fmt::format("cannot write {}: {}", path, why));
+    return std::runtime_error(trf("cannot write {}: {}", path, why));
   };
   static const std::regex descriptor_path(R"(/dev/(stdout|stderr|fd/\d+)|/proc/[^/]+/fd/\d+)");
   fs::path current(path);
@@ -147,8 +148,8 @@ OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
           .string();
   int fd = ::mkstemp(temp_path_.data());
   if (fd < 0) {
-    throw std::runtime_error(fmt::format("cannot create a temporary file in {}: {}",
-                                         directory.string(), std::strerror(errno)));
+    throw std::runtime_error(
+        trf("cannot create a temporary file in {}: {}", directory.string(), std::strerror(errno)));
   }
   // A report that replaces a file keeps its permission bits; a new one gets the mode any new
   // file would get (mkstemp makes 0600).

@@ -27,12 +27,14 @@ std::string legend() {
       "<span style=\"background:#2e9e5b\"></span>{}"
       "<span style=\"background:#d7263d\"></span>{}"
       "<span class=\"key-read\">&#9660;</span>{}"
-      "<span class=\"key-buyer\">&#9733;</span>{}</p>\n",
+      "<span class=\"key-buyer\">&#9733;</span>{}"
+      "<span class=\"key-read\">*</span>{}</p>\n",
       escape(tr("waiting for the lock")), escape(tr("search")),
       escape(tr("holding the lock (without a lock: the store)")), escape(tr("thinking (latency)")),
       escape(tr("write")),
       escape(tr("witnessed write; the strip above the lanes: critical sections overlapping")),
-      escape(tr("a read, with the count it saw")), escape(tr("a buyer: told it bought a ticket")));
+      escape(tr("a read, with the count it saw")), escape(tr("a buyer: told it bought a ticket")),
+      escape(tr("after a lane's name: a customer the witnesses name")));
 }
 
 double ms(std::int64_t time_ns, std::int64_t origin_ns) {

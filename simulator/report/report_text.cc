@@ -288,7 +288,7 @@ std::string stall_reason_text(const TrialResult& trial) {
   return text;
 }
 
-std::vector<std::string> explain_trial(const TrialResult& trial) {
+std::vector<std::string> explain_trial(const TrialResult& trial, bool by_hand) {
   std::vector<std::string> sentences;
   // Findings say something went wrong; the crash and pause sentences only give context,
   // so a trial with no finding still ends with the mode's closing sentence.
@@ -340,6 +340,15 @@ std::vector<std::string> explain_trial(const TrialResult& trial) {
     sentences.push_back(trnf("{} customer died: {}.{}", "{} customers died: {}.{}",
                              static_cast<std::int64_t>(trial.crashes.size()), trial.crashes.size(),
                              join_list(names), after));
+  }
+  if (!trial.unfinished.empty() && is_controlled(trial.schedule) && !by_hand) {
+    // A schedule that ended before every customer did: the figures cover the steps taken.
+    sentences.push_back(
+        trnf("The schedule ended with {} customer unfinished (see \"Unfinished\" "
+             "below): the figures cover the steps it took.",
+             "The schedule ended with {} customers unfinished (see \"Unfinished\" "
+             "below): the figures cover the steps it took.",
+             static_cast<std::int64_t>(trial.unfinished.size()), trial.unfinished.size()));
   }
   if (trial.paused_ns > 0) {
     const double paused_ms = static_cast<double>(trial.paused_ns) / 1e6;
@@ -922,7 +931,9 @@ std::string hand_driven_report(const ExperimentResult& result, const TextReportO
                "the steps taken, and the verdict waits for the rest.",
                static_cast<std::int64_t>(trial.unfinished.size()), trial.unfinished.size()));
     }
-    for (std::string& sentence : explain_trial(trial)) sentences.push_back(std::move(sentence));
+    for (std::string& sentence : explain_trial(trial, true)) {
+      sentences.push_back(std::move(sentence));
+    }
     out += indent_sentences(sentences, width);
     std::string witnesses = render_witnesses(trial, options.max_witnesses, width);
     if (!witnesses.empty()) out += "\n" + witnesses;

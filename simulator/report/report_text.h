@@ -44,7 +44,8 @@ std::string render_compare_report(const Comparison& comparison,
 std::string stall_reason_text(const TrialResult& trial);
 
 // Sentences explaining one trial's findings ("15 customers were told ...").
-std::vector<std::string> explain_trial(const TrialResult& trial);
+// `by_hand`: a person chose the steps (`step`), which says itself how the session ended.
+std::vector<std::string> explain_trial(const TrialResult& trial, bool by_hand = false);
 
 // The witnesses (up to `max_lines`, then how many more) and the mutual-exclusion check of
 // one trial, as indented lines.
