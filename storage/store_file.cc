@@ -190,7 +190,8 @@ void StoreFile::write_text(std::string_view text) {
   UniqueFd temp = write_temp(text);
   fsync_or_throw(temp.get(), temp_path_);
   temp.reset();
-  if (::rename(temp_path_.c_str(), path_.c_str()) != 0) throw SystemError(tr("rename"), path_, errno);
+  if (::rename(temp_path_.c_str(), path_.c_str()) != 0)
+    throw SystemError(tr("rename"), path_, errno);
   fsync_or_throw(fd_.get(), path_);  // the directory: the rename itself is durable
 }
 

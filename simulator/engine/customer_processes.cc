@@ -10,9 +10,9 @@
 #include <cstdio>
 
 #include "simulator/engine/clock.h"
+#include "simulator/text/translate.h"
 #include "storage/posix_io.h"
 #include "ticketsim/interrupt.h"
-#include "simulator/text/translate.h"
 
 namespace ticketsim {
 namespace {

@@ -5,8 +5,8 @@
 #include <cerrno>
 #include <new>
 
-#include "storage/posix_io.h"
 #include "simulator/text/translate.h"
+#include "storage/posix_io.h"
 
 namespace ticketsim {
 namespace {

@@ -15,8 +15,8 @@
 
 #include "simulator/engine/clock.h"
 #include "simulator/engine/random.h"
-#include "storage/posix_io.h"
 #include "simulator/text/translate.h"
+#include "storage/posix_io.h"
 
 namespace ticketsim {
 namespace {

@@ -9,8 +9,8 @@
 #include <filesystem>
 
 #include "simulator/engine/stale_runs.h"
-#include "storage/posix_io.h"
 #include "simulator/text/translate.h"
+#include "storage/posix_io.h"
 
 namespace ticketsim {
 
