@@ -140,7 +140,7 @@ std::string step_page_html() {
       {"lost", tr("The server did not answer: was ticketsim step --web stopped?")},
   };
   std::string page = kPage;
-  replace(page, "__LANG__", language_is_cjk() ? current_language().substr(0, 2) : "en");
+  replace(page, "__LANG__", language_tag());
   // Escaped for a <script> block: no "</" can close it early.
   std::string json = text.dump();
   for (std::size_t at = json.find("</"); at != std::string::npos; at = json.find("</", at)) {

@@ -94,7 +94,7 @@ std::string escape(std::string_view text) {
 
 void page_head(const std::string& title, TextSink& out) {
   // The page's language is the reader's: a browser picks CJK fonts and line breaking by it.
-  const std::string lang = language_is_cjk() ? current_language().substr(0, 2) : "en";
+  const std::string lang = language_tag();
   out.write(
       fmt::format("<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">"
                   "<title>{}</title><style>{}</style></head>\n<body>\n",

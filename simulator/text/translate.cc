@@ -39,6 +39,16 @@ std::filesystem::path program_dir() {
   return error ? std::filesystem::path() : self.parent_path();
 }
 
+// Makes `language` the one LANGUAGE selects, for a domain already bound (set_language).
+void select_catalogue(const std::string& language) {
+  ::setenv("LANGUAGE", language.c_str(), 1);
+  // glibc caches translations per locale name (C.UTF-8 here), not per LANGUAGE: without this
+  // a message translated once would stay translated after a switch back to English. Bumping
+  // the catalogue counter is gettext's documented way to say that LANGUAGE changed.
+  ++_nl_msg_cat_cntr;
+  language_slot() = language;
+}
+
 }  // namespace
 
 const char* tr(const char* msgid) { return ::dgettext(kTextDomain, msgid); }
@@ -65,13 +75,17 @@ std::string join_list(const std::vector<std::string>& items) {
   return out;
 }
 
+// Only LANGUAGE changes: the domain stays bound where set_language put it (no search for the
+// catalogues again, per JSON document written).
 ScopedLanguage::ScopedLanguage(const std::string& language) : previous_(current_language()) {
-  if (language != previous_) set_language(language);
+  if (language != previous_) select_catalogue(language);
 }
 
 ScopedLanguage::~ScopedLanguage() {
-  if (current_language() != previous_) set_language(previous_);
+  if (current_language() != previous_) select_catalogue(previous_);
 }
+
+std::string language_tag() { return language_is_cjk() ? current_language().substr(0, 2) : "en"; }
 
 std::string find_catalogue_dir() {
   if (const char* dir = std::getenv("TICKETSIM_LOCALEDIR"); dir != nullptr && *dir != '\0') {
@@ -142,12 +156,7 @@ void set_language(const std::string& language, const std::string& catalogue_dir)
   // by LANGUAGE under C.UTF-8 and never depend on which locales are installed. Only
   // LC_MESSAGES changes: numbers and character classes keep the "C" rules fmt assumes.
   ::setlocale(LC_MESSAGES, "C.UTF-8");
-  ::setenv("LANGUAGE", language.c_str(), 1);
-  // glibc caches translations per locale name (C.UTF-8 here), not per LANGUAGE: without this
-  // a message translated once would stay translated after a switch back to English. Bumping
-  // the catalogue counter is gettext's documented way to say that LANGUAGE changed.
-  ++_nl_msg_cat_cntr;
-  language_slot() = language;
+  select_catalogue(language);
 }
 
 const std::string& current_language() { return language_slot(); }

@@ -107,6 +107,9 @@ void set_language(const std::string& language, const std::string& catalogue_dir 
 // The language set_language made current ("en" until it is called).
 const std::string& current_language();
 
+// The current language as an HTML lang attribute: "zh" for any Chinese, else "en".
+std::string language_tag();
+
 // True when the current language writes without spaces between words (Chinese): lists are
 // joined with "、" and sentences wrap between any two characters.
 bool language_is_cjk();
