@@ -22,6 +22,7 @@ enum class Acquisition {
   kPreviousOwnerDied,  // the caller holds the lock, whose previous holder died holding it
                        // (robust mutexes only): repair what it protects, then mark_consistent()
   kTimedOut,           // the deadline passed first; the caller does not hold the lock
+  kBusy,               // try_acquire(): somebody holds it; the caller does not hold the lock
 };
 
 // One process's handle on the lock that protects purchases. Each customer opens its own
@@ -47,6 +48,12 @@ class CustomerLock {
   virtual void unlock_shared() { unlock(); }
   // Takes the reader lock if no writer holds it; never blocks. Returns whether it did.
   virtual bool try_lock_shared() { return try_lock(); }
+  // try_lock() (or try_lock_shared()) that also says how: kAcquired, kPreviousOwnerDied
+  // (robust mutexes: repair, then mark_consistent()), or kBusy when somebody holds it.
+  virtual Acquisition try_acquire(bool shared) {
+    return (shared ? try_lock_shared() : try_lock()) ? Acquisition::kAcquired
+                                                     : Acquisition::kBusy;
+  }
 
   // After Acquisition::kPreviousOwnerDied and the repair: the protected state is consistent
   // again, so the lock stays usable. A no-op for mechanisms that never report a dead owner.
@@ -81,6 +88,10 @@ class LockProvider {
   // True when lock() can return Acquisition::kPreviousOwnerDied (robust mutexes), so
   // holders keep a write journal for the repair.
   virtual bool reports_dead_owner() const { return false; }
+  // True when a holder's death frees the lock for the next taker: the kernel drops file
+  // locks with their holder's descriptors, and a robust mutex passes to the next locker
+  // (kPreviousOwnerDied). False when it stays taken for ever (a named semaphore).
+  virtual bool released_when_holder_dies() const { return true; }
 };
 
 }  // namespace ticketsim

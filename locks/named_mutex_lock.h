@@ -42,6 +42,8 @@ class NamedMutexProvider : public LockProvider {
   CustomerLock& open_for_customer(LockSlot& slot) const override;
   bool readers_share() const override { return false; }
   bool honours_deadline() const override { return true; }
+  // A POSIX semaphore has no owner: a holder's death leaves it taken for ever.
+  bool released_when_holder_dies() const override { return false; }
 
  private:
   std::string name_;

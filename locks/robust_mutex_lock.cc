@@ -57,10 +57,13 @@ Acquisition RobustMutexLock::lock(std::int64_t deadline_ns) {
   }
 }
 
-bool RobustMutexLock::try_lock() {
+bool RobustMutexLock::try_lock() { return try_acquire(false) != Acquisition::kBusy; }
+
+Acquisition RobustMutexLock::try_acquire(bool /*shared: no reader mode*/) {
   int rc = ::pthread_mutex_trylock(&shared_->mutex);
-  if (rc == 0 || rc == EOWNERDEAD) return true;
-  if (rc == EBUSY) return false;
+  if (rc == 0) return Acquisition::kAcquired;
+  if (rc == EOWNERDEAD) return Acquisition::kPreviousOwnerDied;
+  if (rc == EBUSY) return Acquisition::kBusy;
   fail("lock", name_, rc);
 }
 

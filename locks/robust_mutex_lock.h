@@ -33,6 +33,7 @@ class RobustMutexLock : public CustomerLock {
   // True also when the previous owner died (the caller then holds an inconsistent mutex
   // and must mark_consistent() before unlocking).
   bool try_lock() override;
+  Acquisition try_acquire(bool shared) override;
   void unlock() override;
   void mark_consistent() override;
 

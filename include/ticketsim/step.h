@@ -14,8 +14,15 @@ namespace ticketsim {
 // One move of a customer. A customer searches once, then for each attempt acquires the
 // lock, reads the store, writes it (or finds it sold out) and releases the lock. kExit is
 // the parent's, never a script's: it tells an unfinished customer to let go and leave when
-// a controlled trial ends.
-enum class Step : std::uint8_t { kSearch, kAcquire, kRead, kWrite, kRelease, kExit };
+// a controlled trial ends. The two crashes are faults a script (and `explore --crashes`)
+// may choose: kCrash kills the customer (SIGKILL) where it stands, before its next step,
+// holding whatever it holds; kCrashMidWrite lets it begin its write, leave the store as a
+// writer killed half-way leaves it, and die (only when its next step is a write).
+enum class Step : std::uint8_t { kSearch, kAcquire, kRead, kWrite, kRelease, kExit, kCrash,
+                                 kCrashMidWrite };
+
+// True for kCrash and kCrashMidWrite.
+inline bool is_crash(Step step) { return step == Step::kCrash || step == Step::kCrashMidWrite; }
 
 std::string_view step_name(Step step);
 std::optional<Step> parse_step(std::string_view name);
@@ -34,8 +41,9 @@ struct StepToken {
   bool operator==(const StepToken&) const = default;
 };
 
-// Parses a script: tokens "CUSTOMER:STEP" (customers numbered from 1) separated by spaces,
-// commas or newlines; "#" starts a comment. Throws std::invalid_argument naming the token.
+// Parses a script: tokens "CUSTOMER:STEP" (customers numbered from 1; STEP one of search,
+// acquire, read, write, release, crash, crash-mid-write) separated by spaces, commas or
+// newlines; "#" starts a comment. Throws std::invalid_argument naming the token.
 std::vector<StepToken> parse_script(std::string_view text);
 
 // The script form of `tokens`, e.g. "1:search 2:search 1:acquire".

@@ -165,7 +165,7 @@ void conclude_trial(TrialResult& result, const TrialInput& input, TrialResources
     customers.push_back(std::move(history));
   }
   if (repaired_at_end) ++result.repairs;
-  if (result.stalled) {
+  if (result.stalled && result.stall_reason.empty()) {
     // A record (the JSON keeps it): English; the reports say it in the reader's language.
     ScopedLanguage english("en");
     std::string holders;

@@ -9,16 +9,18 @@
 namespace ticketsim {
 namespace {
 
-constexpr std::array<std::string_view, 6> kStepNames{"search", "acquire", "read",
-                                                     "write",  "release", "exit"};
+constexpr std::array<std::string_view, 8> kStepNames{
+    "search", "acquire", "read", "write", "release", "exit", "crash", "crash-mid-write"};
 
 }  // namespace
 
 std::string_view step_name(Step step) { return kStepNames[static_cast<std::size_t>(step)]; }
 
 std::optional<Step> parse_step(std::string_view name) {
-  for (std::size_t i = 0; i + 1 < kStepNames.size(); ++i) {  // "exit" is not for scripts
-    if (kStepNames[i] == name) return static_cast<Step>(i);
+  for (std::size_t i = 0; i < kStepNames.size(); ++i) {
+    if (kStepNames[i] == name && static_cast<Step>(i) != Step::kExit) {  // the parent's only
+      return static_cast<Step>(i);
+    }
   }
   return std::nullopt;
 }
@@ -71,7 +73,8 @@ std::vector<StepToken> parse_script(std::string_view text) {
     }
     if (!step) {
       throw std::invalid_argument(
-          trf("token {} '{}': unknown step '{}'; expected search, acquire, read, write or release",
+          trf("token {} '{}': unknown step '{}'; expected search, acquire, read, write, release, "
+              "crash or crash-mid-write",
               tokens.size() + 1, token, token.substr(colon + 1)));
     }
     tokens.push_back(StepToken{customer - 1, *step});
@@ -102,7 +105,8 @@ void validate_script(const std::vector<StepToken>& tokens, int procs, int /*atte
     if (token.customer >= procs) {
       throw std::invalid_argument(trf("{}: there are only {} customers (--procs)", where, procs));
     }
-    if (!seen[static_cast<std::size_t>(token.customer)] && token.step != Step::kSearch) {
+    if (!seen[static_cast<std::size_t>(token.customer)] && token.step != Step::kSearch &&
+        token.step != Step::kCrash) {
       throw std::invalid_argument(
           trf("{}: a customer searches first; customer {}'s first step must be search", where,
               token.customer + 1));

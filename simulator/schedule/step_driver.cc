@@ -31,7 +31,8 @@ StepDriver::StepDriver(const TrialInput& input)
       done_(static_cast<std::size_t>(input_.config->procs), 0),
       pids_(static_cast<std::size_t>(input_.config->procs), 0),
       reaped_(static_cast<std::size_t>(input_.config->procs), false),
-      failed_(static_cast<std::size_t>(input_.config->procs), false) {
+      failed_(static_cast<std::size_t>(input_.config->procs), false),
+      dead_(static_cast<std::size_t>(input_.config->procs), false) {
   hooks_.on_exit = [this](const ChildExit& exit) {
     exits_.wait_status[static_cast<std::size_t>(exit.tag)] = exit.wait_status;
     exits_.killed[static_cast<std::size_t>(exit.tag)] = killing_;
@@ -68,7 +69,9 @@ StepDriver::~StepDriver() {
 }
 
 std::optional<Step> StepDriver::next_step(int customer) const {
-  if (failed_[static_cast<std::size_t>(customer)]) return std::nullopt;
+  if (failed_[static_cast<std::size_t>(customer)] || dead_[static_cast<std::size_t>(customer)]) {
+    return std::nullopt;
+  }
   return step_after(done_[static_cast<std::size_t>(customer)], config().attempts);
 }
 
@@ -93,7 +96,33 @@ std::string StepDriver::blocker(int customer) const {
   if (!mode_takes_lock(config().mode) || holder_ < 0 || holder_ == customer) return "";
   bool wants_lock = *next == Step::kAcquire || *next == Step::kSearch;
   if (!wants_lock) return "";
+  if (dead(holder_)) return fmt::format("customer {} died holding the lock", holder_ + 1);
   return fmt::format("customer {} holds the lock", holder_ + 1);
+}
+
+std::optional<std::int64_t> StepDriver::value_read(int customer) const {
+  const int done = done_[static_cast<std::size_t>(customer)];
+  if (done < 3) return std::nullopt;  // search, acquire, read
+  const PurchaseRecord& purchase = resources_.table->purchase(customer, (done - 1) / 4);
+  if (purchase.value_read < 0) return std::nullopt;
+  return purchase.value_read;
+}
+
+std::string StepDriver::dead_holder_stall() const {
+  if (holder_ < 0 || !dead(holder_)) return "";
+  std::vector<std::string> waiting;
+  for (int i = 0; i < procs(); ++i) {
+    if (!finished(i)) waiting.push_back(std::to_string(i + 1));
+  }
+  if (waiting.empty()) return "";
+  std::string who;
+  for (std::size_t i = 0; i < waiting.size(); ++i) {
+    who += (i == 0 ? "" : i + 1 == waiting.size() ? " and " : ", ") + waiting[i];
+  }
+  return fmt::format("customer {} died holding the {} lock, which nobody releases for a dead "
+                     "holder: customer{} {} wait{} for it for ever",
+                     holder_ + 1, mode_name(config().mode), waiting.size() == 1 ? "" : "s", who,
+                     waiting.size() == 1 ? "s" : "");
 }
 
 std::optional<std::int64_t> StepDriver::store_count() const {
@@ -138,6 +167,50 @@ std::pair<std::uint8_t, std::int64_t> StepDriver::grant(int customer, Step step)
   return {mailbox.outcome.load(), mailbox.value.load()};
 }
 
+void StepDriver::grant_crash(int customer, Step step) {
+  StepMailbox& mailbox = resources_.table->mailbox(customer);
+  mailbox.step.store(static_cast<std::uint8_t>(step));
+  mailbox.granted.store(mailbox.granted.load() + 1);
+  futex_wake_all(&mailbox.granted);
+  const std::int64_t deadline = monotonic_ns() + kStepTimeoutNs;
+  while (!reaped_[static_cast<std::size_t>(customer)]) {
+    children_.poll(hooks_);
+    if (reaped_[static_cast<std::size_t>(customer)]) break;
+    if (monotonic_ns() > deadline) {
+      throw RunError(fmt::format("customer {} did not die at its {} step within 10 s",
+                                 customer + 1, step_name(step)));
+    }
+    sleep_for_ns(10'000);
+  }
+}
+
+void StepDriver::crash(StepRecord& record, std::optional<Step> next) {
+  const bool mid_write = record.step == Step::kCrashMidWrite;
+  if (!next) {
+    record.outcome = StepOutcome::kSkipped;
+    record.note = fmt::format("customer {} has finished", record.customer + 1);
+    return;
+  }
+  if (mid_write && *next != Step::kWrite) {
+    record.outcome = StepOutcome::kSkipped;
+    record.note = fmt::format("customer {}'s next step is {}, not a write", record.customer + 1,
+                              step_name(*next));
+    return;
+  }
+  const int customer = record.customer;
+  grant_crash(customer, record.step);
+  dead_[static_cast<std::size_t>(customer)] = true;
+  record.outcome = StepOutcome::kDone;
+  const bool held = holder_ == customer;
+  if (held && resources_.locks->released_when_holder_dies()) holder_ = -1;
+  record.note = fmt::format("customer {} was killed (SIGKILL) before its {} step{}", customer + 1,
+                            step_name(*next), held ? ", holding the lock" : "");
+  if (mid_write) {
+    record.note = fmt::format("customer {} was killed (SIGKILL) half-way through its write",
+                              customer + 1);
+  }
+}
+
 void StepDriver::reap_finished(int customer) {
   // A customer exits after its last step; join lets the next one start only then.
   const std::int64_t deadline = monotonic_ns() + kStepTimeoutNs;
@@ -152,7 +225,9 @@ const StepRecord& StepDriver::step(int customer, std::optional<Step> expected) {
   record.customer = customer;
   auto next = next_step(customer);
   record.step = expected.value_or(next.value_or(Step::kExit));
-  if (!next) {
+  if (expected && is_crash(*expected)) {
+    crash(record, next);
+  } else if (!next) {
     record.outcome = StepOutcome::kSkipped;
     record.note = fmt::format("customer {} has finished", customer + 1);
   } else if (expected && *expected != *next) {
@@ -190,7 +265,8 @@ const StepRecord& StepDriver::step(int customer, std::optional<Step> expected) {
                       : purchase.outcome == Outcome::kSoldOut ? "sold out"
                                                               : "torn read: no write";
       }
-      if (finished(customer)) reap_finished(customer);
+      // join starts the next customer only once this one has exited.
+      if (finished(customer) && config().mode == Mode::kJoin) reap_finished(customer);
     }
   }
   log_.push_back(std::move(record));
@@ -200,6 +276,10 @@ const StepRecord& StepDriver::step(int customer, std::optional<Step> expected) {
 TrialResult StepDriver::finish() {
   TrialResult result = start_result(input_);
   result.t_start = t_start_;
+  if (std::string stall = dead_holder_stall(); !stall.empty()) {
+    result.stalled = true;
+    result.stall_reason = stall;
+  }
   for (int i = 0; i < procs(); ++i) {
     if (finished(i)) continue;
     std::string why = blocker(i);

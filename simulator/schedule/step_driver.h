@@ -33,12 +33,17 @@ class StepDriver {
 
   int procs() const { return static_cast<int>(done_.size()); }
   const ExperimentConfig& config() const { return *input_.config; }
-  // The step `customer` takes next; nullopt once it has finished.
+  // The step `customer` takes next; nullopt once it has finished (or died).
   std::optional<Step> next_step(int customer) const;
+  // True once `customer` died by a crash step.
+  bool dead(int customer) const { return dead_[static_cast<std::size_t>(customer)]; }
   bool finished(int customer) const { return !next_step(customer).has_value(); }
   bool all_finished() const;
-  // The customer holding the lock exclusively (as the steps so far imply), or -1.
+  // The customer holding the lock exclusively (as the steps so far imply), or -1. A holder
+  // that died keeps the lock only where the mechanism leaves it taken (named-mutex).
   int lock_holder() const { return holder_; }
+  // The value `customer`'s current purchase read (nullopt before its read, or when torn).
+  std::optional<std::int64_t> value_read(int customer) const;
   // Why `customer`'s next step cannot happen now, or "" when it can.
   std::string blocker(int customer) const;
   // The store's count now, read by the parent; nullopt when the file is torn.
@@ -50,7 +55,9 @@ class StepDriver {
 
   // Lets `customer` take its next step and waits for it. When `expected` is given and is
   // not that step, nothing happens and the step is recorded skipped, with the reason.
-  // Throws RunError when the customer dies or does not answer within 10 s.
+  // `expected` may be a crash (Step::kCrash, or kCrashMidWrite when the next step is a
+  // write): the customer dies by SIGKILL there and is reaped before this returns.
+  // Throws RunError when a customer dies unasked or does not answer within 10 s.
   const StepRecord& step(int customer, std::optional<Step> expected = std::nullopt);
   const std::vector<StepRecord>& log() const { return log_; }
 
@@ -61,7 +68,13 @@ class StepDriver {
  private:
   // Grants `step` to `customer` and waits for its answer (outcome, value).
   std::pair<std::uint8_t, std::int64_t> grant(int customer, Step step);
+  // Grants a crash step and waits until the customer has died and been reaped.
+  void grant_crash(int customer, Step step);
   void reap_finished(int customer);
+  // Fills `record` for a crash step asked of `customer`, whose next step is `next`.
+  void crash(StepRecord& record, std::optional<Step> next);
+  // The stall a dead holder left: who died holding the lock and who waits; "" when none.
+  std::string dead_holder_stall() const;
 
   TrialInput input_;
   TrialResources resources_;
@@ -72,6 +85,7 @@ class StepDriver {
   std::vector<pid_t> pids_;  // by customer
   std::vector<bool> reaped_;
   std::vector<bool> failed_;  // a store failure ended the customer: it has no next step
+  std::vector<bool> dead_;    // a crash step killed it
   bool killing_ = false;      // finish() is killing what is left: exits are not crashes
   int holder_ = -1;
   std::int64_t t_start_ = 0;

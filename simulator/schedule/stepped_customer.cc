@@ -1,5 +1,6 @@
 #include "simulator/schedule/stepped_customer.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <exception>
@@ -31,6 +32,7 @@ class SteppedCustomer {
     slot_.t_spawn = now();
     store_ = &plan_.store->open_for_customer(store_slot_);
     lock_ = &plan_.locks->open_for_customer(lock_slot_);
+    journal_ = plan_.locks->reports_dead_owner();
     std::uint32_t seen = 0;
     for (;;) {
       // Sleep until the parent grants the next step.
@@ -93,6 +95,10 @@ class SteppedCustomer {
         if (holding_) lock_->unlock();
         holding_ = false;
         return kDone;
+      case Step::kCrash:
+        crash(std::nullopt);
+      case Step::kCrashMidWrite:
+        crash_mid_write();
     }
     throw std::logic_error("unknown step");
   }
@@ -100,7 +106,7 @@ class SteppedCustomer {
   std::uint8_t search(std::int64_t& value) {
     SearchRecord& search = slot_.search;
     if (search.t_lock_requested == 0) search.t_lock_requested = now();
-    if (!lock_->try_lock_shared()) return kBlocked;
+    if (!take_lock(/*shared=*/true)) return kBlocked;
     search.t_lock_acquired = now();
     const StoreReply read = require_answer(store_->read_count(), "read");
     search.t_read = now();
@@ -118,7 +124,7 @@ class SteppedCustomer {
   std::uint8_t acquire() {
     PurchaseRecord& record = purchase();
     if (record.t_lock_requested == 0) record.t_lock_requested = now();
-    if (!lock_->try_lock()) return kBlocked;
+    if (!take_lock(/*shared=*/false)) return kBlocked;
     record.t_lock_acquired = now();
     holding_ = true;
     slot_.holding = 1;
@@ -139,7 +145,12 @@ class SteppedCustomer {
     if (torn_read()) {
       record.outcome = Outcome::kTornRead;
     } else if (record.value_read > 0) {
+      if (journal_) plan_.table->header().write_in_progress.store(1);
       write_recorded(*store_, record.value_read - 1, record);
+      if (journal_) {
+        plan_.table->header().committed_count.store(record.value_read - 1);
+        plan_.table->header().write_in_progress.store(0);
+      }
       record.t_written = now();
       record.value_written = value = record.value_read - 1;
       record.outcome = Outcome::kBought;
@@ -148,6 +159,55 @@ class SteppedCustomer {
       value = record.value_read;
     }
     return kDone;
+  }
+
+  // Takes the lock without waiting; false when somebody holds it. A robust mutex whose
+  // holder died is taken over: the store it may have left half-written is restored from
+  // the journal first, then the mutex is marked consistent (as run_customer does).
+  bool take_lock(bool shared) {
+    const Acquisition acquisition = lock_->try_acquire(shared);
+    if (acquisition == Acquisition::kBusy) return false;
+    if (acquisition == Acquisition::kPreviousOwnerDied) {
+      TableHeader& header = plan_.table->header();
+      if (journal_ && header.write_in_progress.load() != 0) {
+        store_->restore(header.committed_count.load());
+        header.write_in_progress.store(0);
+        ++slot_.repairs;
+      }
+      lock_->mark_consistent();
+    }
+    return true;
+  }
+
+  // Step::kCrash: dies by SIGKILL where it stands, holding whatever it holds. The crash is
+  // recorded first as an injected one would be, at the nearest crash point when it holds
+  // the purchase lock (after-acquire before its write, before-release after it).
+  [[noreturn]] void crash(std::optional<CrashPoint> point) {
+    if (!point && holding_) {
+      point = purchase().write_state == WriteState::kNone ? CrashPoint::kAfterAcquire
+                                                          : CrashPoint::kBeforeRelease;
+    }
+    if (point) {
+      slot_.crash_point = 1 + static_cast<int>(*point);
+      slot_.crash_attempt = attempt_;
+    }
+    ::raise(SIGKILL);
+    ::_exit(kCustomerExitError);  // not reached: SIGKILL cannot be caught
+  }
+
+  // Step::kCrashMidWrite: begins the write its read calls for, leaves the store as a
+  // writer killed half-way would (write_count_partially), and dies. A purchase that would
+  // write nothing (sold out, torn read) just dies.
+  [[noreturn]] void crash_mid_write() {
+    PurchaseRecord& record = purchase();
+    if (!torn_read() && record.value_read > 0) {
+      record.t_write_begin = now();
+      if (journal_) plan_.table->header().write_in_progress.store(1);
+      record.write_state = WriteState::kBegun;
+      store_->write_count_partially(record.value_read - 1);
+      crash(CrashPoint::kMidWrite);
+    }
+    crash(std::nullopt);
   }
 
   void release() {
@@ -170,6 +230,7 @@ class SteppedCustomer {
   LockSlot lock_slot_;
   CustomerLock* lock_ = nullptr;
   bool holding_ = false;
+  bool journal_ = false;  // the lock reports a dead owner: keep the write journal
   int attempt_ = 0;
   StoreReply last_read_{StoreStatus::kTorn};
 };
