@@ -51,8 +51,7 @@ class CustomerLock {
   // try_lock() (or try_lock_shared()) that also says how: kAcquired, kPreviousOwnerDied
   // (robust mutexes: repair, then mark_consistent()), or kBusy when somebody holds it.
   virtual Acquisition try_acquire(bool shared) {
-    return (shared ? try_lock_shared() : try_lock()) ? Acquisition::kAcquired
-                                                     : Acquisition::kBusy;
+    return (shared ? try_lock_shared() : try_lock()) ? Acquisition::kAcquired : Acquisition::kBusy;
   }
 
   // After Acquisition::kPreviousOwnerDied and the repair: the protected state is consistent

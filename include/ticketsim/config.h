@@ -37,6 +37,9 @@ enum class CrashPoint {
   kAfterAcquire,   // holding the lock, before reading
   kMidWrite,       // half-way through writing the store (only purchases that write)
   kBeforeRelease,  // after the write and the sale, still holding the lock
+  // A controlled schedule's crash step (`N:crash`) where the customer holds no lock: killed
+  // between two of its steps. Not a --crash-at point.
+  kBetweenSteps,
 };
 
 std::string_view crash_point_name(CrashPoint point);

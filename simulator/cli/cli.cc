@@ -28,6 +28,7 @@
 #include "simulator/cli/cli_flags.h"
 #include "simulator/cli/command_support.h"
 #include "simulator/cli/completion.h"
+#include "simulator/cli/explore_command.h"
 #include "simulator/cli/help_formatter.h"
 #include "simulator/cli/sweep_command.h"
 #include "simulator/engine/stale_runs.h"
@@ -378,6 +379,14 @@ int run_cli(int argc, char** argv) {
   step->add_option("--port", step_flags.port,
                    tr("With --web: the port to listen on (default: any free one)"));
 
+  ExploreFlags explore_flags;
+  CLI::App* explore = app.add_subcommand(
+      "explore",
+      tr("Run the customers under every distinct interleaving of their steps (partial-order "
+         "reduction), each on fresh processes, and list every outcome with a schedule that "
+         "reproduces it"));
+  add_explore_flags(*explore, explore_flags);
+
   DemoFlags demo_flags;
   CLI::App* demo = app.add_subcommand(
       "demo", tr("The lesson, narrated: oversell, then each lock, then the cost"));
@@ -469,6 +478,7 @@ int run_cli(int argc, char** argv) {
     if (sweep->parsed()) return sweep_command(sweep_flags, sweep_only_flags, *sweep);
     if (step->parsed()) return step_command(step_flags, *step);
     if (demo->parsed()) return demo_command(demo_flags);
+    if (explore->parsed()) return explore_command(explore_flags, *explore);
     if (completion->parsed()) {
       std::cout << bash_completion(app);
       return kExitOk;

@@ -46,6 +46,8 @@ std::string_view crash_point_name(CrashPoint point) {
       return "mid-write";
     case CrashPoint::kBeforeRelease:
       return "before-release";
+    case CrashPoint::kBetweenSteps:
+      return "between-steps";
   }
   return "unknown";
 }

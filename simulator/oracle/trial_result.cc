@@ -21,9 +21,12 @@ std::string_view step_outcome_name(StepOutcome outcome) {
 }
 
 std::string describe(const CrashedCustomer& crash) {
-  std::string how = crash.crashed_at ? trf("crashed {} in purchase {}",
-                                           crash_point_name(*crash.crashed_at), crash.attempt + 1)
-                                     : std::string(tr("killed by a signal it did not send itself"));
+  std::string how =
+      !crash.crashed_at ? std::string(tr("killed by a signal it did not send itself"))
+      : *crash.crashed_at == CrashPoint::kBetweenSteps
+          ? trf("crashed between two steps of purchase {}, holding nothing", crash.attempt + 1)
+          : trf("crashed {} in purchase {}", crash_point_name(*crash.crashed_at),
+                crash.attempt + 1);
   return trf("customer {} (pid {}, {})", crash.customer + 1, crash.pid, how);
 }
 

@@ -119,10 +119,11 @@ std::string StepDriver::dead_holder_stall() const {
   for (std::size_t i = 0; i < waiting.size(); ++i) {
     who += (i == 0 ? "" : i + 1 == waiting.size() ? " and " : ", ") + waiting[i];
   }
-  return fmt::format("customer {} died holding the {} lock, which nobody releases for a dead "
-                     "holder: customer{} {} wait{} for it for ever",
-                     holder_ + 1, mode_name(config().mode), waiting.size() == 1 ? "" : "s", who,
-                     waiting.size() == 1 ? "s" : "");
+  return fmt::format(
+      "customer {} died holding the {} lock, which nobody releases for a dead "
+      "holder: customer{} {} wait{} for it for ever",
+      holder_ + 1, mode_name(config().mode), waiting.size() == 1 ? "" : "s", who,
+      waiting.size() == 1 ? "s" : "");
 }
 
 std::optional<std::int64_t> StepDriver::store_count() const {
@@ -154,7 +155,9 @@ std::pair<std::uint8_t, std::int64_t> StepDriver::grant(int customer, Step step)
   const std::int64_t deadline = monotonic_ns() + kStepTimeoutNs;
   while (mailbox.finished.load() != ticket) {
     children_.poll(hooks_);
-    if (reaped_[static_cast<std::size_t>(customer)]) {
+    // A customer exits right after answering its last step: only an exit before the
+    // answer is a death.
+    if (reaped_[static_cast<std::size_t>(customer)] && mailbox.finished.load() != ticket) {
       throw RunError(
           fmt::format("customer {} died during its {} step", customer + 1, step_name(step)));
     }
@@ -177,8 +180,8 @@ void StepDriver::grant_crash(int customer, Step step) {
     children_.poll(hooks_);
     if (reaped_[static_cast<std::size_t>(customer)]) break;
     if (monotonic_ns() > deadline) {
-      throw RunError(fmt::format("customer {} did not die at its {} step within 10 s",
-                                 customer + 1, step_name(step)));
+      throw RunError(fmt::format("customer {} did not die at its {} step within 10 s", customer + 1,
+                                 step_name(step)));
     }
     sleep_for_ns(10'000);
   }
@@ -206,8 +209,8 @@ void StepDriver::crash(StepRecord& record, std::optional<Step> next) {
   record.note = fmt::format("customer {} was killed (SIGKILL) before its {} step{}", customer + 1,
                             step_name(*next), held ? ", holding the lock" : "");
   if (mid_write) {
-    record.note = fmt::format("customer {} was killed (SIGKILL) half-way through its write",
-                              customer + 1);
+    record.note =
+        fmt::format("customer {} was killed (SIGKILL) half-way through its write", customer + 1);
   }
 }
 

@@ -180,17 +180,17 @@ class SteppedCustomer {
   }
 
   // Step::kCrash: dies by SIGKILL where it stands, holding whatever it holds. The crash is
-  // recorded first as an injected one would be, at the nearest crash point when it holds
-  // the purchase lock (after-acquire before its write, before-release after it).
+  // recorded first as an injected one would be: at the nearest crash point when it holds
+  // the purchase lock (after-acquire before its write, before-release after it), else
+  // between steps.
   [[noreturn]] void crash(std::optional<CrashPoint> point) {
-    if (!point && holding_) {
-      point = purchase().write_state == WriteState::kNone ? CrashPoint::kAfterAcquire
-                                                          : CrashPoint::kBeforeRelease;
+    if (!point) {
+      point = !holding_                                     ? CrashPoint::kBetweenSteps
+              : purchase().write_state == WriteState::kNone ? CrashPoint::kAfterAcquire
+                                                            : CrashPoint::kBeforeRelease;
     }
-    if (point) {
-      slot_.crash_point = 1 + static_cast<int>(*point);
-      slot_.crash_attempt = attempt_;
-    }
+    slot_.crash_point = 1 + static_cast<int>(*point);
+    slot_.crash_attempt = attempt_ < config_.attempts ? attempt_ : config_.attempts - 1;
     ::raise(SIGKILL);
     ::_exit(kCustomerExitError);  // not reached: SIGKILL cannot be caught
   }

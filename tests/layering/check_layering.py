@@ -21,10 +21,12 @@ ALLOWED = {
     "simulator/schedule": {"simulator/text", "simulator/engine", "storage", "locks", "simulator/oracle"},
     "simulator/experiment": {"simulator/text", "simulator/schedule", "simulator/engine", "storage", "locks",
                              "simulator/oracle"},
+    "simulator/explore": {"simulator/text", "simulator/experiment", "simulator/schedule", "simulator/engine",
+                          "storage", "locks", "simulator/oracle"},
     "simulator/report": {"simulator/text", "simulator/oracle", "storage"},
     "simulator/classroom": {"simulator/text", "simulator/experiment", "simulator/schedule", "simulator/engine",
                             "simulator/report", "simulator/oracle", "storage", "locks"},
-    "simulator/cli": {"simulator/text", "simulator/classroom", "simulator/experiment", "simulator/schedule",
+    "simulator/cli": {"simulator/text", "simulator/classroom", "simulator/explore", "simulator/experiment", "simulator/schedule",
                       "simulator/engine", "simulator/report", "simulator/oracle", "storage",
                       "locks"},
 }

@@ -1,0 +1,54 @@
+#include <fmt/format.h>
+
+#include "simulator/text/translate.h"
+#include "ticketsim/explore.h"
+
+namespace ticketsim {
+
+// Beyond these, an exhaustive search is not what the user wants: the space is astronomical
+// and the bounds (--max-schedules, --max-time, --preemptions) are the tool.
+inline constexpr int kMaxExploreProcs = 64;
+inline constexpr int kMaxExploreAttempts = 64;
+inline constexpr int kMaxExploreJobs = 256;
+
+void ExploreConfig::validate() const {
+  const Mode mode = workload.mode;
+  if (mode == Mode::kOptimistic || mode == Mode::kServer) {
+    throw ConfigError("mode",
+                      trf("mode {} has steps of its own that cannot be granted one at a time (its "
+                          "purchases retry, or another process makes them), so its interleavings "
+                          "cannot be explored; explore none, flock, fcntl, ofd, named-mutex, "
+                          "robust-mutex or join, or run {} with --schedule free or lockstep",
+                          mode_name(mode), mode_name(mode)));
+  }
+  if (workload.procs < 1 || workload.procs > kMaxExploreProcs) {
+    throw ConfigError(
+        "procs", trf("explore takes 1 to {} customers (got {})", kMaxExploreProcs, workload.procs));
+  }
+  if (workload.attempts < 1 || workload.attempts > kMaxExploreAttempts) {
+    throw ConfigError("attempts", trf("explore takes 1 to {} attempts per customer (got {})",
+                                      kMaxExploreAttempts, workload.attempts));
+  }
+  if (workload.tickets && (*workload.tickets < 0 || *workload.tickets > (std::int64_t{1} << 53))) {
+    throw ConfigError("tickets", trf("must be between 0 and 2^53 (got {})", *workload.tickets));
+  }
+  if (crashes < 0 || crashes > workload.procs) {
+    throw ConfigError("crashes", trf("must be between 0 and the number of customers, {} (got {})",
+                                     workload.procs, crashes));
+  }
+  if (max_schedules && *max_schedules < 1) {
+    throw ConfigError("max-schedules", trf("must be at least 1 (got {})", *max_schedules));
+  }
+  if (max_time && max_time->count() <= 0) {
+    throw ConfigError("max-time", tr("must be longer than 0"));
+  }
+  if (preemptions && *preemptions < 0) {
+    throw ConfigError("preemptions", trf("must be 0 or more (got {})", *preemptions));
+  }
+  if (jobs < 0 || jobs > kMaxExploreJobs) {
+    throw ConfigError(
+        "jobs", trf("must be between 0 (one per core) and {} (got {})", kMaxExploreJobs, jobs));
+  }
+}
+
+}  // namespace ticketsim

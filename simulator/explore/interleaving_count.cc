@@ -1,0 +1,242 @@
+#include "simulator/explore/interleaving_count.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "ticketsim/step.h"
+
+namespace ticketsim {
+namespace {
+
+// One customer in the model.
+struct Customer {
+  std::int32_t done = 0;         // steps taken
+  std::int32_t dead = 0;         // 1 after a crash
+  std::int64_t value_read = -1;  // the current purchase's read: -1 none, -2 torn
+  auto operator<=>(const Customer&) const = default;
+};
+
+// The model's state: what decides which moves are offered from here on.
+struct State {
+  std::vector<Customer> customers;
+  std::int32_t holder = -1;      // who holds the purchase lock exclusively
+  std::int32_t holder_dead = 0;  // the holder died and the lock stays taken (named-mutex)
+  std::int64_t count = 0;        // the store: -1 torn
+  std::int64_t committed = 0;    // robust-mutex's journal: the last completed write
+  std::int32_t repair_due = 0;   // robust-mutex: a holder died mid-write; next taker repairs
+  std::int32_t crashes = 0;      // crashes so far
+  std::int32_t last = -1;        // who moved last (for preemptions)
+  std::int32_t preemptions = 0;
+};
+
+class Model {
+ public:
+  Model(const ExperimentConfig& config, int crashes, std::optional<int> bound,
+        std::size_t max_states)
+      : mode_(config.mode),
+        attempts_(config.attempts),
+        crash_budget_(crashes),
+        bound_(bound),
+        max_states_(max_states),
+        locked_(mode_takes_lock(config.mode)),
+        // Only join tells customers apart by number; elsewhere alike customers are one.
+        symmetric_(config.mode != Mode::kJoin && !bound),
+        released_on_death_(config.mode != Mode::kNamedMutex),
+        journal_(config.mode == Mode::kRobustMutex),
+        torn_by_crash_(config.write == WriteStrategy::kInPlace),
+        track_data_(crashes > 0) {}
+
+  std::optional<long double> count(State state) {
+    overflow_ = false;
+    long double total = paths(state);
+    if (overflow_) return std::nullopt;
+    return total;
+  }
+
+ private:
+  std::optional<Step> next_step(const Customer& c) const {
+    if (c.dead) return std::nullopt;
+    return step_after(c.done, attempts_);
+  }
+  bool finished(const Customer& c) const { return !next_step(c); }
+
+  bool blocked(const State& s, int i, Step next) const {
+    if (mode_ == Mode::kJoin) {
+      for (int earlier = 0; earlier < i; ++earlier) {
+        if (!finished(s.customers[static_cast<std::size_t>(earlier)])) return true;
+      }
+      return false;
+    }
+    if (!locked_ || s.holder < 0 || s.holder == i) return false;
+    return next == Step::kAcquire || next == Step::kSearch;
+  }
+
+  // The key a state is remembered by: alike customers sorted (the holder and the last mover
+  // marked, so that they stay themselves).
+  std::vector<std::int64_t> key(const State& s) const {
+    std::vector<std::array<std::int64_t, 5>> rows;
+    rows.reserve(s.customers.size());
+    for (std::size_t i = 0; i < s.customers.size(); ++i) {
+      const Customer& c = s.customers[i];
+      rows.push_back({c.done, c.dead, track_data_ ? c.value_read : 0,
+                      static_cast<std::int64_t>(s.holder) == static_cast<std::int64_t>(i),
+                      symmetric_ ? 0 : static_cast<std::int64_t>(i)});
+    }
+    if (symmetric_) std::sort(rows.begin(), rows.end());
+    std::vector<std::int64_t> k;
+    for (const auto& row : rows) k.insert(k.end(), row.begin(), row.end());
+    k.push_back(s.holder >= 0);
+    k.push_back(s.holder_dead);
+    k.push_back(track_data_ ? s.count : 0);
+    k.push_back(track_data_ ? s.committed : 0);
+    k.push_back(s.repair_due);
+    k.push_back(s.crashes);
+    k.push_back(bound_ ? s.last : 0);
+    k.push_back(bound_ ? s.preemptions : 0);
+    return k;
+  }
+
+  long double paths(const State& s) {
+    if (overflow_) return 0;
+    std::vector<std::int64_t> k = key(s);
+    if (auto it = memo_.find(k); it != memo_.end()) return it->second;
+    // The moves offered here, as moves_offered makes them.
+    struct Offer {
+      int customer;
+      Step step;
+    };
+    std::vector<Offer> offers;
+    const int n = static_cast<int>(s.customers.size());
+    for (int i = 0; i < n; ++i) {
+      const Customer& c = s.customers[static_cast<std::size_t>(i)];
+      const std::optional<Step> next = next_step(c);
+      if (!next || blocked(s, i, *next)) continue;
+      offers.push_back({i, *next});
+      if (s.crashes >= crash_budget_) continue;
+      offers.push_back({i, Step::kCrash});
+      if (*next == Step::kWrite && c.value_read > 0) offers.push_back({i, Step::kCrashMidWrite});
+    }
+    long double total = 0;
+    if (offers.empty()) {
+      total = 1;  // every customer finished, or nobody can move: one schedule ends here
+    } else {
+      for (const Offer& offer : offers) {
+        bool preemption = false;
+        if (s.last >= 0 && offer.customer != s.last) {
+          const Customer& last = s.customers[static_cast<std::size_t>(s.last)];
+          const std::optional<Step> next = next_step(last);
+          preemption = next && !blocked(s, s.last, *next);
+        }
+        if (bound_ && preemption && s.preemptions + 1 > *bound_) continue;
+        State after = s;
+        after.last = offer.customer;
+        after.preemptions += preemption ? 1 : 0;
+        apply(after, offer.customer, offer.step);
+        total += paths(after);
+      }
+    }
+    if (memo_.size() >= max_states_) {
+      overflow_ = true;
+      return 0;
+    }
+    memo_.emplace(std::move(k), total);
+    return total;
+  }
+
+  void take_lock(State& s, int i) {
+    if (!locked_) return;
+    if (s.repair_due) {  // robust-mutex: the taker finds the owner died and repairs
+      if (journal_) s.count = s.committed;
+      s.repair_due = 0;
+    }
+    (void)i;
+  }
+
+  void die(State& s, int i) {
+    s.customers[static_cast<std::size_t>(i)].dead = 1;
+    ++s.crashes;
+    if (s.holder == i) {
+      if (released_on_death_) {
+        s.holder = -1;
+        if (journal_) s.repair_due = 1;
+      } else {
+        s.holder_dead = 1;
+      }
+    }
+  }
+
+  void apply(State& s, int i, Step step) {
+    Customer& c = s.customers[static_cast<std::size_t>(i)];
+    switch (step) {
+      case Step::kSearch:
+        take_lock(s, i);
+        ++c.done;
+        break;
+      case Step::kAcquire:
+        take_lock(s, i);
+        if (locked_) s.holder = i;
+        ++c.done;
+        break;
+      case Step::kRead:
+        c.value_read = s.count < 0 ? -2 : s.count;
+        ++c.done;
+        break;
+      case Step::kWrite:
+        if (c.value_read > 0) s.count = s.committed = c.value_read - 1;
+        ++c.done;
+        break;
+      case Step::kRelease:
+        if (s.holder == i) s.holder = -1;
+        c.value_read = -1;
+        ++c.done;
+        break;
+      case Step::kCrashMidWrite:
+        if (torn_by_crash_) s.count = -1;
+        die(s, i);
+        break;
+      case Step::kCrash:
+      case Step::kExit:
+        die(s, i);
+        break;
+    }
+  }
+
+  Mode mode_;
+  int attempts_;
+  int crash_budget_;
+  std::optional<int> bound_;
+  std::size_t max_states_;
+  bool locked_;
+  bool symmetric_;
+  bool released_on_death_;
+  bool journal_;
+  bool torn_by_crash_;
+  bool track_data_;
+  bool overflow_ = false;
+  std::map<std::vector<std::int64_t>, long double> memo_;
+};
+
+}  // namespace
+
+std::optional<long double> count_interleavings(const ExperimentConfig& config, int crashes,
+                                               std::optional<int> preemption_bound,
+                                               std::size_t max_states) {
+  State start;
+  start.customers.resize(static_cast<std::size_t>(config.procs));
+  start.count = start.committed = config.tickets.value_or(1);
+  Model model(config, crashes, preemption_bound, max_states);
+  return model.count(start);
+}
+
+long double multinomial(int procs, int steps_each) {
+  // log-gamma keeps huge counts finite; exact below 2^64 after rounding.
+  const long double total = static_cast<long double>(procs) * steps_each;
+  long double log_count = std::lgamma(total + 1) - procs * std::lgamma(steps_each + 1.0L);
+  return std::round(std::exp(log_count));
+}
+
+}  // namespace ticketsim

@@ -1,0 +1,309 @@
+#include "simulator/report/explore_report.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "simulator/report/report_text.h"
+#include "simulator/report/text_table.h"
+#include "simulator/text/translate.h"
+#include "simulator/text/wrap.h"
+
+namespace ticketsim {
+namespace {
+
+std::string lost_text(const ExploredOutcome& outcome) {
+  return outcome.lost_updates ? std::to_string(*outcome.lost_updates) : tr("unknown");
+}
+
+std::string final_text(const ExploredOutcome& outcome) {
+  return outcome.final_count ? std::to_string(*outcome.final_count) : tr("unreadable");
+}
+
+// "120 of 252 interleavings (47.6%)", or "" when the share is not known.
+std::string share_text(const ExploredOutcome& outcome, const ExploreResult& result) {
+  if (!outcome.interleavings || !result.interleavings_total || !result.complete) return "";
+  const long double total = *result.interleavings_total;
+  const long double part = *outcome.interleavings;
+  return trf("{} of {} interleavings ({:.1f}%)", format_interleavings(part),
+             format_interleavings(total),
+             total > 0 ? static_cast<double>(100 * part / total) : 0.0);
+}
+
+std::string header(const ExploreResult& result) {
+  const ExperimentConfig& workload = result.config.workload;
+  std::string settings = trf("mode {}, {} x {}, {}", mode_name(workload.mode),
+                             counted(workload.procs, "{} customer", "{} customers"),
+                             counted(workload.attempts, "{} attempt", "{} attempts"),
+                             counted(workload.tickets.value_or(0), "{} ticket", "{} tickets"));
+  if (result.config.crashes > 0) {
+    settings += trc("settings", ", ") +
+                counted(result.config.crashes, "up to {} crash", "up to {} crashes");
+  }
+  if (workload.write == WriteStrategy::kAtomic)
+    settings += std::string(trc("settings", ", ")) + tr("atomic writes");
+  return trf("ticketsim explore: {}", settings) + "\n" +
+         trf("store: {}", store_label_text(result.store_label)) + "\n";
+}
+
+// What ran and what it covers.
+std::string summary(const ExploreResult& result) {
+  const ExploreConfig& config = result.config;
+  const std::string workers = counted(result.jobs, "{} worker", "{} workers");
+  const std::string seconds = fmt::format("{:.2f}", result.elapsed_s);
+  std::string text;
+  if (config.preemptions) {
+    text = trf("Ran {} with at most {} (no reduction under a preemption bound), on {} in {} s.",
+               counted(result.schedules_run, "{} schedule", "{} schedules"),
+               counted(*config.preemptions, "{} preemption", "{} preemptions"), workers, seconds);
+  } else if (!config.reduction) {
+    text = trf("Ran {} (every interleaving of the steps, no reduction), on {} in {} s.",
+               counted(result.schedules_run, "{} schedule", "{} schedules"), workers, seconds);
+  } else {
+    text =
+        trf("Ran {} on {} in {} s, with partial-order reduction: schedules that differ only "
+            "in the order of steps that commute ran once.",
+            counted(result.schedules_run, "{} schedule", "{} schedules"), workers, seconds);
+    if (result.interleavings_total && result.complete && result.schedules_run > 0) {
+      text += " " + trf("They stand for all {} interleavings ({:.1f}x fewer runs).",
+                        format_interleavings(*result.interleavings_total),
+                        static_cast<double>(*result.interleavings_total /
+                                            static_cast<long double>(result.schedules_run)));
+    }
+    if (result.redundant > 0) {
+      text += " " + trnf(
+                        "{} more was cut short as redundant (its moves were covered by "
+                        "another schedule).",
+                        "{} more were cut short as redundant (their moves were covered by "
+                        "other schedules).",
+                        result.redundant, result.redundant);
+    }
+  }
+  if (result.interleavings_total && (config.preemptions || !config.reduction)) {
+    text += " " + trf("The steps allow {} interleavings{}.",
+                      format_interleavings(*result.interleavings_total),
+                      config.preemptions ? tr(" within the bound") : std::string());
+  } else if (!result.interleavings_total) {
+    text += std::string(" ") + tr("The interleavings are too many to count.");
+  }
+  text += "\n";
+  if (result.complete) {
+    text += tr("Complete: every interleaving ran, or is equivalent to one that ran.");
+  } else {
+    std::string why = result.stopped_by == "max-schedules" ? tr("--max-schedules")
+                      : result.stopped_by == "max-time"    ? tr("--max-time")
+                      : result.stopped_by == "preemptions" ? tr("the preemption bound")
+                                                           : result.stopped_by;
+    text +=
+        trf("Incomplete: stopped by {} with {} left; the outcomes below are those found so "
+            "far.",
+            why, counted(result.pending, "{} branch", "{} branches"));
+  }
+  return text;
+}
+
+std::string outcome_table(const ExploreResult& result, int width, bool use_color) {
+  std::vector<std::string> headers{"#",
+                                   tr("verdict"),
+                                   tr("schedules"),
+                                   tr("sold"),
+                                   tr("oversold"),
+                                   tr("lost updates"),
+                                   tr("torn reads"),
+                                   tr("final count")};
+  const bool crashes = result.config.crashes > 0;
+  if (crashes) headers.push_back(tr("crashed"));
+  TextTable table(headers);
+  int number = 0;
+  for (const ExploredOutcome& outcome : result.outcomes) {
+    std::vector<TextTable::Cell> row{
+        std::to_string(++number),
+        TextTable::Cell(verdict_text(outcome.verdict), outcome.unsafe    ? "31"
+                                                       : outcome.stalled ? "33"
+                                                                         : ""),
+        std::to_string(outcome.count),
+        std::to_string(outcome.sold),
+        std::to_string(outcome.oversold),
+        lost_text(outcome),
+        std::to_string(outcome.torn_reads),
+        final_text(outcome)};
+    if (crashes) row.emplace_back(std::to_string(outcome.crashed));
+    table.add_row(std::move(row));
+  }
+  return table.render(use_color, width);
+}
+
+// The closing sentence: the finding, or the proof within what ran.
+std::string verdict(const ExploreResult& result) {
+  const ExperimentConfig& workload = result.config.workload;
+  std::int64_t unsafe = 0;
+  std::int64_t stalled = 0;
+  std::int64_t oversell_schedules = 0;
+  long double oversell_interleavings = 0;
+  bool oversell_counted = true;  // every oversold outcome's interleavings are known
+  for (const ExploredOutcome& outcome : result.outcomes) {
+    unsafe += outcome.unsafe ? outcome.count : 0;
+    stalled += outcome.stalled ? outcome.count : 0;
+    if (outcome.oversold > 0) {
+      oversell_schedules += outcome.count;
+      if (outcome.interleavings) {
+        oversell_interleavings += *outcome.interleavings;
+      } else {
+        oversell_counted = false;
+      }
+    }
+  }
+  std::vector<std::string> sentences;
+  const std::string customers = counted(workload.procs, "{} customer", "{} customers");
+  if (oversell_schedules > 0 && result.complete && result.interleavings_total && oversell_counted) {
+    sentences.push_back(trf("Of all {} ways these {} can interleave, {} oversell.",
+                            format_interleavings(*result.interleavings_total), customers,
+                            format_interleavings(oversell_interleavings)));
+  } else if (oversell_schedules > 0) {
+    sentences.push_back(trf("{} of the {} run oversold.",
+                            counted(oversell_schedules, "{} schedule", "{} schedules"),
+                            counted(result.schedules_run, "{} schedule", "{} schedules")));
+  }
+  if (const ExploredOutcome* smallest = result.shortest_unsafe()) {
+    std::size_t index = 0;
+    while (&result.outcomes[index] != smallest) ++index;
+    sentences.push_back(
+        trf("The smallest unsafe schedule is outcome {}'s: {}, {}.", index + 1,
+            counted(smallest->script_steps, "{} step", "{} steps"),
+            counted(smallest->script_preemptions, "{} preemption", "{} preemptions")));
+  }
+  if (stalled > 0) {
+    sentences.push_back(
+        trf("{} stalled: a customer died holding the {} lock, which nobody "
+            "releases for a dead holder, and the others wait for it for ever.",
+            counted(stalled, "{} schedule", "{} schedules"), mode_name(workload.mode)));
+  }
+  if (unsafe == 0 && stalled == 0 && result.schedules_run > 0) {
+    const std::string what =
+        result.config.crashes > 0
+            ? trf("with up to {}", counted(result.config.crashes, "{} crash", "{} crashes"))
+            : std::string();
+    if (result.complete) {
+      const std::string count = result.interleavings_total
+                                    ? format_interleavings(*result.interleavings_total)
+                                    : std::to_string(result.schedules_run);
+      sentences.push_back(
+          what.empty()
+              ? trf("Safe: every one of the {} interleavings sold correctly (no oversell, lost "
+                    "update, torn read or stall).",
+                    count)
+              : trf("Safe: every one of the {} interleavings, {}, sold correctly (no oversell, "
+                    "lost update, torn read or stall).",
+                    count, what));
+    } else {
+      sentences.push_back(
+          trf("Every one of the {} run was safe, but the search was cut short: "
+              "this proves nothing about the rest.",
+              counted(result.schedules_run, "{} schedule", "{} schedules")));
+    }
+  }
+  std::string text;
+  for (const std::string& sentence : sentences) text += (text.empty() ? "" : " ") + sentence;
+  return text;
+}
+
+}  // namespace
+
+std::string format_interleavings(long double count) {
+  if (count < 1e15L) return fmt::format("{:.0f}", static_cast<double>(std::round(count)));
+  return fmt::format("{:.3g}", static_cast<double>(count));
+}
+
+std::string replay_command(const ExploreResult& result, const std::string& script) {
+  const ExperimentConfig& workload = result.config.workload;
+  std::string command =
+      fmt::format("ticketsim run --mode {} --procs {}", mode_name(workload.mode), workload.procs);
+  if (workload.attempts != 1) command += fmt::format(" --attempts {}", workload.attempts);
+  if (!workload.store_path.empty()) command += " --store '" + workload.store_path + "'";
+  command += fmt::format(" --tickets {}", workload.tickets.value_or(1));
+  if (workload.write == WriteStrategy::kAtomic) command += " --write atomic";
+  command += " --schedule script:\"" + script + "\"";
+  return command;
+}
+
+std::string render_explore_report(const ExploreResult& result, int width, bool use_color) {
+  std::string out = header(result) + "\n";
+  out += wrap_text(summary(result), width, 0, 2) + "\n";
+  out += trf("Outcomes ({}):", result.outcomes.size()) + "\n";
+  out += outcome_table(result, width, use_color) + "\n";
+  out += std::string(tr("The shortest schedule to each (replay it with ticketsim run):")) + "\n";
+  int number = 0;
+  for (const ExploredOutcome& outcome : result.outcomes) {
+    std::string line = trf("{}. {}: {}, {}", ++number, verdict_text(outcome.verdict),
+                           counted(outcome.script_steps, "{} step", "{} steps"),
+                           counted(outcome.script_preemptions, "{} preemption", "{} preemptions"));
+    if (std::string share = share_text(outcome, result); !share.empty()) line += "; " + share;
+    out += wrap_text(line, width, 2, 5);
+    // Inside the quotes, a line break and the indentation are separators a script accepts,
+    // so the wrapped command still pastes into a shell as it is.
+    out += wrap_text(replay_command(result, outcome.script), width, 5, 7);
+  }
+  if (result.outcomes.empty())
+    out += std::string("  ") + tr("(none: no schedule ran to its end)") + "\n";
+  out += "\n" + wrap_text(verdict(result), width, 0, 2);
+  return out;
+}
+
+nlohmann::ordered_json explore_report_json(const ExploreResult& result) {
+  ScopedLanguage english("en");
+  using Json = nlohmann::ordered_json;
+  auto count_json = [](const std::optional<long double>& count) -> Json {
+    if (!count) return nullptr;
+    if (*count < 9.007199254740992e15L) return static_cast<std::int64_t>(std::round(*count));
+    return static_cast<double>(*count);
+  };
+  const ExploreConfig& config = result.config;
+  const ExperimentConfig& workload = config.workload;
+  Json json;
+  json["command"] = "explore";
+  json["workload"] = {
+      {"mode", mode_name(workload.mode)}, {"procs", workload.procs},
+      {"attempts", workload.attempts},    {"tickets", workload.tickets.value_or(0)},
+      {"store", result.store_label},      {"write", write_strategy_name(workload.write)}};
+  json["reduction"] = config.reduction && !config.preemptions;
+  json["crashes"] = config.crashes;
+  json["preemptions"] = config.preemptions ? Json(*config.preemptions) : Json(nullptr);
+  json["max_schedules"] = config.max_schedules ? Json(*config.max_schedules) : Json(nullptr);
+  json["max_time_s"] =
+      config.max_time ? Json(static_cast<double>(config.max_time->count()) / 1e9) : Json(nullptr);
+  json["schedules_run"] = result.schedules_run;
+  json["redundant"] = result.redundant;
+  json["interleavings_total"] = count_json(result.interleavings_total);
+  json["interleavings_covered"] = count_json(result.interleavings_covered);
+  json["complete"] = result.complete;
+  json["stopped_by"] = result.stopped_by.empty() ? Json(nullptr) : Json(result.stopped_by);
+  json["pending"] = result.pending;
+  json["safe"] = result.safe();
+  json["jobs"] = result.jobs;
+  json["elapsed_s"] = std::round(result.elapsed_s * 1000) / 1000;
+  json["schedules_per_s"] =
+      result.elapsed_s > 0 ? std::round(result.schedules_run / result.elapsed_s) : 0.0;
+  Json outcomes = Json::array();
+  for (const ExploredOutcome& outcome : result.outcomes) {
+    outcomes.push_back(
+        {{"verdict", outcome.verdict},
+         {"unsafe", outcome.unsafe},
+         {"stalled", outcome.stalled},
+         {"sold", outcome.sold},
+         {"oversold", outcome.oversold},
+         {"lost_updates", outcome.lost_updates ? Json(*outcome.lost_updates) : Json(nullptr)},
+         {"torn_reads", outcome.torn_reads},
+         {"final_count", outcome.final_count ? Json(*outcome.final_count) : Json(nullptr)},
+         {"crashed", outcome.crashed},
+         {"count", outcome.count},
+         {"interleavings", count_json(outcome.interleavings)},
+         {"script", outcome.script},
+         {"script_steps", outcome.script_steps},
+         {"script_preemptions", outcome.script_preemptions},
+         {"replay", replay_command(result, outcome.script)}});
+  }
+  json["outcomes"] = std::move(outcomes);
+  return json;
+}
+
+}  // namespace ticketsim

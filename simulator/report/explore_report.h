@@ -1,0 +1,28 @@
+// The reports of `ticketsim explore`: text for people, JSON for programs.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "ticketsim/explore.h"
+
+namespace ticketsim {
+
+// What was explored, how much of the space the schedules stand for, every distinct outcome
+// with its shortest schedule as a replayable `ticketsim run` command, and the verdict in
+// one plain sentence. Wrapped to `width` columns, in the reader's language.
+std::string render_explore_report(const ExploreResult& result, int width, bool use_color);
+
+// `explore --json`: schedules_run, interleavings_total, complete, safe and outcomes (each
+// with its figures, count and script), in English whatever the reader's language.
+nlohmann::ordered_json explore_report_json(const ExploreResult& result);
+
+// The command that replays `script` on `result`'s workload: `ticketsim run --mode ...
+// --schedule script:"..."`.
+std::string replay_command(const ExploreResult& result, const std::string& script);
+
+// A count of interleavings: exact digits below 10^15, else "1.23e+78".
+std::string format_interleavings(long double count);
+
+}  // namespace ticketsim
