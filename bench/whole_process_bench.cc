@@ -620,6 +620,26 @@ std::vector<Figure> figures(const Options& o, const std::string& python,
     f.goal_value = 15;
     list.push_back(f);
   }
+  {
+    // Exhaustive exploration: every one of the 252 interleavings of 2 customers x 1 purchase,
+    // each on fresh processes, against the same number of scripted trials run one by one.
+    Figure f;
+    f.key = "explore";
+    f.title = "`explore --procs 2 --no-reduction` (all 252 schedules of 2 customers x 1 attempt)";
+    f.ticketsim = {ts, "explore", "--procs", "2", "--no-reduction"};
+    f.baseline_title = "`run --procs 2 --schedule script:... --trials 252` (one process)";
+    f.baseline = {ts,
+                  "run",
+                  "--procs",
+                  "2",
+                  "--schedule",
+                  "script:1:search 2:search 1:acquire 1:read 2:acquire 2:read "
+                  "1:write 2:write 1:release 2:release",
+                  "--trials",
+                  "252"};
+    f.max_ms = 252;  // at least 1,000 schedules per second
+    list.push_back(f);
+  }
   if (!o.only.empty()) {
     std::vector<Figure> chosen;
     for (const std::string& key : o.only) {
@@ -634,6 +654,48 @@ std::vector<Figure> figures(const Options& o, const std::string& python,
     list = chosen;
   }
   return list;
+}
+
+// The exploration's rate, and what the reduction saves on a few workloads (one run each of
+// `explore --json`, with and without reduction where the unreduced space is small enough).
+void print_explore_figures(const Figure& figure, const std::string& ts) {
+  const double ms = median(times(figure.a));
+  std::printf(
+      "\nExplore: 252 schedules in %s (median) = %.0f schedules/s on this machine "
+      "(target: at least 1,000/s)\n",
+      ms_text(ms).c_str(), 252 / (ms / 1000));
+  std::printf(
+      "Reduction (schedules run with partial-order reduction, against the interleavings "
+      "they stand for):\n");
+  const char* workloads[] = {"--procs 2",
+                             "--procs 3",
+                             "--procs 3 --tickets 2",
+                             "--procs 4",
+                             "--procs 2 --attempts 2",
+                             "--procs 3 --mode flock",
+                             "--procs 3 --mode flock --crashes 1",
+                             "--procs 3 --mode named-mutex --crashes 1"};
+  for (const char* workload : workloads) {
+    const std::string command = "'" + ts + "' explore " + workload + " --json";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) continue;
+    std::string out;
+    char buffer[4096];
+    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+    const int status = ::pclose(pipe);
+    auto number = [&](const std::string& key) {
+      const std::size_t at = out.find("\"" + key + "\": ");
+      return at == std::string::npos ? -1.0 : std::atof(out.c_str() + at + key.size() + 4);
+    };
+    const double run = number("schedules_run"), total = number("interleavings_total");
+    const double seconds = number("elapsed_s");
+    if (status != 0 || run <= 0) {
+      std::printf("  %-42s FAILED (exit %d)\n", workload, status);
+      continue;
+    }
+    std::printf("  %-42s %8.0f schedules for %12.0f interleavings: %8.1fx fewer, %.2f s\n",
+                workload, run, total, total / run, seconds);
+  }
 }
 
 // Runs one figure: warm-up pairs, then measured pairs, A (ticketsim) before B (baseline).
@@ -758,6 +820,10 @@ int main(int argc, char** argv) {
       notes.push_back(format("%s: WARNING other processes used %.0f%% of the CPUs while it ran",
                              figure.key.c_str(), others));
     }
+  }
+  for (const Figure& figure : list) {
+    if (figure.key == "explore" && !figure.a.empty())
+      print_explore_figures(figure, figure.ticketsim[0]);
   }
   if (floor_ok) {
     std::printf(

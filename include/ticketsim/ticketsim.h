@@ -7,6 +7,7 @@
 #include "ticketsim/duration.h"
 #include "ticketsim/errors.h"
 #include "ticketsim/experiment.h"
+#include "ticketsim/explore.h"
 #include "ticketsim/findings.h"
 #include "ticketsim/histogram.h"
 #include "ticketsim/interrupt.h"

@@ -17,11 +17,13 @@
 #include "simulator/experiment/prepared_store.h"
 #include "simulator/experiment/run_trial.h"
 #include "simulator/oracle/witnesses.h"
+#include "simulator/report/explore_report.h"
 #include "simulator/report/text_table.h"
 #include "simulator/schedule/step_driver.h"
 #include "simulator/text/translate.h"
 #include "simulator/text/wrap.h"
 #include "ticketsim/experiment.h"
+#include "ticketsim/explore.h"
 #include "ticketsim/interrupt.h"
 
 namespace ticketsim {
@@ -185,7 +187,30 @@ class Demo {
         say(describe(trial.witnesses.lost_updates.front(), act2_start), 2);
       }
     }
+    say_explored();
     return true;
+  }
+
+  // The race act's count: every interleaving of (up to) 3 customers explored, and how many
+  // oversell. Said only when the search completed (an interrupt leaves it out).
+  void say_explored() {
+    ExploreConfig config;
+    config.workload.mode = Mode::kNone;
+    config.workload.procs = std::min(options_.procs, 3);
+    config.workload.tickets = 1;
+    const ExploreResult result = explore(config);
+    if (!result.complete || !result.interleavings_total) return;
+    long double oversell = 0;
+    for (const ExploredOutcome& outcome : result.outcomes) {
+      if (outcome.oversold == 0) continue;
+      if (!outcome.interleavings) return;
+      oversell += *outcome.interleavings;
+    }
+    say("\n" + fmt::format(fmt::runtime(text_.explored), arg("shown", config.workload.procs),
+                           arg("total", format_interleavings(*result.interleavings_total)),
+                           arg("oversell", format_interleavings(oversell)),
+                           arg("schedules", result.schedules_run),
+                           arg("seconds", result.elapsed_s)));
   }
 
   // How many times a customer had to wait for the lock: a step the lock held back, counted

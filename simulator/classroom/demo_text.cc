@@ -22,6 +22,11 @@ DemoText demo_text() {
   text.sold_out = tr("customer {n:>2} (pid {pid}, ppid {ppid}): sold out");
   text.oversold = tr("{sold} tickets sold, but the store held {tickets}: {oversold} oversold.");
   text.witness = tr("The witnesses (times from the start of act 2):");
+  text.explored =
+      tr("That was one way for the customers to take turns. Of all {total} ways {shown} "
+         "customers can interleave their steps, {oversell} oversell (ticketsim explore ran "
+         "{schedules} of them on real processes in {seconds:.1f} s; the others only reorder "
+         "steps that do not touch the same thing).");
   text.act3 = tr("Act 3 - the same, with a lock");
   text.act3_how =
       tr("Every customer tries to buy at once. The one that gets the lock goes on; every other "

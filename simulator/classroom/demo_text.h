@@ -17,6 +17,7 @@ struct DemoText {
   std::string sold_out;  // {n} {pid} {ppid}
   std::string oversold;  // {sold} {tickets} {oversold}
   std::string witness;
+  std::string explored;  // {shown} {total} {oversell} {schedules} {seconds}
   std::string act3;
   std::string act3_how;
   std::string locked;  // {mode} {sold} {oversold} {waits}

@@ -12,10 +12,12 @@
 #include "simulator/cli/command_support.h"
 #include "simulator/report/explore_report.h"
 #include "simulator/report/output_file.h"
+#include "simulator/report/report_html.h"
 #include "simulator/report/text_table.h"
 #include "simulator/text/terminal_width.h"
 #include "simulator/text/translate.h"
 #include "simulator/text/wrap.h"
+#include "ticketsim/experiment.h"
 #include "ticketsim/explore.h"
 #include "ticketsim/interrupt.h"
 
@@ -49,6 +51,22 @@ class ExploreProgressLine {
   bool enabled_;
   bool shown_ = false;
 };
+
+// The schedule the HTML draws, run again with every step's history: the shortest unsafe one,
+// else the first outcome's. Nothing when no schedule ran.
+std::optional<TrialResult> rerun_for_html(const ExploreResult& result) {
+  const ExploredOutcome* chosen = result.shortest_unsafe();
+  if (chosen == nullptr && !result.outcomes.empty()) chosen = &result.outcomes.front();
+  if (chosen == nullptr) return std::nullopt;
+  ExperimentConfig config = result.config.workload;
+  config.schedule = Schedule::kScript;
+  config.script = parse_script(chosen->script);
+  config.trials = 1;
+  config.keep_history = HistoryKept::kEveryTrial;
+  ExperimentResult rerun = run_experiment(config);
+  if (rerun.trials.empty()) return std::nullopt;
+  return std::move(rerun.trials.front());
+}
 
 }  // namespace
 
@@ -126,6 +144,10 @@ int explore_command(const ExploreFlags& flags, const CLI::App& command) {
     result = explore(config, std::ref(progress));
   }
   try {
+    outputs.write("--html", [&](TextSink& out) {
+      std::optional<TrialResult> shown = rerun_for_html(result);
+      render_explore_html(result, shown ? &*shown : nullptr, out);
+    });
     if (flags.json) {
       StdoutSink().write(explore_report_json(result).dump(2) + "\n");
     } else {

@@ -9,7 +9,9 @@ namespace ticketsim {
 std::vector<MoveSet> happens_before(const Execution& execution) {
   const std::vector<ExecutedStep>& steps = execution.steps;
   const std::size_t n = steps.size();
-  std::vector<MoveSet> before(n, MoveSet(n));
+  std::vector<MoveSet> before;
+  before.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) before.emplace_back(n);
   for (std::size_t l = 0; l < n; ++l) {
     for (std::size_t k = 0; k < l; ++k) {
       if (dependent(steps[k].move(), steps[l].move())) {

@@ -12,6 +12,9 @@
 namespace ticketsim {
 namespace {
 
+// Between two sentences: a space in English, nothing in Chinese (whose full stop is wide).
+std::string sentence_gap() { return language_tag().rfind("zh", 0) == 0 ? "" : " "; }
+
 std::string lost_text(const ExploredOutcome& outcome) {
   return outcome.lost_updates ? std::to_string(*outcome.lost_updates) : tr("unknown");
 }
@@ -46,8 +49,9 @@ std::string header(const ExploreResult& result) {
          trf("store: {}", store_label_text(result.store_label)) + "\n";
 }
 
-// What ran and what it covers.
-std::string summary(const ExploreResult& result) {
+}  // namespace
+
+std::string explore_summary(const ExploreResult& result) {
   const ExploreConfig& config = result.config;
   const std::string workers = counted(result.jobs, "{} worker", "{} workers");
   const std::string seconds = fmt::format("{:.2f}", result.elapsed_s);
@@ -65,35 +69,37 @@ std::string summary(const ExploreResult& result) {
             "in the order of steps that commute ran once.",
             counted(result.schedules_run, "{} schedule", "{} schedules"), workers, seconds);
     if (result.interleavings_total && result.complete && result.schedules_run > 0) {
-      text += " " + trf("They stand for all {} interleavings ({:.1f}x fewer runs).",
-                        format_interleavings(*result.interleavings_total),
-                        static_cast<double>(*result.interleavings_total /
-                                            static_cast<long double>(result.schedules_run)));
+      text +=
+          sentence_gap() + trf("They stand for all {} interleavings ({:.1f}x fewer runs).",
+                               format_interleavings(*result.interleavings_total),
+                               static_cast<double>(*result.interleavings_total /
+                                                   static_cast<long double>(result.schedules_run)));
     }
     if (result.redundant > 0) {
-      text += " " + trnf(
-                        "{} more was cut short as redundant (its moves were covered by "
-                        "another schedule).",
-                        "{} more were cut short as redundant (their moves were covered by "
-                        "other schedules).",
-                        result.redundant, result.redundant);
+      text +=
+          sentence_gap() + trnf(
+                               "{} more was cut short as redundant (its moves were covered by "
+                               "another schedule).",
+                               "{} more were cut short as redundant (their moves were covered by "
+                               "other schedules).",
+                               result.redundant, result.redundant);
     }
   }
   if (result.interleavings_total && (config.preemptions || !config.reduction)) {
-    text += " " + trf("The steps allow {} interleavings{}.",
-                      format_interleavings(*result.interleavings_total),
-                      config.preemptions ? tr(" within the bound") : std::string());
+    text += sentence_gap() + trf("The steps allow {} interleavings{}.",
+                                 format_interleavings(*result.interleavings_total),
+                                 config.preemptions ? tr(" within the bound") : std::string());
   } else if (!result.interleavings_total) {
-    text += std::string(" ") + tr("The interleavings are too many to count.");
+    text += sentence_gap() + tr("The interleavings are too many to count.");
   }
   text += "\n";
   if (result.complete) {
     text += tr("Complete: every interleaving ran, or is equivalent to one that ran.");
   } else {
-    std::string why = result.stopped_by == "max-schedules" ? tr("--max-schedules")
-                      : result.stopped_by == "max-time"    ? tr("--max-time")
-                      : result.stopped_by == "preemptions" ? tr("the preemption bound")
-                                                           : result.stopped_by;
+    // The flags as typed; a signal by its name.
+    std::string why = result.stopped_by == "preemptions" ? std::string(tr("the preemption bound"))
+                      : result.stopped_by.rfind("max-", 0) == 0 ? "--" + result.stopped_by
+                                                                : result.stopped_by;
     text +=
         trf("Incomplete: stopped by {} with {} left; the outcomes below are those found so "
             "far.",
@@ -101,6 +107,8 @@ std::string summary(const ExploreResult& result) {
   }
   return text;
 }
+
+namespace {
 
 std::string outcome_table(const ExploreResult& result, int width, bool use_color) {
   std::vector<std::string> headers{"#",
@@ -133,8 +141,9 @@ std::string outcome_table(const ExploreResult& result, int width, bool use_color
   return table.render(use_color, width);
 }
 
-// The closing sentence: the finding, or the proof within what ran.
-std::string verdict(const ExploreResult& result) {
+}  // namespace
+
+std::string explore_verdict(const ExploreResult& result) {
   const ExperimentConfig& workload = result.config.workload;
   std::int64_t unsafe = 0;
   std::int64_t stalled = 0;
@@ -203,15 +212,20 @@ std::string verdict(const ExploreResult& result) {
     }
   }
   std::string text;
-  for (const std::string& sentence : sentences) text += (text.empty() ? "" : " ") + sentence;
+  for (const std::string& sentence : sentences)
+    text += (text.empty() ? "" : sentence_gap()) + sentence;
   return text;
 }
 
-}  // namespace
-
 std::string format_interleavings(long double count) {
-  if (count < 1e15L) return fmt::format("{:.0f}", static_cast<double>(std::round(count)));
-  return fmt::format("{:.3g}", static_cast<double>(count));
+  if (count >= 1e15L) return fmt::format("{:.3g}", static_cast<double>(count));
+  const std::string digits = fmt::format("{:.0f}", static_cast<double>(std::round(count)));
+  std::string grouped;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
+    grouped += digits[i];
+  }
+  return grouped;
 }
 
 std::string replay_command(const ExploreResult& result, const std::string& script) {
@@ -228,7 +242,7 @@ std::string replay_command(const ExploreResult& result, const std::string& scrip
 
 std::string render_explore_report(const ExploreResult& result, int width, bool use_color) {
   std::string out = header(result) + "\n";
-  out += wrap_text(summary(result), width, 0, 2) + "\n";
+  out += wrap_text(explore_summary(result), width, 0, 2) + "\n";
   out += trf("Outcomes ({}):", result.outcomes.size()) + "\n";
   out += outcome_table(result, width, use_color) + "\n";
   out += std::string(tr("The shortest schedule to each (replay it with ticketsim run):")) + "\n";
@@ -237,7 +251,9 @@ std::string render_explore_report(const ExploreResult& result, int width, bool u
     std::string line = trf("{}. {}: {}, {}", ++number, verdict_text(outcome.verdict),
                            counted(outcome.script_steps, "{} step", "{} steps"),
                            counted(outcome.script_preemptions, "{} preemption", "{} preemptions"));
-    if (std::string share = share_text(outcome, result); !share.empty()) line += "; " + share;
+    if (std::string share = share_text(outcome, result); !share.empty()) {
+      line = trf("{}; {}", line, share);
+    }
     out += wrap_text(line, width, 2, 5);
     // Inside the quotes, a line break and the indentation are separators a script accepts,
     // so the wrapped command still pastes into a shell as it is.
@@ -245,7 +261,7 @@ std::string render_explore_report(const ExploreResult& result, int width, bool u
   }
   if (result.outcomes.empty())
     out += std::string("  ") + tr("(none: no schedule ran to its end)") + "\n";
-  out += "\n" + wrap_text(verdict(result), width, 0, 2);
+  out += "\n" + wrap_text(explore_verdict(result), width, 0, 2);
   return out;
 }
 

@@ -18,11 +18,19 @@ std::string render_explore_report(const ExploreResult& result, int width, bool u
 // with its figures, count and script), in English whatever the reader's language.
 nlohmann::ordered_json explore_report_json(const ExploreResult& result);
 
+// What ran and what it covers (a paragraph, then whether the search was complete).
+std::string explore_summary(const ExploreResult& result);
+
+// The closing sentences: how many interleavings oversell and the smallest unsafe schedule, or
+// the proof within what ran ("Safe: every one of the 90 interleavings ...").
+std::string explore_verdict(const ExploreResult& result);
+
 // The command that replays `script` on `result`'s workload: `ticketsim run --mode ...
 // --schedule script:"..."`.
 std::string replay_command(const ExploreResult& result, const std::string& script);
 
-// A count of interleavings: exact digits below 10^15, else "1.23e+78".
+// A count of interleavings: exact digits in groups of three below 10^15 ("756,756"), else
+// "1.23e+78".
 std::string format_interleavings(long double count);
 
 }  // namespace ticketsim

@@ -12,6 +12,7 @@ body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1d2330;max-width:120
 h1{font-size:20px}h2{font-size:16px;margin-top:28px}
 table{border-collapse:collapse}td,th{padding:3px 10px;border-bottom:1px solid #dde;text-align:right}
 td:first-child,th:first-child{text-align:left}
+table.outcomes td:last-child,table.outcomes th:last-child{text-align:left}
 .UNSAFE{color:#c0182d;font-weight:600}.safe{color:#18804a;font-weight:600}
 .STALLED,.ERROR,.INTERRUPTED,.unprotected{color:#a56a00;font-weight:600}
 .witness{color:#c0182d}ul{padding-left:20px}

@@ -9,6 +9,7 @@
 
 #include "simulator/oracle/mutual_exclusion.h"
 #include "simulator/report/column_peaks.h"
+#include "simulator/report/explore_report.h"
 #include "simulator/report/html_page.h"
 #include "simulator/report/report_text.h"
 #include "simulator/report/svg_chart.h"
@@ -641,6 +642,63 @@ std::string render_compare_html(const Comparison& comparison,
                                 const std::vector<SkippedMode>& skipped) {
   StringSink sink;
   render_compare_html(comparison, skipped, sink);
+  return sink.text();
+}
+
+void render_explore_html(const ExploreResult& result, const TrialResult* shown, TextSink& out) {
+  const ExperimentConfig& workload = result.config.workload;
+  const std::string title = trf("ticketsim explore: mode {}", mode_name(workload.mode));
+  page_head(title, out);
+  std::string body = "<h1>" + escape(title) + "</h1>\n";
+  body += "<p>" +
+          escape(trf("{} x {}, {}", counted(workload.procs, "{} customer", "{} customers"),
+                     counted(workload.attempts, "{} attempt", "{} attempts"),
+                     counted(workload.tickets.value_or(0), "{} ticket", "{} tickets"))) +
+          "</p>\n<p>" + escape(trf("store: {}", store_label_text(result.store_label))) + "</p>\n";
+  std::string summary = explore_summary(result);
+  for (std::size_t start = 0; start < summary.size();) {
+    std::size_t end = std::min(summary.find('\n', start), summary.size());
+    body += "<p>" + escape(summary.substr(start, end - start)) + "</p>\n";
+    start = end + 1;
+  }
+  body += "<table class=\"outcomes\"><tr><th>#</th>";
+  for (const char* heading : {N_("verdict"), N_("schedules"), N_("interleavings"), N_("sold"),
+                              N_("oversold"), N_("lost updates"), N_("torn reads"),
+                              N_("final count"), N_("crashed"), N_("shortest schedule")}) {
+    body += "<th>" + escape(tr(heading)) + "</th>";
+  }
+  body += "</tr>\n";
+  int number = 0;
+  for (const ExploredOutcome& outcome : result.outcomes) {
+    body += fmt::format(
+        "<tr><td>{}</td>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<td>{}</td><td>{}</td><td><code class=\"script\">{}</code><br><small>{}</small></td>"
+        "</tr>\n",
+        ++number, verdict_cell(outcome.verdict), outcome.count,
+        outcome.interleavings ? format_interleavings(*outcome.interleavings) : "-", outcome.sold,
+        outcome.oversold,
+        outcome.lost_updates ? std::to_string(*outcome.lost_updates) : escape(tr("unknown")),
+        outcome.torn_reads,
+        outcome.final_count ? std::to_string(*outcome.final_count) : escape(tr("unreadable")),
+        outcome.crashed, escape(outcome.script), escape(replay_command(result, outcome.script)));
+  }
+  body += "</table>\n<p>" + escape(explore_verdict(result)) + "</p>\n";
+  if (shown != nullptr) {
+    const bool unsafe = shown->unsafe();
+    out.write(body + "<h2>" +
+              escape(unsafe ? tr("The shortest unsafe schedule, step by step")
+                            : tr("A schedule, step by step")) +
+              "</h2>\n<p><code class=\"script\">" + escape(shown->schedule_ran) + "</code></p>\n");
+    trial_sections(*shown, out);
+  } else {
+    out.write(body);
+  }
+  page_tail(out);
+}
+
+std::string render_explore_html(const ExploreResult& result, const TrialResult* shown) {
+  StringSink sink;
+  render_explore_html(result, shown, sink);
   return sink.text();
 }
 

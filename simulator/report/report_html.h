@@ -7,6 +7,7 @@
 #include "simulator/report/output_file.h"
 #include "simulator/report/report_text.h"
 #include "ticketsim/experiment.h"
+#include "ticketsim/explore.h"
 
 namespace ticketsim {
 
@@ -24,5 +25,11 @@ void render_compare_html(const Comparison& comparison, const std::vector<Skipped
                          TextSink& out);
 std::string render_compare_html(const Comparison& comparison,
                                 const std::vector<SkippedMode>& skipped);
+
+// `ticketsim explore --html`: what was explored, every outcome with its shortest schedule
+// (and the command that replays it), and `shown` (that schedule rerun with its history: the
+// shortest unsafe one when there is one) explained and drawn as a timeline.
+void render_explore_html(const ExploreResult& result, const TrialResult* shown, TextSink& out);
+std::string render_explore_html(const ExploreResult& result, const TrialResult* shown);
 
 }  // namespace ticketsim

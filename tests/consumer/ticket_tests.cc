@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include <ticketsim/experiment.h>
+#include <ticketsim/explore.h>
 
 using namespace std::chrono_literals;
 
@@ -48,4 +49,19 @@ TEST_CASE("a config the library cannot run is refused before any customer starts
   config.procs = 0;
 
   REQUIRE_THROWS_AS(ticketsim::run_experiment(config), ticketsim::ConfigError);
+}
+
+TEST_CASE("flock is safe in every interleaving of 3 customers, and none is not") {
+  ticketsim::ExploreConfig config;
+  config.workload.mode = ticketsim::Mode::kFlock;
+  config.workload.procs = 3;
+  ticketsim::ExploreResult flock = ticketsim::explore(config);
+  REQUIRE(flock.complete);
+  REQUIRE(flock.safe());
+
+  config.workload.mode = ticketsim::Mode::kNone;
+  ticketsim::ExploreResult none = ticketsim::explore(config);
+  REQUIRE(none.complete);
+  REQUIRE_FALSE(none.safe());
+  REQUIRE(none.shortest_unsafe() != nullptr);  // its script replays the race with `run`
 }
