@@ -52,8 +52,6 @@ TEST_CASE("cli: bad flags exit 2 with a message naming the flag", "[cli]") {
   require_usage_error({"run", "--latency", "5parsecs"}, {"--latency", "unknown unit"});
   require_usage_error({"run", "--search-latency", "fast"}, {"--search-latency"});
   require_usage_error({"run", "--hold", "-1ms"}, {"--hold"});
-  require_usage_error({"step", "--mode", "optimistic"}, {"--mode", "one step at a time"});
-  require_usage_error({"step", "--mode", "server"}, {"--mode", "one step at a time"});
   require_usage_error({"run", "--pool", "3", "--procs", "2"}, {"--pool", "1 to --procs"});
   require_usage_error({"run", "--pool", "2", "--schedule", "lockstep"}, {"--pool", "free"});
   require_usage_error({"run", "--trial-timeout", "0"}, {"--trial-timeout"});

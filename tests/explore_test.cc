@@ -147,7 +147,7 @@ TEST_CASE("explore: every lock mode is safe in every interleaving, and says how 
           "[explore]") {
   TempDir workdir;
   for (Mode mode : {Mode::kFlock, Mode::kFcntl, Mode::kOfd, Mode::kNamedMutex, Mode::kRobustMutex,
-                    Mode::kJoin}) {
+                    Mode::kOptimistic, Mode::kServer, Mode::kJoin}) {
     for (int procs : {2, 3}) {
       CAPTURE(ticketsim::mode_name(mode), procs);
       const ExploreResult result = explore(Search{mode, procs}, workdir);
@@ -328,18 +328,20 @@ TEST_CASE("explore: the equivalents of a schedule are the orders that keep its d
   CHECK(ticketsim::count_equivalents(half, ticketsim::happens_before(half)) == 3.0L);
 }
 
-TEST_CASE("explore: modes whose steps cannot be granted one at a time are refused, exit 2",
+TEST_CASE("explore: optimistic and server are explorable too, and safe in every interleaving",
           "[explore]") {
-  for (const char* mode : {"optimistic", "server"}) {
-    CAPTURE(mode);
-    auto result = ticketsim::testing::ticketsim_cli({"explore", "--mode", mode});
-    CHECK(result.exit_code == 2);
-    CHECK(result.err.find(mode) != std::string::npos);
-    CHECK(result.out.empty());
+  for (Mode mode : {Mode::kOptimistic, Mode::kServer}) {
+    check_reduction_against_everything(Search{mode, 2});
+    check_reduction_against_everything(Search{mode, 2, 1, 1, 1});
+    TempDir workdir;
+    const ExploreResult three = explore(Search{mode, 3}, workdir);
+    CHECK(three.complete);
+    CHECK(three.safe());
   }
   auto bad = ticketsim::testing::ticketsim_cli({"explore", "--crashes", "3", "--procs", "2"});
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find("--crashes") != std::string::npos);
+  CHECK(bad.out.empty());
 }
 
 TEST_CASE("explore: SIGINT ends the search with what was found, complete false, nothing left",

@@ -18,8 +18,19 @@ namespace ticketsim {
 // may choose: kCrash kills the customer (SIGKILL) where it stands, before its next step,
 // holding whatever it holds; kCrashMidWrite lets it begin its write, leave the store as a
 // writer killed half-way leaves it, and die (only when its next step is a write).
-enum class Step : std::uint8_t { kSearch, kAcquire, kRead, kWrite, kRelease, kExit, kCrash,
-                                 kCrashMidWrite };
+// Mode server has no lock to take: a purchase is one step, kBuy, a request the server
+// answers after reading and writing the store on the customer's behalf.
+enum class Step : std::uint8_t {
+  kSearch,
+  kAcquire,
+  kRead,
+  kWrite,
+  kRelease,
+  kExit,
+  kCrash,
+  kCrashMidWrite,
+  kBuy,
+};
 
 // True for kCrash and kCrashMidWrite.
 inline bool is_crash(Step step) { return step == Step::kCrash || step == Step::kCrashMidWrite; }

@@ -121,7 +121,7 @@ std::vector<LaneView> StepSession::lanes() const {
         text += trf("(saw {})", step.value);
       } else if (shown() && step.step == Step::kRead && step.value >= 0) {
         text += fmt::format("({})", step.value);
-      } else if (shown() && step.step == Step::kWrite) {
+      } else if (shown() && (step.step == Step::kWrite || step.step == Step::kBuy)) {
         text += step.note == "bought a ticket" ? trf("({}) BOUGHT", step.value) : tr("(sold out)");
       }
       lane.done.push_back(std::move(text));

@@ -180,12 +180,6 @@ struct StepFlags {
 int step_command(const StepFlags& flags, const CLI::App& command) {
   ExperimentConfig config;
   config.mode = mode_flag("--mode", flags.mode);
-  if (config.mode == Mode::kOptimistic || config.mode == Mode::kServer) {
-    throw UsageError("--mode", trf("step moves customers one step at a time, and mode {} "
-                                   "has steps of its own that cannot be granted one by "
-                                   "one; watch it with ticketsim run --mode {} --timeline",
-                                   mode_name(config.mode), mode_name(config.mode)));
-  }
   if (flags.procs < 1 || flags.procs > 9) {
     throw UsageError("--procs",
                      trf("step shows 1 to 9 customers, one key each (got {})", flags.procs));

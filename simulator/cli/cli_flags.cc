@@ -303,14 +303,6 @@ std::vector<Mode> modes_flag(const std::string& text, Schedule schedule,
           {Mode::kJoin, N_("lockstep has no meaning with join: join runs one customer at a time, "
                            "so no customer can wait for another to read")});
     }
-    if (is_controlled(schedule)) {
-      skipped.push_back(
-          {Mode::kOptimistic, N_("optimistic reads and thinks before it takes the lock, steps a "
-                                 "controlled schedule does not have")});
-      skipped.push_back(
-          {Mode::kServer, N_("in server one process sells every ticket, which a controlled "
-                             "schedule cannot step")});
-    }
     return modes_for_schedule(schedule);
   }
   std::vector<Mode> modes;

@@ -86,8 +86,15 @@ TrialResources TrialResources::create(const TrialInput& input) {
   header.committed_count.store(input.tickets);
   if (config.mode == Mode::kServer) {
     try {
+      // A controlled schedule grants steps and never waits out think times: nor does the
+      // server, whose purchases are steps.
+      ExperimentConfig served = config;
+      if (is_controlled(config.schedule)) {
+        served.latency = {};
+        served.hold = {};
+      }
       resources.server = std::make_unique<TicketServer>(
-          resources.workspace->directory() + "/server.sock", config, *resources.store,
+          resources.workspace->directory() + "/server.sock", served, *resources.store,
           *resources.table, customer_seed(config.seed, input.index, config.procs));
     } catch (const SystemError& e) {
       throw RunError(std::string("cannot start the ticket server: ") + e.what());

@@ -164,11 +164,6 @@ void ExperimentConfig::validate() const {
   if (pool > 0 && mode == Mode::kJoin) {
     throw ConfigError("pool", tr("join already runs one customer at a time; a pool adds nothing"));
   }
-  if (mode == Mode::kServer && is_controlled(schedule)) {
-    throw ConfigError("schedule",
-                      tr("in mode server one process sells every ticket: a controlled schedule "
-                         "cannot step it; use --schedule free or lockstep"));
-  }
   if (mode == Mode::kServer) {
     // The server's socket is WORKDIR/ticketsim-<pid>-XXXXXX/server.sock, and a Unix socket's
     // path holds at most 107 bytes (sockaddr_un); a pid has at most 7 digits.
@@ -186,11 +181,6 @@ void ExperimentConfig::validate() const {
     throw ConfigError(crash_probability > 0 ? "crash-prob" : "pause-holder",
                       tr("strikes a customer holding a lock, and in mode server no customer holds "
                          "one: the server process makes every purchase"));
-  }
-  if (mode == Mode::kOptimistic && is_controlled(schedule)) {
-    throw ConfigError("schedule",
-                      tr("mode optimistic reads and thinks before it takes the lock, steps a "
-                         "controlled schedule does not have; use --schedule free or lockstep"));
   }
   if (mode == Mode::kJoin && schedule == Schedule::kLockstep) {
     throw ConfigError(

@@ -255,7 +255,6 @@ std::vector<Mode> modes_for_schedule(Schedule schedule) {
   std::vector<Mode> modes;
   for (Mode mode : all_modes()) {
     if (schedule == Schedule::kLockstep && mode == Mode::kJoin) continue;
-    if (is_controlled(schedule) && (mode == Mode::kOptimistic || mode == Mode::kServer)) continue;
     modes.push_back(mode);
   }
   return modes;

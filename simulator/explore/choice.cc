@@ -16,6 +16,14 @@ bool dependent(const Move& a, const Move& b) {
 }
 
 Footprint footprint_of(Mode mode, Step step, bool holds_lock, Step next) {
+  if (mode == Mode::kServer && !is_crash(step)) {
+    // No lock: the server answers one request at a time, each one whole. A search reads the
+    // store; a purchase reads and writes it.
+    Footprint footprint;
+    footprint.reads_store = step == Step::kSearch || step == Step::kBuy;
+    footprint.writes_store = step == Step::kBuy;
+    return footprint;
+  }
   if (is_crash(step)) {
     Footprint footprint = footprint_of(mode, next, holds_lock, next);
     const Footprint death = footprint_of(mode, Step::kExit, holds_lock, next);
@@ -44,6 +52,7 @@ Footprint footprint_of(Mode mode, Step step, bool holds_lock, Step next) {
       footprint.reads_store = true;
       break;
     case Step::kWrite:
+    case Step::kBuy:
       footprint.writes_store = true;
       break;
     case Step::kCrashMidWrite:

@@ -12,15 +12,6 @@ inline constexpr int kMaxExploreAttempts = 64;
 inline constexpr int kMaxExploreJobs = 256;
 
 void ExploreConfig::validate() const {
-  const Mode mode = workload.mode;
-  if (mode == Mode::kOptimistic || mode == Mode::kServer) {
-    throw ConfigError("mode",
-                      trf("mode {} has steps of its own that cannot be granted one at a time (its "
-                          "purchases retry, or another process makes them), so its interleavings "
-                          "cannot be explored; explore none, flock, fcntl, ofd, named-mutex, "
-                          "robust-mutex or join, or run {} with --schedule free or lockstep",
-                          mode_name(mode), mode_name(mode)));
-  }
   if (workload.procs < 1 || workload.procs > kMaxExploreProcs) {
     throw ConfigError(
         "procs", trf("explore takes 1 to {} customers (got {})", kMaxExploreProcs, workload.procs));

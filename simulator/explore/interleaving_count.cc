@@ -1,23 +1,22 @@
 #include "simulator/explore/interleaving_count.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstdint>
 #include <map>
 #include <vector>
 
+#include "simulator/schedule/step_sequence.h"
 #include "ticketsim/step.h"
 
 namespace ticketsim {
 namespace {
 
-// One customer in the model.
+// One customer in the model: where it is in its steps (the same StepSequence the step
+// driver keeps), and whether it died.
 struct Customer {
-  std::int32_t done = 0;         // steps taken
-  std::int32_t dead = 0;         // 1 after a crash
-  std::int64_t value_read = -1;  // the current purchase's read: -1 none, -2 torn
-  auto operator<=>(const Customer&) const = default;
+  StepSequence steps;
+  std::int32_t dead = 0;
 };
 
 // The model's state: what decides which moves are offered from here on.
@@ -48,7 +47,9 @@ class Model {
         released_on_death_(config.mode != Mode::kNamedMutex),
         journal_(config.mode == Mode::kRobustMutex),
         torn_by_crash_(config.write == WriteStrategy::kInPlace),
-        track_data_(crashes > 0) {}
+        // The count decides which moves come only through mid-write crashes, and, for
+        // optimistic, whether a purchase starts over.
+        track_data_(crashes > 0 || config.mode == Mode::kOptimistic) {}
 
   std::optional<long double> count(State state) {
     overflow_ = false;
@@ -60,7 +61,7 @@ class Model {
  private:
   std::optional<Step> next_step(const Customer& c) const {
     if (c.dead) return std::nullopt;
-    return step_after(c.done, attempts_);
+    return c.steps.next();
   }
   bool finished(const Customer& c) const { return !next_step(c); }
 
@@ -78,13 +79,16 @@ class Model {
   // The key a state is remembered by: alike customers sorted (the holder and the last mover
   // marked, so that they stay themselves).
   std::vector<std::int64_t> key(const State& s) const {
-    std::vector<std::array<std::int64_t, 5>> rows;
+    std::vector<std::vector<std::int64_t>> rows;
     rows.reserve(s.customers.size());
     for (std::size_t i = 0; i < s.customers.size(); ++i) {
       const Customer& c = s.customers[i];
-      rows.push_back({c.done, c.dead, track_data_ ? c.value_read : 0,
-                      static_cast<std::int64_t>(s.holder) == static_cast<std::int64_t>(i),
-                      symmetric_ ? 0 : static_cast<std::int64_t>(i)});
+      std::vector<std::int64_t> row = c.steps.key();
+      if (!track_data_) row.resize(3);  // phase, attempt, retries: the values do not matter
+      row.push_back(c.dead);
+      row.push_back(static_cast<std::int64_t>(s.holder) == static_cast<std::int64_t>(i));
+      row.push_back(symmetric_ ? 0 : static_cast<std::int64_t>(i));
+      rows.push_back(std::move(row));
     }
     if (symmetric_) std::sort(rows.begin(), rows.end());
     std::vector<std::int64_t> k;
@@ -118,7 +122,9 @@ class Model {
       offers.push_back({i, *next});
       if (s.crashes >= crash_budget_) continue;
       offers.push_back({i, Step::kCrash});
-      if (*next == Step::kWrite && c.value_read > 0) offers.push_back({i, Step::kCrashMidWrite});
+      if (*next == Step::kWrite && c.steps.value_read() > 0) {
+        offers.push_back({i, Step::kCrashMidWrite});
+      }
     }
     long double total = 0;
     if (offers.empty()) {
@@ -174,25 +180,27 @@ class Model {
     switch (step) {
       case Step::kSearch:
         take_lock(s, i);
-        ++c.done;
+        c.steps.advance();
         break;
       case Step::kAcquire:
         take_lock(s, i);
         if (locked_) s.holder = i;
-        ++c.done;
+        c.steps.advance();
         break;
       case Step::kRead:
-        c.value_read = s.count < 0 ? -2 : s.count;
-        ++c.done;
+        c.steps.advance(s.count);  // -1: torn
         break;
       case Step::kWrite:
-        if (c.value_read > 0) s.count = s.committed = c.value_read - 1;
-        ++c.done;
+        if (c.steps.value_read() > 0) s.count = s.committed = c.steps.value_read() - 1;
+        c.steps.advance();
         break;
       case Step::kRelease:
         if (s.holder == i) s.holder = -1;
-        c.value_read = -1;
-        ++c.done;
+        c.steps.advance();
+        break;
+      case Step::kBuy:  // the server reads and writes at once
+        if (s.count > 0) s.count = s.committed = s.count - 1;
+        c.steps.advance();
         break;
       case Step::kCrashMidWrite:
         if (torn_by_crash_) s.count = -1;
@@ -226,7 +234,8 @@ std::optional<long double> count_interleavings(const ExperimentConfig& config, i
                                                std::optional<int> preemption_bound,
                                                std::size_t max_states) {
   State start;
-  start.customers.resize(static_cast<std::size_t>(config.procs));
+  start.customers.assign(static_cast<std::size_t>(config.procs),
+                         Customer{StepSequence(config.mode, config.attempts), 0});
   start.count = start.committed = config.tickets.value_or(1);
   Model model(config, crashes, preemption_bound, max_states);
   return model.count(start);

@@ -269,12 +269,21 @@ std::string stall_reason_text(const TrialResult& trial) {
   static const std::regex kLockTimeout(
       "a customer waited (\\S+) for the (\\S+) lock and gave up.*");
   static const std::regex kTimeout("the trial ran past its timeout of ([^;]+)(;.*)?");
+  static const std::regex kDeadHolder(
+      "customer ([0-9]+) died holding the (\\S+) lock, which nobody releases for a dead "
+      "holder: ([0-9]+) customers? waits? for it for ever.*");
   std::smatch match;
   std::string text;
   if (std::regex_match(trial.stall_reason, match, kLockTimeout)) {
     text = trf("a customer waited {} for the {} lock and gave up", match[1].str(), match[2].str());
   } else if (std::regex_match(trial.stall_reason, match, kTimeout)) {
     text = trf("the trial ran past its timeout of {}", match[1].str());
+  } else if (std::regex_match(trial.stall_reason, match, kDeadHolder)) {
+    return trf(
+        "customer {} died holding the {} lock, which nobody releases for a dead holder: "
+        "{} wait for it for ever",
+        match[1].str(), match[2].str(),
+        counted(std::stoll(match[3].str()), "{} customer", "{} customers"));
   } else if (trial.stall_reason.empty()) {
     return tr("it did not finish in time");
   } else {
@@ -533,6 +542,26 @@ std::string note_text(const std::string& note) {
     if (what == "has finished") return trf("customer {} has finished", who);
     return trf("customer {} does not hold the lock: its acquire was blocked", who);
   }
+  static const std::regex kKilled(
+      "customer ([0-9]+) was killed \\(SIGKILL\\) (before its (\\S+) step(, holding the lock)?|"
+      "half-way through its write)");
+  if (std::regex_match(note, match, kKilled)) {
+    if (match[3].matched) {
+      return match[4].matched
+                 ? trf("customer {} was killed (SIGKILL) before its {} step, holding the lock",
+                       match[1].str(), match[3].str())
+                 : trf("customer {} was killed (SIGKILL) before its {} step", match[1].str(),
+                       match[3].str());
+    }
+    return trf("customer {} was killed (SIGKILL) half-way through its write", match[1].str());
+  }
+  static const std::regex kDeadHolder("customer ([0-9]+) died holding the lock");
+  if (std::regex_match(note, match, kDeadHolder)) {
+    return trf("customer {} died holding the lock", match[1].str());
+  }
+  if (note == "the count changed since it looked: it starts over") {
+    return tr("the count changed since it looked: it starts over");
+  }
   if (note == "the lock is taken") return tr("the lock is taken");
   if (note == "bought a ticket") return tr("bought a ticket");
   if (note == "sold out") return tr("sold out");
@@ -564,6 +593,14 @@ std::string describe(const StepRecord& step) {
       return step.note == "bought a ticket"
                  ? trf("customer {} {}: wrote count={}, bought a ticket", who, name, step.value)
                  : trf("customer {} {}: {}", who, name, note_text(step.note));
+    case Step::kBuy:  // mode server: the server read `value` and sold, or found none
+      return step.note == "bought a ticket"
+                 ? trf("customer {} {}: the server read count={} and sold a ticket", who, name,
+                       step.value)
+                 : trf("customer {} {}: {}", who, name, note_text(step.note));
+    case Step::kRelease:
+      return step.note.empty() ? trf("customer {} {}", who, name)
+                               : trf("customer {} {}: {}", who, name, note_text(step.note));
     default:
       return trf("customer {} {}", who, name);
   }
@@ -906,7 +943,7 @@ std::string hand_driven_report(const ExperimentResult& result, const TextReportO
   headers.erase(headers.begin() + 6, headers.begin() + 8);
   row.erase(row.begin() + 6, row.begin() + 8);
   const bool writes = std::any_of(trial.steps.begin(), trial.steps.end(), [](const StepRecord& s) {
-    return s.step == Step::kWrite && s.outcome == StepOutcome::kDone;
+    return (s.step == Step::kWrite || s.step == Step::kBuy) && s.outcome == StepOutcome::kDone;
   });
   // Left before every customer finished, with nothing gone wrong so far: not judged yet.
   const std::string_view verdict = trial.verdict();

@@ -9,8 +9,8 @@
 namespace ticketsim {
 namespace {
 
-constexpr std::array<std::string_view, 8> kStepNames{
-    "search", "acquire", "read", "write", "release", "exit", "crash", "crash-mid-write"};
+constexpr std::array<std::string_view, 9> kStepNames{
+    "search", "acquire", "read", "write", "release", "exit", "crash", "crash-mid-write", "buy"};
 
 }  // namespace
 
@@ -74,7 +74,7 @@ std::vector<StepToken> parse_script(std::string_view text) {
     if (!step) {
       throw std::invalid_argument(
           trf("token {} '{}': unknown step '{}'; expected search, acquire, read, write, release, "
-              "crash or crash-mid-write",
+              "buy (mode server), crash or crash-mid-write",
               tokens.size() + 1, token, token.substr(colon + 1)));
     }
     tokens.push_back(StepToken{customer - 1, *step});

@@ -28,7 +28,8 @@ StepDriver::StepDriver(const TrialInput& input)
       children_(input_.config->procs),
       exits_{std::vector<int>(static_cast<std::size_t>(input_.config->procs), 0),
              std::vector<bool>(static_cast<std::size_t>(input_.config->procs), false), false},
-      done_(static_cast<std::size_t>(input_.config->procs), 0),
+      sequences_(static_cast<std::size_t>(input_.config->procs),
+                 StepSequence(input_.config->mode, input_.config->attempts)),
       pids_(static_cast<std::size_t>(input_.config->procs), 0),
       reaped_(static_cast<std::size_t>(input_.config->procs), false),
       failed_(static_cast<std::size_t>(input_.config->procs), false),
@@ -72,7 +73,7 @@ std::optional<Step> StepDriver::next_step(int customer) const {
   if (failed_[static_cast<std::size_t>(customer)] || dead_[static_cast<std::size_t>(customer)]) {
     return std::nullopt;
   }
-  return step_after(done_[static_cast<std::size_t>(customer)], config().attempts);
+  return sequences_[static_cast<std::size_t>(customer)].next();
 }
 
 bool StepDriver::all_finished() const {
@@ -101,11 +102,9 @@ std::string StepDriver::blocker(int customer) const {
 }
 
 std::optional<std::int64_t> StepDriver::value_read(int customer) const {
-  const int done = done_[static_cast<std::size_t>(customer)];
-  if (done < 3) return std::nullopt;  // search, acquire, read
-  const PurchaseRecord& purchase = resources_.table->purchase(customer, (done - 1) / 4);
-  if (purchase.value_read < 0) return std::nullopt;
-  return purchase.value_read;
+  const std::int64_t read = sequences_[static_cast<std::size_t>(customer)].value_read();
+  if (read < 0) return std::nullopt;
+  return read;
 }
 
 std::string StepDriver::dead_holder_stall() const {
@@ -121,9 +120,9 @@ std::string StepDriver::dead_holder_stall() const {
   }
   return fmt::format(
       "customer {} died holding the {} lock, which nobody releases for a dead "
-      "holder: customer{} {} wait{} for it for ever",
-      holder_ + 1, mode_name(config().mode), waiting.size() == 1 ? "" : "s", who,
-      waiting.size() == 1 ? "s" : "");
+      "holder: {} customer{} wait{} for it for ever (customer{} {})",
+      holder_ + 1, mode_name(config().mode), waiting.size(), waiting.size() == 1 ? "" : "s",
+      waiting.size() == 1 ? "s" : "", waiting.size() == 1 ? "" : "s", who);
 }
 
 std::optional<std::int64_t> StepDriver::store_count() const {
@@ -258,12 +257,16 @@ const StepRecord& StepDriver::step(int customer, std::optional<Step> expected) {
       record.note = holder_ >= 0 ? fmt::format("customer {} holds the lock", holder_ + 1)
                                  : std::string("the lock is taken");
     } else {
-      ++done_[static_cast<std::size_t>(customer)];
+      StepSequence& sequence = sequences_[static_cast<std::size_t>(customer)];
+      const int attempt = sequence.attempt();
+      if (*next == Step::kRelease && sequence.conflicted()) {
+        record.note = "the count changed since it looked: it starts over";
+      }
+      sequence.advance(value);
       if (*next == Step::kAcquire && mode_takes_lock(config().mode)) holder_ = customer;
       if (*next == Step::kRelease && holder_ == customer) holder_ = -1;
-      if (*next == Step::kWrite) {
-        const PurchaseRecord& purchase = resources_.table->purchase(
-            customer, (done_[static_cast<std::size_t>(customer)] - 1) / 4);
+      if (*next == Step::kWrite || *next == Step::kBuy) {
+        const PurchaseRecord& purchase = resources_.table->purchase(customer, attempt);
         record.note = purchase.outcome == Outcome::kBought    ? "bought a ticket"
                       : purchase.outcome == Outcome::kSoldOut ? "sold out"
                                                               : "torn read: no write";
@@ -294,6 +297,7 @@ TrialResult StepDriver::finish() {
   children_.wait_all(monotonic_ns() + kStepTimeoutNs, hooks_);
   killing_ = true;  // whoever is left now dies by the run's own SIGKILL, not a crash
   children_.kill_all(hooks_.on_exit);  // only one that ignored its exit is left
+  resources_.server.reset();  // nothing may write the store while it is read for the report
   finished_ = true;
   result.wall_ns = monotonic_ns() - t_start_;
   if (interrupt_signal() != 0) result.interrupted_by = interrupt_signal();

@@ -11,6 +11,7 @@
 #include "simulator/engine/customer_processes.h"
 #include "simulator/engine/trial.h"
 #include "simulator/engine/trial_resources.h"
+#include "simulator/schedule/step_sequence.h"
 #include "ticketsim/step.h"
 #include "ticketsim/trial_result.h"
 
@@ -31,7 +32,7 @@ class StepDriver {
   StepDriver(const StepDriver&) = delete;
   StepDriver& operator=(const StepDriver&) = delete;
 
-  int procs() const { return static_cast<int>(done_.size()); }
+  int procs() const { return static_cast<int>(sequences_.size()); }
   const ExperimentConfig& config() const { return *input_.config; }
   // The step `customer` takes next; nullopt once it has finished (or died).
   std::optional<Step> next_step(int customer) const;
@@ -81,8 +82,8 @@ class StepDriver {
   CustomerProcesses children_;
   WaitHooks hooks_;
   CustomerExits exits_;
-  std::vector<int> done_;    // steps each customer has completed
-  std::vector<pid_t> pids_;  // by customer
+  std::vector<StepSequence> sequences_;  // where each customer is in its steps
+  std::vector<pid_t> pids_;              // by customer
   std::vector<bool> reaped_;
   std::vector<bool> failed_;  // a store failure ended the customer: it has no next step
   std::vector<bool> dead_;    // a crash step killed it

@@ -9,6 +9,8 @@
 
 #include "simulator/engine/clock.h"
 #include "simulator/engine/futex.h"
+#include "simulator/engine/ticket_server.h"
+#include "simulator/schedule/step_sequence.h"
 #include "storage/ticket_store.h"
 
 namespace ticketsim {
@@ -24,13 +26,18 @@ class SteppedCustomer {
       : plan_(plan),
         config_(*plan.config),
         slot_(plan.table->slot(plan.index)),
-        mailbox_(plan.table->mailbox(plan.index)) {}
+        mailbox_(plan.table->mailbox(plan.index)),
+        sequence_(config_.mode, config_.attempts) {}
 
   void run() {
     slot_.pid = ::getpid();
     slot_.ppid = ::getppid();
     slot_.t_spawn = now();
-    store_ = &plan_.store->open_for_customer(store_slot_);
+    if (config_.mode == Mode::kServer) {
+      server_.emplace(*plan_.server_socket);  // it never opens the store: the server does
+    } else {
+      store_ = &plan_.store->open_for_customer(store_slot_);
+    }
     lock_ = &plan_.locks->open_for_customer(lock_slot_);
     journal_ = plan_.locks->reports_dead_owner();
     std::uint32_t seen = 0;
@@ -42,6 +49,7 @@ class SteppedCustomer {
       auto step = static_cast<Step>(mailbox_.step.load());
       std::int64_t value = -1;
       std::uint8_t outcome = perform_or_fail(step, value);
+      if (outcome == kDone && step != Step::kExit) sequence_.advance(value);
       mailbox_.value.store(value);
       mailbox_.outcome.store(outcome);
       mailbox_.finished.store(seen);
@@ -99,12 +107,19 @@ class SteppedCustomer {
         crash(std::nullopt);
       case Step::kCrashMidWrite:
         crash_mid_write();
+      case Step::kBuy:
+        return buy(value);
     }
     throw std::logic_error("unknown step");
   }
 
   std::uint8_t search(std::int64_t& value) {
     SearchRecord& search = slot_.search;
+    if (server_) {  // the server reads and records the search in this slot
+      search.t_lock_requested = now();
+      value = server_->ask({kServerSearch, plan_.index, 0}).count;
+      return kDone;
+    }
     if (search.t_lock_requested == 0) search.t_lock_requested = now();
     if (!take_lock(/*shared=*/true)) return kBlocked;
     search.t_lock_acquired = now();
@@ -132,6 +147,12 @@ class SteppedCustomer {
   }
 
   std::uint8_t read(std::int64_t& value) {
+    if (sequence_.looking()) {
+      // Mode optimistic's look: the count, read holding nothing, to be checked later.
+      const StoreReply look = require_answer(store_->read_count(), "read");
+      if (look.status != StoreStatus::kTorn) value = look.count;
+      return kDone;
+    }
     PurchaseRecord& record = purchase();
     last_read_ = require_answer(store_->read_count(), "read");
     record.t_read = now();
@@ -158,6 +179,16 @@ class SteppedCustomer {
       record.outcome = Outcome::kSoldOut;
       value = record.value_read;
     }
+    return kDone;
+  }
+
+  // Mode server: asks the server to buy; it reads, writes and records the purchase in this
+  // customer's slot before it answers.
+  std::uint8_t buy(std::int64_t& value) {
+    purchase().t_lock_requested = now();
+    value = server_->ask({kServerBuy, plan_.index, attempt_}).count;
+    ++attempt_;
+    ++slot_.purchases_done;
     return kDone;
   }
 
@@ -211,10 +242,20 @@ class SteppedCustomer {
   }
 
   void release() {
-    purchase().t_released = now();
+    PurchaseRecord& record = purchase();
     slot_.holding = 0;
     if (holding_) lock_->unlock();
     holding_ = false;
+    if (sequence_.conflicted()) {
+      // Mode optimistic found the count changed since it looked: it gives this try up and
+      // starts over (the record keeps the wait, as run_customer's does).
+      ++record.retries;
+      record.earlier_lock_waits_us +=
+          static_cast<std::int32_t>((record.t_lock_acquired - record.t_lock_requested) / 1000);
+      record.t_lock_requested = 0;
+      return;
+    }
+    record.t_released = now();
     ++attempt_;
     ++slot_.purchases_done;
   }
@@ -229,6 +270,8 @@ class SteppedCustomer {
   TicketStore* store_ = nullptr;
   LockSlot lock_slot_;
   CustomerLock* lock_ = nullptr;
+  StepSequence sequence_;                   // which step comes next, as the parent's copy says too
+  std::optional<ServerConnection> server_;  // mode server: this customer's connection
   bool holding_ = false;
   bool journal_ = false;  // the lock reports a dead owner: keep the write journal
   int attempt_ = 0;
