@@ -111,31 +111,28 @@ std::string explore_summary(const ExploreResult& result) {
 namespace {
 
 std::string outcome_table(const ExploreResult& result, int width, bool use_color) {
+  const bool crashes = result.config.crashes > 0;
   std::vector<std::string> headers{"#",
-                                   tr("verdict"),
                                    tr("schedules"),
                                    tr("sold"),
                                    tr("oversold"),
                                    tr("lost updates"),
                                    tr("torn reads"),
                                    tr("final count")};
-  const bool crashes = result.config.crashes > 0;
   if (crashes) headers.push_back(tr("crashed"));
+  headers.push_back(tr("verdict"));
   TextTable table(headers);
   int number = 0;
   for (const ExploredOutcome& outcome : result.outcomes) {
     std::vector<TextTable::Cell> row{
-        std::to_string(++number),
-        TextTable::Cell(verdict_text(outcome.verdict), outcome.unsafe    ? "31"
-                                                       : outcome.stalled ? "33"
-                                                                         : ""),
-        std::to_string(outcome.count),
-        std::to_string(outcome.sold),
-        std::to_string(outcome.oversold),
-        lost_text(outcome),
-        std::to_string(outcome.torn_reads),
+        std::to_string(++number),     std::to_string(outcome.count),
+        std::to_string(outcome.sold), std::to_string(outcome.oversold),
+        lost_text(outcome),           std::to_string(outcome.torn_reads),
         final_text(outcome)};
     if (crashes) row.emplace_back(std::to_string(outcome.crashed));
+    row.emplace_back(verdict_text(outcome.verdict), outcome.unsafe    ? "31"
+                                                    : outcome.stalled ? "33"
+                                                                      : "");
     table.add_row(std::move(row));
   }
   return table.render(use_color, width);
