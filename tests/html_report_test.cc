@@ -227,3 +227,35 @@ TEST_CASE("the sweep HTML report draws a line per mode and a tradeoff point per 
           std::string::npos);
   }
 }
+
+TEST_CASE("the explore HTML report lists every outcome with its script and draws the shortest "
+          "unsafe schedule",
+          "[html][explore]") {
+  TempDir dir;
+  TempDir profile;
+  const std::string html = dir.file("explore.html");
+  for (const char* lang : {"en", "zh"}) {
+    CAPTURE(lang);
+    auto json = run_with_html({"explore", "--procs", "3", "--lang", lang}, html);
+    const std::string dom = rendered_dom(html, profile);
+    // One row and one replayable script per outcome, in the JSON's order.
+    std::size_t scripts = 0;
+    for (std::size_t at = dom.find("class=\"script\""); at != std::string::npos;
+         at = dom.find("class=\"script\"", at + 1)) {
+      ++scripts;
+    }
+    CHECK(scripts == json["outcomes"].size() + 1);  // and the drawn schedule's own
+    for (const auto& outcome : json["outcomes"]) {
+      CHECK(dom.find(outcome["script"].get<std::string>()) != std::string::npos);
+    }
+    // The drawn schedule is the shortest unsafe one, run again: its three customers' lanes,
+    // a mark at each of its 6 reads (3 searches, 3 purchases), a star for each buyer.
+    const auto& unsafe = json["outcomes"][0];
+    REQUIRE(unsafe["verdict"] == "UNSAFE");
+    CHECK(dom.find("<code class=\"script\">" + unsafe["script"].get<std::string>() + "</code></p>") !=
+          std::string::npos);
+    CHECK(body_attribute(dom, "data-read-marks") == 6);
+    CHECK(body_attribute(dom, "data-buyer-marks") == unsafe["sold"].get<int>());
+    CHECK(body_attribute(dom, "data-overlapping-labels") == 0);
+  }
+}

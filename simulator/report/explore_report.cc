@@ -46,7 +46,7 @@ std::string header(const ExploreResult& result) {
   if (workload.write == WriteStrategy::kAtomic)
     settings += std::string(trc("settings", ", ")) + tr("atomic writes");
   return trf("ticketsim explore: {}", settings) + "\n" +
-         trf("store: {}", store_label_text(result.store_label)) + "\n";
+         trf("store: {}", store_label_text(result.store_label));
 }
 
 }  // namespace
@@ -238,11 +238,11 @@ std::string replay_command(const ExploreResult& result, const std::string& scrip
 }
 
 std::string render_explore_report(const ExploreResult& result, int width, bool use_color) {
-  std::string out = header(result) + "\n";
+  std::string out = wrap_text(header(result), width, 0, 2) + "\n";
   out += wrap_text(explore_summary(result), width, 0, 2) + "\n";
-  out += trf("Outcomes ({}):", result.outcomes.size()) + "\n";
+  out += wrap_text(trf("Outcomes ({}):", result.outcomes.size()), width);
   out += outcome_table(result, width, use_color) + "\n";
-  out += std::string(tr("The shortest schedule to each (replay it with ticketsim run):")) + "\n";
+  out += wrap_text(tr("The shortest schedule to each (replay it with ticketsim run):"), width);
   int number = 0;
   for (const ExploredOutcome& outcome : result.outcomes) {
     std::string line = trf("{}. {}: {}, {}", ++number, verdict_text(outcome.verdict),
