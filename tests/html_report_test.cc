@@ -228,9 +228,10 @@ TEST_CASE("the sweep HTML report draws a line per mode and a tradeoff point per 
   }
 }
 
-TEST_CASE("the explore HTML report lists every outcome with its script and draws the shortest "
-          "unsafe schedule",
-          "[html][explore]") {
+TEST_CASE(
+    "the explore HTML report lists every outcome with its script and draws the shortest "
+    "unsafe schedule",
+    "[html][explore]") {
   TempDir dir;
   TempDir profile;
   const std::string html = dir.file("explore.html");
@@ -252,8 +253,8 @@ TEST_CASE("the explore HTML report lists every outcome with its script and draws
     // a mark at each of its 6 reads (3 searches, 3 purchases), a star for each buyer.
     const auto& unsafe = json["outcomes"][0];
     REQUIRE(unsafe["verdict"] == "UNSAFE");
-    CHECK(dom.find("<code class=\"script\">" + unsafe["script"].get<std::string>() + "</code></p>") !=
-          std::string::npos);
+    CHECK(dom.find("<code class=\"script\">" + unsafe["script"].get<std::string>() +
+                   "</code></p>") != std::string::npos);
     CHECK(body_attribute(dom, "data-read-marks") == 6);
     CHECK(body_attribute(dom, "data-buyer-marks") == unsafe["sold"].get<int>());
     CHECK(body_attribute(dom, "data-overlapping-labels") == 0);

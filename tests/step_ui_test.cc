@@ -291,3 +291,22 @@ TEST_CASE("demo piped into head ends quietly, by SIGPIPE's status", "[demo]") {
   CHECK_THAT(result.out, Catch::StartsWith("\nticketsim demo"));
   CHECK_THAT(result.out, Catch::EndsWith("status=141\n"));
 }
+
+TEST_CASE("explore shows its progress on a terminal, and Ctrl-C prints what it found",
+          "[explore][tmux]") {
+  ticketsim::testing::TempDir workdir;
+  // 756,756 schedules unreduced: far more than the seconds this test waits.
+  TmuxSession session(ticketsim::testing::ticketsim_binary() +
+                          " explore --procs 3 --no-reduction --workdir " + workdir.path() +
+                          "; echo EXIT=$?; sleep 60",
+                      80);
+  // The line counts schedules, their rate and the branches left, and fits the screen.
+  const std::string progress = session.screen_with("branches left");
+  CHECK_THAT(progress, Catch::Contains("/s)"));
+  session.keys("C-c");
+  const std::string ended = session.screen_with("EXIT=");
+  CHECK_THAT(ended, Catch::Contains("EXIT=130"));
+  CHECK_THAT(ended, Catch::Contains("Incomplete: stopped by SIGINT"));
+  CHECK_THAT(ended, !Catch::Contains("branches left,"));  // the progress line was cleared
+  CHECK(workdir.entries().empty());
+}
