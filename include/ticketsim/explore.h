@@ -33,17 +33,22 @@ struct ExploreConfig {
   void validate() const;
 };
 
-// One distinct outcome, and the schedules that reach it.
-struct ExploredOutcome {
+// What tells one outcome of a schedule from another.
+struct OutcomeFigures {
   std::int64_t sold = 0;
   std::int64_t oversold = 0;
   std::optional<std::int64_t> lost_updates;  // nullopt: unknown (the final store is torn)
   std::int64_t torn_reads = 0;
   std::optional<std::int64_t> final_count;  // nullopt: the final store does not parse
-  bool stalled = false;    // customers left waiting for ever (a lock its dead holder kept)
-  int crashed = 0;         // customers that died
-  bool unsafe = false;     // oversold, lost updates, torn reads or an unreadable store
-  std::string verdict;     // UNSAFE, STALLED, safe or unprotected (none without a race)
+  bool stalled = false;  // customers left waiting for ever (a lock its dead holder kept)
+  int crashed = 0;       // customers that died
+  bool unsafe = false;   // oversold, lost updates, torn reads or an unreadable store
+  std::string verdict;   // UNSAFE, STALLED, safe or unprotected (none without a race)
+  auto operator<=>(const OutcomeFigures&) const = default;
+};
+
+// One distinct outcome, and the schedules that reach it.
+struct ExploredOutcome : OutcomeFigures {
   std::int64_t count = 0;  // schedules that reached it
   // The interleavings those schedules stand for: each schedule run with reduction stands for
   // every order of its steps that keeps its dependent steps in order (its equivalents, which

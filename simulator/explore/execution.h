@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "simulator/explore/choice.h"
+#include "ticketsim/explore.h"
 
 namespace ticketsim {
 
@@ -16,20 +17,6 @@ struct ExecutedStep {
   std::vector<Move> offered;
   int taken = 0;  // index into offered
   const Move& move() const { return offered[static_cast<std::size_t>(taken)]; }
-};
-
-// The figures that tell one outcome from another.
-struct OutcomeFigures {
-  std::int64_t sold = 0;
-  std::int64_t oversold = 0;
-  std::optional<std::int64_t> lost_updates;  // nullopt: unknown (the final store is torn)
-  std::int64_t torn_reads = 0;
-  std::optional<std::int64_t> final_count;  // nullopt: the final store does not parse
-  bool stalled = false;                     // customers were left waiting for ever
-  int crashed = 0;                          // customers that died
-  bool unsafe = false;                      // TrialResult::unsafe()
-  std::string verdict;                      // TrialResult::verdict()
-  auto operator<=>(const OutcomeFigures&) const = default;
 };
 
 // One schedule run to its end (or cut short, see `cut`).

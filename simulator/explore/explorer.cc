@@ -70,15 +70,7 @@ class OutcomeTable {
     std::vector<ExploredOutcome> outcomes;
     for (const auto& [figures, found] : by_figures_) {
       ExploredOutcome outcome = found;
-      outcome.sold = figures.sold;
-      outcome.oversold = figures.oversold;
-      outcome.lost_updates = figures.lost_updates;
-      outcome.torn_reads = figures.torn_reads;
-      outcome.final_count = figures.final_count;
-      outcome.stalled = figures.stalled;
-      outcome.crashed = figures.crashed;
-      outcome.unsafe = figures.unsafe;
-      outcome.verdict = figures.verdict;
+      static_cast<OutcomeFigures&>(outcome) = figures;
       outcomes.push_back(std::move(outcome));
     }
     auto rank = [](const ExploredOutcome& o) { return o.unsafe ? 0 : o.stalled ? 1 : 2; };
