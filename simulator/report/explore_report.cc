@@ -173,10 +173,15 @@ std::string explore_verdict(const ExploreResult& result) {
   if (const ExploredOutcome* smallest = result.shortest_unsafe()) {
     std::size_t index = 0;
     while (&result.outcomes[index] != smallest) ++index;
+    const std::string steps = counted(smallest->script_steps, "{} step", "{} steps");
+    const std::string preemptions =
+        counted(smallest->script_preemptions, "{} preemption", "{} preemptions");
     sentences.push_back(
-        trf("The smallest unsafe schedule is outcome {}'s: {}, {}.", index + 1,
-            counted(smallest->script_steps, "{} step", "{} steps"),
-            counted(smallest->script_preemptions, "{} preemption", "{} preemptions")));
+        smallest->oversold > 0
+            ? trf("The smallest schedule that oversells is outcome {}'s: {}, {}.", index + 1,
+                  steps, preemptions)
+            : trf("The smallest unsafe schedule is outcome {}'s: {}, {}.", index + 1, steps,
+                  preemptions));
   }
   if (stalled > 0) {
     sentences.push_back(
