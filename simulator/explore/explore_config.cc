@@ -10,6 +10,9 @@ namespace ticketsim {
 inline constexpr int kMaxExploreProcs = 64;
 inline constexpr int kMaxExploreAttempts = 64;
 inline constexpr int kMaxExploreJobs = 256;
+// The steps of one schedule (every customer's 1 + 4 x attempts, more with retries): the
+// race analysis after each schedule grows with their square.
+inline constexpr int kMaxExploreSteps = 1000;
 
 void ExploreConfig::validate() const {
   if (workload.procs < 1 || workload.procs > kMaxExploreProcs) {
@@ -19,6 +22,13 @@ void ExploreConfig::validate() const {
   if (workload.attempts < 1 || workload.attempts > kMaxExploreAttempts) {
     throw ConfigError("attempts", trf("explore takes 1 to {} attempts per customer (got {})",
                                       kMaxExploreAttempts, workload.attempts));
+  }
+  if (const int steps = workload.procs * steps_per_customer(workload.attempts);
+      steps > kMaxExploreSteps) {
+    throw ConfigError("procs", trf("explore runs schedules of at most {} steps; {} customers x {} "
+                                   "attempts take {} (1 + 4 x attempts each): fewer customers "
+                                   "or attempts",
+                                   kMaxExploreSteps, workload.procs, workload.attempts, steps));
   }
   if (workload.tickets && (*workload.tickets < 0 || *workload.tickets > (std::int64_t{1} << 53))) {
     throw ConfigError("tickets", trf("must be between 0 and 2^53 (got {})", *workload.tickets));

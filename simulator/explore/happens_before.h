@@ -14,6 +14,13 @@ class MoveSet {
   explicit MoveSet(std::size_t size = 0) : words_((size + 63) / 64, 0) {}
   void insert(std::size_t i) { words_[i / 64] |= std::uint64_t{1} << (i % 64); }
   bool contains(std::size_t i) const { return (words_[i / 64] >> (i % 64)) & 1; }
+  // Whether this set and `other` (of the same size) share a position.
+  bool meets(const MoveSet& other) const {
+    for (std::size_t w = 0; w < words_.size(); ++w) {
+      if ((words_[w] & other.words_[w]) != 0) return true;
+    }
+    return false;
+  }
   void merge(const MoveSet& other) {
     for (std::size_t w = 0; w < words_.size(); ++w) words_[w] |= other.words_[w];
   }

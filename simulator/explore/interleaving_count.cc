@@ -6,6 +6,7 @@
 #include <map>
 #include <vector>
 
+#include "simulator/engine/clock.h"
 #include "simulator/schedule/step_sequence.h"
 #include "ticketsim/step.h"
 
@@ -35,12 +36,13 @@ struct State {
 class Model {
  public:
   Model(const ExperimentConfig& config, int crashes, std::optional<int> bound,
-        std::size_t max_states)
+        std::size_t max_states, std::int64_t deadline_ns)
       : mode_(config.mode),
         attempts_(config.attempts),
         crash_budget_(crashes),
         bound_(bound),
         max_states_(max_states),
+        deadline_ns_(deadline_ns),
         locked_(mode_takes_lock(config.mode)),
         // Only join tells customers apart by number; elsewhere alike customers are one.
         symmetric_(config.mode != Mode::kJoin && !bound),
@@ -145,7 +147,9 @@ class Model {
         total += paths(after);
       }
     }
-    if (memo_.size() >= max_states_) {
+    // Too many states, or too long (looked at every 4096 states): give up counting.
+    if (memo_.size() >= max_states_ ||
+        (memo_.size() % 4096 == 0 && monotonic_ns() > deadline_ns_)) {
       overflow_ = true;
       return 0;
     }
@@ -218,6 +222,7 @@ class Model {
   int crash_budget_;
   std::optional<int> bound_;
   std::size_t max_states_;
+  std::int64_t deadline_ns_;
   bool locked_;
   bool symmetric_;
   bool released_on_death_;
@@ -232,12 +237,19 @@ class Model {
 
 std::optional<long double> count_interleavings(const ExperimentConfig& config, int crashes,
                                                std::optional<int> preemption_bound,
-                                               std::size_t max_states) {
+                                               std::size_t max_states, double max_seconds) {
   State start;
   start.customers.assign(static_cast<std::size_t>(config.procs),
                          Customer{StepSequence(config.mode, config.attempts), 0});
   start.count = start.committed = config.tickets.value_or(1);
-  Model model(config, crashes, preemption_bound, max_states);
+  if (max_states == 0) {
+    // A remembered state is a key of about 8 numbers per customer, and a map node.
+    constexpr std::size_t kBudgetBytes = std::size_t{128} << 20;
+    const std::size_t state_bytes = static_cast<std::size_t>(config.procs) * 8 * 8 + 160;
+    max_states = kBudgetBytes / state_bytes;
+  }
+  Model model(config, crashes, preemption_bound, max_states,
+              monotonic_ns() + static_cast<std::int64_t>(max_seconds * 1e9));
   return model.count(start);
 }
 

@@ -209,6 +209,15 @@ void SearchTree::add_races(const Execution& execution, const std::vector<Node*>&
   const std::vector<ExecutedStep>& steps = execution.steps;
   const std::size_t n = steps.size();
   const std::vector<MoveSet> pred = happens_before(execution);
+  // succ[k]: the moves that happen after move k (the other side of pred).
+  std::vector<MoveSet> succ;
+  succ.reserve(n);
+  for (std::size_t k = 0; k < n; ++k) succ.emplace_back(n);
+  for (std::size_t l = 0; l < n; ++l) {
+    for (std::size_t k = 0; k < l; ++k) {
+      if (pred[l].contains(k)) succ[k].insert(l);
+    }
+  }
   // Reverses the race of moves k < l at the point before k: adds a move that starts the
   // reversed order (a first move of what follows k independently of it, then l), unless
   // one is already there, or asleep. When none is offered there, the two were never
@@ -253,11 +262,7 @@ void SearchTree::add_races(const Execution& execution, const std::vector<Node*>&
       const Move& first = steps[k].move();
       if (first.choice.customer == second.choice.customer || !dependent(first, second)) continue;
       // A race only when nothing in between is ordered after k and before l.
-      bool direct = true;
-      for (std::size_t m = k + 1; m < l && direct; ++m) {
-        if (pred[l].contains(m) && pred[m].contains(k)) direct = false;
-      }
-      if (direct) reverse(k, l);
+      if (!pred[l].meets(succ[k])) reverse(k, l);
     }
     // Lock races: a move that takes the lock races with the last other customer's move that
     // took it in a conflicting way, although the holder's release stands between them

@@ -176,12 +176,11 @@ std::string explore_verdict(const ExploreResult& result) {
     const std::string steps = counted(smallest->script_steps, "{} step", "{} steps");
     const std::string preemptions =
         counted(smallest->script_preemptions, "{} preemption", "{} preemptions");
-    sentences.push_back(
-        smallest->oversold > 0
-            ? trf("The smallest schedule that oversells is outcome {}'s: {}, {}.", index + 1,
-                  steps, preemptions)
-            : trf("The smallest unsafe schedule is outcome {}'s: {}, {}.", index + 1, steps,
-                  preemptions));
+    sentences.push_back(smallest->oversold > 0
+                            ? trf("The smallest schedule that oversells is outcome {}'s: {}, {}.",
+                                  index + 1, steps, preemptions)
+                            : trf("The smallest unsafe schedule is outcome {}'s: {}, {}.",
+                                  index + 1, steps, preemptions));
   }
   if (stalled > 0) {
     sentences.push_back(
@@ -220,7 +219,13 @@ std::string explore_verdict(const ExploreResult& result) {
 }
 
 std::string format_interleavings(long double count) {
-  if (count >= 1e15L) return fmt::format("{:.3g}", static_cast<double>(count));
+  if (count >= 1e15L) {
+    // Past what a double holds too, at times (10 customers x 24 attempts: about 10^955).
+    const long double exponent = std::floor(std::log10(count));
+    const long double mantissa = count / std::pow(10.0L, exponent);
+    return fmt::format("{:.2f}e{:.0f}", static_cast<double>(mantissa),
+                       static_cast<double>(exponent));
+  }
   const std::string digits = fmt::format("{:.0f}", static_cast<double>(std::round(count)));
   std::string grouped;
   for (std::size_t i = 0; i < digits.size(); ++i) {
@@ -270,10 +275,12 @@ std::string render_explore_report(const ExploreResult& result, int width, bool u
 nlohmann::ordered_json explore_report_json(const ExploreResult& result) {
   ScopedLanguage english("en");
   using Json = nlohmann::ordered_json;
+  // Exact below 2^53, a double below its largest, else the digits as a string ("9.70e955").
   auto count_json = [](const std::optional<long double>& count) -> Json {
     if (!count) return nullptr;
     if (*count < 9.007199254740992e15L) return static_cast<std::int64_t>(std::round(*count));
-    return static_cast<double>(*count);
+    if (*count < 1e308L) return static_cast<double>(*count);
+    return format_interleavings(*count);
   };
   const ExploreConfig& config = result.config;
   const ExperimentConfig& workload = config.workload;

@@ -15,7 +15,9 @@ namespace ticketsim {
 std::string render_explore_report(const ExploreResult& result, int width, bool use_color);
 
 // `explore --json`: schedules_run, interleavings_total, complete, safe and outcomes (each
-// with its figures, count and script), in English whatever the reader's language.
+// with its figures, count and script), in English whatever the reader's language. A count of
+// interleavings is a number, or past what a double holds a string such as "9.70e955"; null
+// when unknown.
 nlohmann::ordered_json explore_report_json(const ExploreResult& result);
 
 // What ran and what it covers (a paragraph, then whether the search was complete).
@@ -30,7 +32,7 @@ std::string explore_verdict(const ExploreResult& result);
 std::string replay_command(const ExploreResult& result, const std::string& script);
 
 // A count of interleavings: exact digits in groups of three below 10^15 ("756,756"), else
-// "1.23e+78".
+// a mantissa and a power of ten ("1.23e78", "9.70e955").
 std::string format_interleavings(long double count);
 
 }  // namespace ticketsim
