@@ -296,6 +296,8 @@ std::vector<double> times(const std::vector<Sample>& samples) {
   return ms;
 }
 
+std::string ms_text(double ms);  // "226 ms", "13.52 s" (below)
+
 Verdict judge(const Figure& figure) {
   Verdict v;
   std::vector<std::string> targets;
@@ -303,7 +305,7 @@ Verdict judge(const Figure& figure) {
   if (figure.goal == Goal::kFasterAtLeast) {
     targets.push_back(format(">= %.0fx faster", figure.goal_value));
   }
-  if (figure.max_ms > 0) targets.push_back(format("<= %.0f s", figure.max_ms / 1000));
+  if (figure.max_ms > 0) targets.push_back("<= " + ms_text(figure.max_ms));
   if (figure.max_peak_mib > 0) targets.push_back(format("peak <= %.0f MB", figure.max_peak_mib));
   v.target = targets.empty() ? "(information)" : join(targets, ", ");
   if (!figure.failure.empty() || figure.a.empty()) return v;
