@@ -9,6 +9,8 @@
 
 namespace ticketsim {
 
+class StepDriver;
+
 // How a schedule chooses once its prefix is replayed.
 struct SchedulePolicy {
   int crashes = 0;                 // customers that may die (Step::kCrash, kCrashMidWrite)
@@ -21,7 +23,6 @@ struct SchedulePolicy {
 // free, join's turn has come) and, while `crash_allowed`, that customer's death instead of
 // the step and, before a write that writes, half-way through it. In customer order, a
 // customer's step before its crashes.
-class StepDriver;
 std::vector<Move> moves_offered(const StepDriver& driver, bool crash_allowed);
 
 // Runs `job` on a fresh trial of `input` (its own directory, lock objects and customer

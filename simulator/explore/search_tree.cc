@@ -59,7 +59,6 @@ std::unique_ptr<SearchTree::Node> SearchTree::make_node(Node* parent, int index,
   node->preemptions = preemptions;
   node->mark.assign(step.offered.size(), kUntouched);
   node->children.resize(step.offered.size());
-  ++nodes_;
   return node;
 }
 
@@ -286,7 +285,6 @@ void SearchTree::release(Node* deepest) {
       if (node->mark[i] == kPending || node->children[i]) return;
     }
     Node* parent = node->parent;
-    --nodes_;
     if (parent == nullptr) {
       root_.reset();
       return;

@@ -50,11 +50,8 @@ class SearchTree {
   void integrate(std::uint64_t id, const Execution& execution);
 
   std::int64_t pending() const { return static_cast<std::int64_t>(pending_.size()); }
-  std::int64_t running() const { return static_cast<std::int64_t>(running_.size()); }
   // True once a move was left out because of the preemption bound.
   bool bound_pruned() const { return bound_pruned_; }
-  // Nodes alive now (the memory the search holds).
-  std::int64_t nodes() const { return nodes_; }
 
  private:
   struct Node;
@@ -84,7 +81,6 @@ class SearchTree {
   std::unordered_map<std::uint64_t, Running> running_;  // by job id
   std::uint64_t next_id_ = 1;
   bool bound_pruned_ = false;
-  std::int64_t nodes_ = 0;
 };
 
 }  // namespace ticketsim
