@@ -15,6 +15,7 @@
 
 #include "simulator/explore/happens_before.h"
 #include "simulator/explore/interleaving_count.h"
+#include "simulator/text/display_width.h"
 #include "tests/test_support.h"
 #include "ticketsim/experiment.h"
 #include "ticketsim/explore.h"
@@ -363,4 +364,41 @@ TEST_CASE("explore: SIGINT ends the search with what was found, complete false, 
   CHECK(json["stopped_by"] == "SIGINT");
   CHECK(json["schedules_run"].get<std::int64_t>() > 0);
   CHECK(workdir.entries().empty());
+}
+
+TEST_CASE("explore's wrapped replay commands paste into a shell as they are, at 60 columns",
+          "[explore]") {
+  TempDir dir;
+  const std::string store = dir.file("it's here.json");  // a quote the command must survive
+  ticketsim::testing::write_file(store, "{\"count\": 1}");
+  for (const char* mode : {"none", "flock", "optimistic", "server"}) {
+    CAPTURE(mode);
+    auto text = ticketsim::testing::ticketsim_cli_env(
+        {"COLUMNS=60"}, {"explore", "--mode", mode, "--store", store, "--workdir", dir.path()});
+    REQUIRE(text.exit_code == 0);
+    // Each command runs from its "ticketsim run" line to the line that closes its quotes.
+    std::vector<std::string> commands;
+    std::string current;
+    for (const std::string& line : ticketsim::testing::lines_of(text.out)) {
+      const std::size_t start = line.find_first_not_of(' ');
+      if (start != std::string::npos && line.compare(start, 13, "ticketsim run") == 0) {
+        current = line.substr(start);
+      } else if (!current.empty()) {
+        current += "\n" + line;
+      }
+      if (!current.empty() && !line.empty() && line.back() == '"') {
+        commands.push_back(current);
+        current.clear();
+      }
+      CHECK(ticketsim::display_width(line) <= 60);
+    }
+    REQUIRE_FALSE(commands.empty());
+    for (std::string command : commands) {
+      CAPTURE(command);
+      command.replace(0, 13, "'" + ticketsim::testing::ticketsim_binary() + "' run --json");
+      auto ran = ticketsim::testing::run_command({"/bin/bash", "-c", command});
+      CHECK(ran.exit_code == 0);
+      CHECK(ran.out.find("\"sold\"") != std::string::npos);
+    }
+  }
 }

@@ -82,8 +82,14 @@ struct ExploreResult {
   std::int64_t pending = 0;               // branches left when the search stopped (the frontier)
   std::vector<ExploredOutcome> outcomes;  // unsafe first, then stalled, then by count
 
-  // No schedule explored was unsafe or stalled.
+  // Proven safe: no schedule explored was unsafe or stalled, and the search covered every
+  // interleaving (complete), or every one within the preemption bound (the only cut).
   bool safe() const;
+  // Some schedule was unsafe or stalled (a finding, however much of the space ran).
+  bool found_unsafe() const;
+  // The search covered everything the bound asked for: complete, or cut by the preemption
+  // bound alone.
+  bool covered_bound() const { return complete || (stopped_by == "preemptions" && pending == 0); }
   // The shortest unsafe outcome's schedule, or nullptr when none was unsafe.
   const ExploredOutcome* shortest_unsafe() const;
 };

@@ -71,10 +71,7 @@ std::optional<TrialResult> rerun_for_html(const ExploreResult& result) {
 }  // namespace
 
 void add_explore_flags(CLI::App& command, ExploreFlags& flags) {
-  command
-      .add_option("--mode", flags.mode,
-                  tr("none, flock, fcntl, ofd, named-mutex, robust-mutex or join"))
-      ->capture_default_str();
+  command.add_option("--mode", flags.mode, mode_names_for_humans())->capture_default_str();
   command.add_option("--procs", flags.procs, tr("Customers (1 to 64)"))->capture_default_str();
   command.add_option("--attempts", flags.attempts, tr("Purchases per customer"))
       ->capture_default_str();
@@ -105,7 +102,8 @@ void add_explore_flags(CLI::App& command, ExploreFlags& flags) {
                    tr("Print one JSON document: schedules_run, interleavings_total, complete, "
                       "safe, outcomes"));
   command.add_flag("--expect-safe", flags.expect_safe,
-                   tr("Exit 3 when some schedule was unsafe or stalled"));
+                   tr("Exit 3 unless every interleaving was proven safe: some schedule was "
+                      "unsafe, stalled or unprotected, or a bound cut the search short"));
   command.add_option("--html", flags.html,
                      tr("Write an HTML report: the outcomes and the shortest unsafe schedule as "
                         "a timeline"));
@@ -160,8 +158,20 @@ int explore_command(const ExploreFlags& flags, const CLI::App& command) {
     outputs.skip_all();
     return finish_status(interrupt_signal(), "", false, {}, outputs);
   }
+  // --expect-safe asks for proof, as run's does: a schedule unsafe or stalled, a search cut
+  // short before it covered what was asked, or mode none's unprotected schedules all fail it.
   std::string not_safe;
-  if (!result.safe()) {
+  std::int64_t unprotected = 0;
+  for (const ExploredOutcome& outcome : result.outcomes) {
+    unprotected += outcome.verdict == "unprotected" ? outcome.count : 0;
+  }
+  if (!result.found_unsafe() && !result.covered_bound()) {
+    not_safe = tr("the search was cut short, so nothing is proven");
+  } else if (!result.found_unsafe() && unprotected > 0) {
+    not_safe = trf("{} of {} were unprotected (mode none protects nothing)",
+                   counted(unprotected, "{} schedule", "{} schedules"), result.schedules_run);
+  }
+  if (result.found_unsafe()) {
     std::int64_t bad = 0;
     for (const ExploredOutcome& outcome : result.outcomes) {
       bad += outcome.unsafe || outcome.stalled ? outcome.count : 0;

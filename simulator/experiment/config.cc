@@ -144,6 +144,25 @@ void ExperimentConfig::validate() const {
     } catch (const std::invalid_argument& e) {
       throw ConfigError("schedule", e.what());
     }
+    // A purchase is one buy in mode server, and never one elsewhere.
+    for (std::size_t i = 0; i < script.size(); ++i) {
+      const Step step = script[i].step;
+      const bool purchase_step = step == Step::kAcquire || step == Step::kRead ||
+                                 step == Step::kWrite || step == Step::kRelease ||
+                                 step == Step::kCrashMidWrite;
+      const std::string token = fmt::format("{}:{}", script[i].customer + 1, step_name(step));
+      if (mode == Mode::kServer && purchase_step) {
+        throw ConfigError("schedule", trf("token {} '{}': in mode server a purchase is one "
+                                          "step, buy (the server reads and writes)",
+                                          i + 1, token));
+      }
+      if (mode != Mode::kServer && step == Step::kBuy) {
+        throw ConfigError("schedule",
+                          trf("token {} '{}': buy is mode server's step; mode {} buys with "
+                              "acquire, read, write and release",
+                              i + 1, token, mode_name(mode)));
+      }
+    }
   }
   if (is_controlled(schedule) && (crash_probability > 0 || pause_holder)) {
     throw ConfigError("schedule",

@@ -90,10 +90,12 @@ class OutcomeTable {
 
 }  // namespace
 
-bool ExploreResult::safe() const {
-  return std::none_of(outcomes.begin(), outcomes.end(),
-                      [](const ExploredOutcome& o) { return o.unsafe || o.stalled; });
+bool ExploreResult::found_unsafe() const {
+  return std::any_of(outcomes.begin(), outcomes.end(),
+                     [](const ExploredOutcome& o) { return o.unsafe || o.stalled; });
 }
+
+bool ExploreResult::safe() const { return !found_unsafe() && covered_bound(); }
 
 const ExploredOutcome* ExploreResult::shortest_unsafe() const {
   const ExploredOutcome* best = nullptr;
@@ -123,7 +125,10 @@ ExploreResult explore(const ExploreConfig& config, const ExploreObserver& observ
       workload.mode == Mode::kNone && config.crashes == 0 && !config.preemptions
           ? std::optional<long double>(
                 multinomial(workload.procs, steps_per_customer(workload.attempts)))
-          : count_interleavings(workload, config.crashes, config.preemptions);
+          : count_interleavings(
+                workload, config.crashes, config.preemptions, 0,
+                config.max_time ? std::min(2.0, static_cast<double>(config.max_time->count()) / 2e9)
+                                : 2.0);
   if (result.interleavings_total && !std::isfinite(*result.interleavings_total)) {
     result.interleavings_total.reset();  // past what a long double holds
   }

@@ -8,6 +8,7 @@
 
 #include "simulator/engine/clock.h"
 #include "simulator/schedule/step_sequence.h"
+#include "ticketsim/interrupt.h"
 #include "ticketsim/step.h"
 
 namespace ticketsim {
@@ -149,7 +150,7 @@ class Model {
     }
     // Too many states, or too long (looked at every 4096 states): give up counting.
     if (memo_.size() >= max_states_ ||
-        (memo_.size() % 4096 == 0 && monotonic_ns() > deadline_ns_)) {
+        (memo_.size() % 4096 == 0 && (monotonic_ns() > deadline_ns_ || interrupt_signal() != 0))) {
       overflow_ = true;
       return 0;
     }

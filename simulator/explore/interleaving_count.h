@@ -12,8 +12,8 @@ namespace ticketsim {
 // running processes; the suite checks the two agree. Customers that are alike are counted
 // once per arrangement (symmetry), so 15 customers count in milliseconds. Counts past
 // 2^64 are approximate (long double). nullopt when the model would remember more than
-// `max_states` states (0: as many as fit in about 128 MB, which a state's size decides) or
-// take longer than `max_seconds`.
+// `max_states` states (0: as many as fit in about 128 MB, which a state's size decides),
+// take longer than `max_seconds`, or an interrupt came (interrupt.h).
 // `crashes` as explore --crashes; `preemption_bound` as --preemptions.
 std::optional<long double> count_interleavings(const ExperimentConfig& config, int crashes,
                                                std::optional<int> preemption_bound,

@@ -6,6 +6,7 @@
 
 #include "simulator/report/report_text.h"
 #include "simulator/report/text_table.h"
+#include "simulator/text/display_width.h"
 #include "simulator/text/translate.h"
 #include "simulator/text/wrap.h"
 
@@ -95,6 +96,11 @@ std::string explore_summary(const ExploreResult& result) {
   text += "\n";
   if (result.complete) {
     text += tr("Complete: every interleaving ran, or is equivalent to one that ran.");
+  } else if (result.covered_bound()) {
+    text +=
+        trf("Complete within the bound: every interleaving with at most {} ran; the bound "
+            "left the others out.",
+            counted(result.config.preemptions.value_or(0), "{} preemption", "{} preemptions"));
   } else {
     // The flags as typed; a signal by its name.
     std::string why = result.stopped_by == "preemptions" ? std::string(tr("the preemption bound"))
@@ -193,7 +199,13 @@ std::string explore_verdict(const ExploreResult& result) {
         result.config.crashes > 0
             ? trf("with up to {}", counted(result.config.crashes, "{} crash", "{} crashes"))
             : std::string();
-    if (result.complete) {
+    if (result.covered_bound() && !result.complete) {
+      sentences.push_back(
+          trf("Safe within the bound: every one of the {} with at most {} sold "
+              "correctly; this proves nothing about schedules with more.",
+              counted(result.schedules_run, "{} schedule", "{} schedules"),
+              counted(result.config.preemptions.value_or(0), "{} preemption", "{} preemptions")));
+    } else if (result.complete) {
       const std::string count = result.interleavings_total
                                     ? format_interleavings(*result.interleavings_total)
                                     : std::to_string(result.schedules_run);
@@ -235,16 +247,70 @@ std::string format_interleavings(long double count) {
   return grouped;
 }
 
-std::string replay_command(const ExploreResult& result, const std::string& script) {
+namespace {
+
+// `text` as one shell word in single quotes (a ' inside becomes '\'').
+std::string shell_quoted(const std::string& text) {
+  std::string quoted = "'";
+  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+// The words of the replay command before its script: ticketsim run --mode M ... --schedule.
+std::vector<std::string> replay_words(const ExploreResult& result) {
   const ExperimentConfig& workload = result.config.workload;
-  std::string command =
-      fmt::format("ticketsim run --mode {} --procs {}", mode_name(workload.mode), workload.procs);
-  if (workload.attempts != 1) command += fmt::format(" --attempts {}", workload.attempts);
-  if (!workload.store_path.empty()) command += " --store '" + workload.store_path + "'";
-  command += fmt::format(" --tickets {}", workload.tickets.value_or(1));
-  if (workload.write == WriteStrategy::kAtomic) command += " --write atomic";
-  command += " --schedule script:\"" + script + "\"";
-  return command;
+  std::vector<std::string> words{"ticketsim", "run",
+                                 "--mode",    std::string(mode_name(workload.mode)),
+                                 "--procs",   std::to_string(workload.procs)};
+  if (workload.attempts != 1)
+    words.insert(words.end(), {"--attempts", std::to_string(workload.attempts)});
+  if (!workload.store_path.empty()) {
+    words.insert(words.end(), {"--store", shell_quoted(workload.store_path)});
+  }
+  words.insert(words.end(), {"--tickets", std::to_string(workload.tickets.value_or(1))});
+  if (workload.write == WriteStrategy::kAtomic) words.insert(words.end(), {"--write", "atomic"});
+  words.push_back("--schedule");
+  return words;
+}
+
+// The replay command wrapped so that it still pastes into a shell: a break between the
+// command's words ends its line with " \\"; a break between the script's steps falls inside
+// the quotes, where a line break is a separator the script accepts.
+std::string wrapped_replay(const ExploreResult& result, const std::string& script, int width,
+                           int indent, int hanging) {
+  std::string out;
+  std::string line(static_cast<std::size_t>(indent), ' ');
+  bool first_on_line = true;
+  auto place = [&](const std::string& word, bool in_quotes) {
+    const int room = width - (in_quotes ? 0 : 2);  // leave room for " \\" outside the quotes
+    if (!first_on_line && display_width(line) + 1 + display_width(word) > room) {
+      out += line + (in_quotes ? "" : " \\") + "\n";
+      line.assign(static_cast<std::size_t>(hanging), ' ');
+      first_on_line = true;
+    }
+    line += (first_on_line ? "" : " ") + word;
+    first_on_line = false;
+  };
+  for (const std::string& word : replay_words(result)) place(word, false);
+  std::vector<std::string> steps;
+  for (std::size_t start = 0; start < script.size();) {
+    std::size_t end = std::min(script.find(' ', start), script.size());
+    steps.push_back(script.substr(start, end - start));
+    start = end + 1;
+  }
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    std::string word = (i == 0 ? "script:\"" : "") + steps[i] + (i + 1 == steps.size() ? "\"" : "");
+    place(word, i > 0);
+  }
+  return out + line + "\n";
+}
+
+}  // namespace
+
+std::string replay_command(const ExploreResult& result, const std::string& script) {
+  std::string command;
+  for (const std::string& word : replay_words(result)) command += word + " ";
+  return command + "script:\"" + script + "\"";
 }
 
 std::string render_explore_report(const ExploreResult& result, int width, bool use_color) {
@@ -264,7 +330,7 @@ std::string render_explore_report(const ExploreResult& result, int width, bool u
     out += wrap_text(line, width, 2, 5);
     // Inside the quotes, a line break and the indentation are separators a script accepts,
     // so the wrapped command still pastes into a shell as it is.
-    out += wrap_text(replay_command(result, outcome.script), width, 5, 7);
+    out += wrapped_replay(result, outcome.script, width, 5, 7);
   }
   if (result.outcomes.empty())
     out += std::string("  ") + tr("(none: no schedule ran to its end)") + "\n";
@@ -303,7 +369,9 @@ nlohmann::ordered_json explore_report_json(const ExploreResult& result) {
   json["complete"] = result.complete;
   json["stopped_by"] = result.stopped_by.empty() ? Json(nullptr) : Json(result.stopped_by);
   json["pending"] = result.pending;
-  json["safe"] = result.safe();
+  // true: proven (within the preemption bound, when there is one); false: a schedule was
+  // unsafe or stalled; null: nothing found, but the search was cut short.
+  json["safe"] = result.found_unsafe() ? Json(false) : result.safe() ? Json(true) : Json(nullptr);
   json["jobs"] = result.jobs;
   json["elapsed_s"] = std::round(result.elapsed_s * 1000) / 1000;
   json["schedules_per_s"] =

@@ -61,6 +61,9 @@ void StdoutSink::write(std::string_view text) {
     }
     if (polled <= 0 || (ready.revents & POLLOUT) == 0) {
       if ((ready.revents & POLLERR) != 0) throw StdoutClosed();  // the reader went away
+      if ((ready.revents & POLLNVAL) != 0) {                     // started with stdout closed (>&-)
+        throw std::runtime_error("cannot write the report: standard output is not open");
+      }
       if (interrupt_signal() != 0) throw OutputInterrupted();
       continue;
     }

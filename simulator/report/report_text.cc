@@ -279,11 +279,13 @@ std::string stall_reason_text(const TrialResult& trial) {
   } else if (std::regex_match(trial.stall_reason, match, kTimeout)) {
     text = trf("the trial ran past its timeout of {}", match[1].str());
   } else if (std::regex_match(trial.stall_reason, match, kDeadHolder)) {
-    return trf(
-        "customer {} died holding the {} lock, which nobody releases for a dead holder: "
-        "{} wait for it for ever",
-        match[1].str(), match[2].str(),
-        counted(std::stoll(match[3].str()), "{} customer", "{} customers"));
+    const std::int64_t waiting = std::stoll(match[3].str());
+    return trnf(
+        "customer {1} died holding the {2} lock, which nobody releases for a dead "
+        "holder: {0} customer waits for it for ever",
+        "customer {1} died holding the {2} lock, which nobody releases for a dead "
+        "holder: {0} customers wait for it for ever",
+        waiting, waiting, match[1].str(), match[2].str());
   } else if (trial.stall_reason.empty()) {
     return tr("it did not finish in time");
   } else {

@@ -234,7 +234,14 @@ const StepRecord& StepDriver::step(int customer, std::optional<Step> expected) {
     record.note = fmt::format("customer {} has finished", customer + 1);
   } else if (expected && *expected != *next) {
     record.outcome = StepOutcome::kSkipped;
-    bool waiting = *next == Step::kAcquire && *expected != Step::kSearch;
+    // Waiting for the lock only when its last step that happened or was tried was an
+    // acquire the lock held back.
+    bool waiting = false;
+    for (auto it = log_.rbegin(); it != log_.rend(); ++it) {
+      if (it->customer != customer || it->outcome == StepOutcome::kSkipped) continue;
+      waiting = it->step == Step::kAcquire && it->outcome == StepOutcome::kBlocked;
+      break;
+    }
     record.note =
         waiting ? fmt::format("customer {} does not hold the lock: its acquire was blocked",
                               customer + 1)
