@@ -35,22 +35,27 @@ std::string share_text(const ExploredOutcome& outcome, const ExploreResult& resu
 }
 
 std::string header(const ExploreResult& result) {
+  return trf("ticketsim explore: mode {}", mode_name(result.config.workload.mode)) +
+         trc("settings", ", ") + explore_settings(result) + "\n" +
+         trf("store: {}", store_label_text(result.store_label));
+}
+
+}  // namespace
+
+std::string explore_settings(const ExploreResult& result) {
   const ExperimentConfig& workload = result.config.workload;
-  std::string settings = trf("mode {}, {} x {}, {}", mode_name(workload.mode),
-                             counted(workload.procs, "{} customer", "{} customers"),
+  std::string settings = trf("{} x {}, {}", counted(workload.procs, "{} customer", "{} customers"),
                              counted(workload.attempts, "{} attempt", "{} attempts"),
                              counted(workload.tickets.value_or(0), "{} ticket", "{} tickets"));
   if (result.config.crashes > 0) {
     settings += trc("settings", ", ") +
                 counted(result.config.crashes, "up to {} crash", "up to {} crashes");
   }
-  if (workload.write == WriteStrategy::kAtomic)
+  if (workload.write == WriteStrategy::kAtomic) {
     settings += std::string(trc("settings", ", ")) + tr("atomic writes");
-  return trf("ticketsim explore: {}", settings) + "\n" +
-         trf("store: {}", store_label_text(result.store_label));
+  }
+  return settings;
 }
-
-}  // namespace
 
 std::string explore_summary(const ExploreResult& result) {
   const ExploreConfig& config = result.config;

@@ -20,6 +20,9 @@ std::string render_explore_report(const ExploreResult& result, int width, bool u
 // when unknown.
 nlohmann::ordered_json explore_report_json(const ExploreResult& result);
 
+// The workload as one line: "2 customers x 1 attempt, 1 ticket, up to 1 crash".
+std::string explore_settings(const ExploreResult& result);
+
 // What ran and what it covers (a paragraph, then whether the search was complete).
 std::string explore_summary(const ExploreResult& result);
 

@@ -650,16 +650,7 @@ void render_explore_html(const ExploreResult& result, const TrialResult* shown, 
   const std::string title = trf("ticketsim explore: mode {}", mode_name(workload.mode));
   page_head(title, out);
   std::string body = "<h1>" + escape(title) + "</h1>\n";
-  std::string settings = trf("{} x {}, {}", counted(workload.procs, "{} customer", "{} customers"),
-                             counted(workload.attempts, "{} attempt", "{} attempts"),
-                             counted(workload.tickets.value_or(0), "{} ticket", "{} tickets"));
-  if (result.config.crashes > 0) {
-    settings += trc("settings", ", ") +
-                counted(result.config.crashes, "up to {} crash", "up to {} crashes");
-  }
-  if (workload.write == WriteStrategy::kAtomic) {
-    settings += std::string(trc("settings", ", ")) + tr("atomic writes");
-  }
+  const std::string settings = explore_settings(result);
   body += "<p>" + escape(settings) + "</p>\n<p>" +
           escape(trf("store: {}", store_label_text(result.store_label))) + "</p>\n";
   std::string summary = explore_summary(result);
