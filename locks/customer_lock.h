@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "storage/inline_slot.h"
+#include "storage/ticket_store.h"
 
 namespace ticketsim {
 
@@ -79,6 +80,13 @@ class LockProvider {
   // handle may refer to the provider's names, so the provider must outlive it (a forked
   // customer's copy of the provider lives until the customer exits). Throws LockError.
   virtual CustomerLock& open_for_customer(LockSlot& slot) const = 0;
+  // The same, for a lock that lives in the customer's own store handle `store` (a database's
+  // row and advisory locks, a transaction): customers call this one. The default ignores
+  // the store.
+  virtual CustomerLock& open_for_customer(LockSlot& slot, TicketStore& store) const {
+    (void)store;
+    return open_for_customer(slot);
+  }
   // True when CustomerLock::lock_shared() admits several readers at once.
   virtual bool readers_share() const = 0;
   // True when CustomerLock::lock() gives up at its deadline. Kernel file locks (flock,

@@ -10,7 +10,7 @@ struct ModeName {
   std::string_view name;
 };
 
-constexpr std::array<ModeName, 9> kModeNames{{
+constexpr std::array<ModeName, 13> kModeNames{{
     {Mode::kNone, "none"},
     {Mode::kFlock, "flock"},
     {Mode::kFcntl, "fcntl"},
@@ -20,13 +20,18 @@ constexpr std::array<ModeName, 9> kModeNames{{
     {Mode::kOptimistic, "optimistic"},
     {Mode::kServer, "server"},
     {Mode::kJoin, "join"},
+    {Mode::kRowLock, "row-lock"},
+    {Mode::kAdvisory, "advisory"},
+    {Mode::kAtomic, "atomic"},
+    {Mode::kSerializable, "serializable"},
 }};
 
 // Report order: no protection, the kernel's file locks, named kernel objects, optimistic,
-// server, join.
+// server, join, then the database's own.
 constexpr std::array<Mode, kModeNames.size()> kAllModes{
-    Mode::kNone,        Mode::kFlock,      Mode::kFcntl,  Mode::kOfd, Mode::kNamedMutex,
-    Mode::kRobustMutex, Mode::kOptimistic, Mode::kServer, Mode::kJoin};
+    Mode::kNone,        Mode::kFlock,      Mode::kFcntl,       Mode::kOfd,  Mode::kNamedMutex,
+    Mode::kRobustMutex, Mode::kOptimistic, Mode::kServer,      Mode::kJoin, Mode::kRowLock,
+    Mode::kAdvisory,    Mode::kAtomic,     Mode::kSerializable};
 
 }  // namespace
 
@@ -55,6 +60,18 @@ std::string mode_names_for_humans() {
   return names;
 }
 
-bool mode_takes_lock(Mode mode) { return mode != Mode::kNone && mode != Mode::kJoin; }
+bool mode_needs_database(Mode mode) {
+  return mode == Mode::kRowLock || mode == Mode::kAdvisory || mode == Mode::kAtomic ||
+         mode == Mode::kSerializable;
+}
+
+bool mode_takes_lock(Mode mode) {
+  return mode != Mode::kNone && mode != Mode::kJoin && mode != Mode::kAtomic &&
+         mode != Mode::kSerializable;
+}
+
+bool mode_promises_mutual_exclusion(Mode mode) {
+  return mode != Mode::kNone && mode != Mode::kAtomic && mode != Mode::kSerializable;
+}
 
 }  // namespace ticketsim

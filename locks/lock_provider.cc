@@ -1,5 +1,6 @@
 #include "locks/lock_provider.h"
 
+#include "locks/database_locks.h"
 #include "locks/fcntl_lock.h"
 #include "locks/flock_lock.h"
 #include "locks/named_mutex_lock.h"
@@ -13,6 +14,7 @@ std::unique_ptr<LockProvider> make_lock_provider(Mode mode, const LockSite& site
   switch (mode) {
     case Mode::kNone:
     case Mode::kJoin:
+    case Mode::kAtomic:  // one statement, atomic in the database
     case Mode::kServer:  // the server process is the only one that touches the store
       return std::make_unique<NoLockProvider>();
     case Mode::kFlock:
@@ -26,6 +28,12 @@ std::unique_ptr<LockProvider> make_lock_provider(Mode mode, const LockSite& site
       return std::make_unique<NamedMutexProvider>(site);
     case Mode::kRobustMutex:
       return std::make_unique<RobustMutexProvider>(site);
+    case Mode::kRowLock:
+      return make_row_lock_provider();
+    case Mode::kAdvisory:
+      return make_advisory_lock_provider();
+    case Mode::kSerializable:
+      return make_serializable_provider();
   }
   throw LockError("unknown mode");
 }

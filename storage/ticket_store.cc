@@ -1,5 +1,6 @@
 #include "storage/ticket_store.h"
 
+#include <stdexcept>
 #include <string>
 
 namespace ticketsim {
@@ -20,6 +21,10 @@ std::string_view store_status_name(StoreStatus status) {
       return "indeterminate";
   }
   return "unknown";
+}
+
+StoreReply TicketStore::take_one() {
+  throw std::logic_error("this store cannot sell a ticket in one step (mode atomic)");
 }
 
 namespace {

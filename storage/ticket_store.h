@@ -62,6 +62,13 @@ class StoreUnavailable : public std::runtime_error {
   StoreStatus status_;
 };
 
+// The store aborted the transaction a purchase ran in (a serialization failure, a deadlock):
+// nothing the transaction wrote took effect, and the purchase may start over.
+class TransactionConflict : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // Returns `reply`, or throws StoreUnavailable naming `operation` ("read", "write") when the
 // store failed to answer.
 StoreReply require_answer(const StoreReply& reply, std::string_view operation);
@@ -80,6 +87,17 @@ class TicketStore {
   // Writes `desired` only if the count is `expected`, as one atomic step: kOk, or kConflict
   // with the count found, or kTorn, or a failure.
   virtual StoreReply compare_and_set(std::int64_t expected, std::int64_t desired) = 0;
+  // True when compare_and_set() is atomic against every other customer by itself (a
+  // database's UPDATE ... WHERE): mode optimistic then needs no lock around it. A file's
+  // compare-and-write is atomic only under the lock.
+  virtual bool compare_and_set_is_atomic() const { return false; }
+  // True when a reader must hold the reader lock to see a whole count (a file can be read
+  // half-written). A database's reads see committed data, so its searches take no lock.
+  virtual bool reads_need_lock() const { return true; }
+  // Sells one ticket in one atomic step if any is left (mode atomic): kOk with the count
+  // left, or kConflict with count 0 when none was. Stores without such a step throw
+  // std::logic_error (the mode is refused for them before any trial runs).
+  virtual StoreReply take_one();
 
   // Fault injection: leaves the store as a writer killed half-way through
   // write_count(count) would, right before the caller dies. A no-op for stores whose writes
@@ -107,6 +125,7 @@ struct StoreSite {
   const std::string* initial_store = nullptr;     // the starting store, canonical JSON
   std::int64_t tickets = 0;                       // its count
   WriteStrategy write = WriteStrategy::kInPlace;  // how a file store rewrites itself
+  std::int64_t timeout_ns = 30'000'000'000;       // a remote store's bound on each request
 };
 
 // One trial's store, created by the parent before fork from the trial's starting content and

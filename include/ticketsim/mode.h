@@ -26,6 +26,11 @@ enum class Mode {
   // it touches the store (the lessons' socket server and Queue). No lock.
   kServer,
   kJoin,  // no lock: the parent runs one customer at a time (start; join)
+  // The database's own ways (a PostgreSQL store only; README "Database modes"):
+  kRowLock,       // SELECT ... FOR UPDATE in the purchase's transaction
+  kAdvisory,      // pg_advisory_xact_lock in the purchase's transaction
+  kAtomic,        // one UPDATE ... SET count = count - 1 WHERE count > 0 RETURNING
+  kSerializable,  // a SERIALIZABLE transaction, retried when the database aborts it
 };
 
 // The CLI/JSON name of `mode`, e.g. "named-mutex".
@@ -36,6 +41,10 @@ std::optional<Mode> parse_mode(std::string_view name);
 
 // Every mode, in the order reports list them.
 std::span<const Mode> all_modes();
+
+// True for the modes that only a database store has (row-lock, advisory, atomic,
+// serializable).
+bool mode_needs_database(Mode mode);
 
 // Every mode's name, comma-separated in all_modes() order ("none, flock, fcntl, ..."):
 // for help texts and error messages.
@@ -48,5 +57,11 @@ inline constexpr int kOptimisticRetries = 64;
 // True for modes that serialise each purchase (not none, not join): the lock modes, and
 // server, whose one process is the lock (waiting for it is waiting in its queue).
 bool mode_takes_lock(Mode mode);
+
+// True when no two purchases' critical sections (acquire..release) may overlap, so that an
+// overlap is a finding: every mode but none (no protection), serializable (transactions
+// overlap, and the database aborts those that would not serialise) and atomic (one
+// statement, no critical section of its own).
+bool mode_promises_mutual_exclusion(Mode mode);
 
 }  // namespace ticketsim

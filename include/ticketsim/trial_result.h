@@ -85,16 +85,16 @@ struct TrialResult {
   // least it can be, and lost_updates_max the most; equal otherwise.
   std::optional<std::int64_t> lost_updates;
   std::optional<std::int64_t> lost_updates_max;
-  std::int64_t writes_made = 0;       // writes known to have completed (told or not)
-  std::int64_t indeterminate = 0;     // writes begun by a customer that died before it ended
-  std::int64_t torn_reads = 0;        // reads (search or purchase) that found a torn file
-  std::int64_t purchases = 0;         // purchases that completed (bought, sold out or torn read)
-  std::int64_t retries = 0;           // mode optimistic: purchases started over after a conflict
-  std::int64_t mutex_violations = 0;  // pairs of overlapping critical sections
-  int errors = 0;                     // customers that reported an error
-  std::string first_error;            // "customer N: <message>" of the first, when errors > 0
-  int crashed = 0;                    // customers killed by a signal the run did not send
-  int injected_crashes = 0;           // ... of which this many were injected (--crash-prob)
+  std::int64_t writes_made = 0;    // writes known to have completed (told or not)
+  std::int64_t indeterminate = 0;  // writes begun by a customer that died before it ended
+  std::int64_t torn_reads = 0;     // reads (search or purchase) that found a torn file
+  std::int64_t purchases = 0;      // purchases that completed (bought, sold out or torn read)
+  std::int64_t retries = 0;  // optimistic, serializable: purchases started over after a conflict
+  std::int64_t mutex_violations = 0;        // pairs of overlapping critical sections
+  int errors = 0;                           // customers that reported an error
+  std::string first_error;                  // "customer N: <message>" of the first, when errors > 0
+  int crashed = 0;                          // customers killed by a signal the run did not send
+  int injected_crashes = 0;                 // ... of which this many were injected (--crash-prob)
   std::optional<std::int64_t> final_count;  // empty when the final store does not parse
   std::string final_store;                  // the trial store's bytes at the end
 
@@ -116,7 +116,8 @@ struct TrialResult {
   LockWaits lock_waits;  // how long purchases waited for the lock
   Fairness fairness;     // how evenly the lock was shared while everyone competed
   bool times_recorded = true;
-  bool readers_share = true;  // searches held a reader lock that admits other readers
+  bool readers_share = true;    // searches held a reader lock that admits other readers
+  bool database_store = false;  // the store was a database's row (--store postgresql://...)
 
   // Controlled schedules: every step asked for, in order; the schedule that ran (every step
   // granted, blocked ones included), which `--schedule script:"..."` replays exactly; and
@@ -134,7 +135,7 @@ struct TrialResult {
   // `unprotected`, never `safe`.
   bool unsafe() const {
     return oversold > 0 || lost_updates.value_or(0) > 0 || torn_reads > 0 || !final_count ||
-           (mutex_violations > 0 && mode != Mode::kNone);
+           (mutex_violations > 0 && mode_promises_mutual_exclusion(mode));
   }
   // One word for tables, the first that applies: INTERRUPTED, UNSAFE, STALLED, ERROR,
   // unprotected (mode none, no race seen) or safe.

@@ -92,7 +92,7 @@ class Customer {
     }
     // Own descriptors, opened after fork: nothing here is shared with another customer.
     store_ = &plan_.store->open_for_customer(store_slot_);
-    lock_ = &plan_.locks->open_for_customer(lock_slot_);
+    lock_ = &plan_.locks->open_for_customer(lock_slot_, *store_);
     journal_ = plan_.locks->reports_dead_owner();
     if (config_.mode == Mode::kServer) server_.emplace(*plan_.server_socket);
     if (server_) {
@@ -104,8 +104,14 @@ class Customer {
       current_ = &plan_.table->purchase(plan_.index, attempt);
       if (server_) {
         purchase_from_server(*current_, attempt);
+      } else if (config_.mode == Mode::kOptimistic && store_->compare_and_set_is_atomic()) {
+        purchase_by_compare_and_set(*current_, attempt);
       } else if (config_.mode == Mode::kOptimistic) {
         purchase_optimistically(*current_, attempt);
+      } else if (config_.mode == Mode::kAtomic) {
+        purchase_atomically(*current_, attempt);
+      } else if (config_.mode == Mode::kSerializable) {
+        purchase_serializably(*current_, attempt);
       } else {
         purchase(*current_, attempt);
       }
@@ -183,12 +189,19 @@ class Customer {
     SearchRecord& search = slot_.search;
     search.t_lock_requested = now();
     HeldLock held;
-    acquire(held, /*shared=*/true);
-    search.t_lock_acquired = now();
+    // A store whose reads see only committed counts (a database) is searched unlocked: the
+    // search is then no critical section (its lock times stay 0).
+    const bool locked = store_->reads_need_lock();
+    if (locked) {
+      acquire(held, /*shared=*/true);
+      search.t_lock_acquired = now();
+    }
     const StoreReply read = require_answer(store_->read_count(), "read");
     search.t_read = now();
-    search.t_released = now();
-    release(held);
+    if (locked) {
+      search.t_released = now();
+      release(held);
+    }
     if (read.status == StoreStatus::kTorn) {
       search.outcome = Outcome::kTornRead;
     } else {
@@ -250,7 +263,18 @@ class Customer {
     }
     maybe_crash(CrashPoint::kBeforeRelease, attempt);
     record.t_released = now();
-    release(held);
+    try {
+      release(held);
+    } catch (const StoreUnavailable& e) {
+      // A database lock's release is the transaction's COMMIT, and the write takes effect
+      // there: an answer lost after it was sent leaves the write unknown, one never sent
+      // leaves it undone.
+      if (record.write_state == WriteState::kDone) {
+        record.write_state =
+            e.status() == StoreStatus::kIndeterminate ? WriteState::kBegun : WriteState::kNone;
+      }
+      throw;
+    }
   }
 
   // Whether this purchase is one of those config.crash_probability kills.
@@ -265,6 +289,15 @@ class Customer {
   // The optimistic purchase (optimistic_purchase.cc): read and think holding nothing, then
   // take the lock, re-read, and write only if the count is unchanged; else retry.
   void purchase_optimistically(PurchaseRecord& record, int attempt);
+  // Mode optimistic on a store whose compare-and-set is atomic by itself (a database;
+  // optimistic_purchase.cc): read and think holding nothing, then write only if the count
+  // is unchanged, in one statement; else retry.
+  void purchase_by_compare_and_set(PurchaseRecord& record, int attempt);
+  // Mode atomic (atomic_purchase.cc): one statement that sells a ticket if one is left.
+  void purchase_atomically(PurchaseRecord& record, int attempt);
+  // Mode serializable (serializable_purchase.cc): the pessimistic purchase in a
+  // SERIALIZABLE transaction, started over whenever the database aborts it.
+  void purchase_serializably(PurchaseRecord& record, int attempt);
   // Mode server (server_purchase.cc): ask the ticket server, which records the steps.
   void search_via_server();
   void purchase_from_server(PurchaseRecord& record, int attempt);

@@ -43,3 +43,52 @@ void Customer::purchase_optimistically(PurchaseRecord& record, int attempt) {
 }
 
 }  // namespace ticketsim::customer_detail
+
+namespace ticketsim::customer_detail {
+
+// read (no lock) -> think -> compare-and-set(read, read - 1) as one statement -> if the
+// count had changed: count a retry and start over. No lock is taken: the store's
+// compare-and-set is atomic by itself (a database's UPDATE ... WHERE count = <read>), so the
+// check and the write are one instant in the store, recorded as a critical section that
+// begins and ends when the store answered.
+void Customer::purchase_by_compare_and_set(PurchaseRecord& record, int attempt) {
+  draw_crash();
+  if (lockstep() && !header_.round_start.arrive_and_wait()) throw StoppedByRun();
+  for (;;) {
+    record.t_lock_requested = now();
+    const StoreReply first = require_answer(store_->read_count(), "read");
+    record.t_read = now();
+    record.value_read = first.status == StoreStatus::kTorn ? -1 : first.count;
+    if (lockstep() && record.retries == 0 && !header_.race_point.arrive_and_wait()) {
+      throw StoppedByRun();
+    }
+    if (record.value_read <= 0) {
+      record.t_lock_acquired = record.t_write_begin = record.t_released = now();
+      record.outcome = record.value_read == 0 ? Outcome::kSoldOut : Outcome::kTornRead;
+      return;
+    }
+    sleep_for_ns(draw_latency_ns(config_.latency, latency_random_));
+    maybe_crash(CrashPoint::kAfterAcquire, attempt);
+    record.t_write_begin = now();
+    record.write_state = WriteState::kBegun;
+    const StoreReply swapped = store_->compare_and_set(record.value_read, record.value_read - 1);
+    if (swapped.failed()) {
+      if (swapped.status != StoreStatus::kIndeterminate) record.write_state = WriteState::kNone;
+      require_answer(swapped, "write");  // throws StoreUnavailable
+    }
+    const std::int64_t answered = now();
+    record.t_lock_acquired = record.t_written = record.t_released = answered;
+    if (swapped.ok()) {
+      record.write_state = WriteState::kDone;
+      record.value_written = record.value_read - 1;
+      record.outcome = Outcome::kBought;
+      maybe_crash(CrashPoint::kBeforeRelease, attempt);
+      sleep_for_ns(config_.hold.count());
+      return;
+    }
+    record.write_state = WriteState::kNone;  // kConflict: nothing written
+    if (record.retries < INT16_MAX) ++record.retries;
+  }
+}
+
+}  // namespace ticketsim::customer_detail

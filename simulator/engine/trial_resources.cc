@@ -16,6 +16,7 @@
 #include "simulator/text/translate.h"
 #include "storage/file_store.h"
 #include "storage/posix_io.h"
+#include "storage/postgres/postgres_store.h"
 
 namespace ticketsim {
 namespace {
@@ -62,8 +63,12 @@ TrialResources TrialResources::create(const TrialInput& input) {
   const std::string object_name = unique_object_name();  // the lock's and the store's
   try {
     resources.workspace = std::make_unique<TrialWorkspace>(workdir, input.store_bytes);
-    const StoreSite site{resources.workspace->store_path(), object_name, &input.store_bytes,
-                         input.tickets, config.write};
+    const StoreSite site{resources.workspace->store_path(),
+                         object_name,
+                         &input.store_bytes,
+                         input.tickets,
+                         config.write,
+                         effective_lock_timeout(config).count()};
     resources.store = input.make_store ? input.make_store(site) : make_file_store_provider(site);
   } catch (const SystemError& e) {
     throw RunError(e.what());
@@ -122,6 +127,7 @@ TrialResult start_result(const TrialInput& input) {
   result.procs = input.config->procs;
   result.attempts = input.config->attempts;
   result.tickets = input.tickets;
+  result.database_store = is_postgres_url(input.config->store_path);
   return result;
 }
 

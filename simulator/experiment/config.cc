@@ -5,9 +5,39 @@
 #include "simulator/engine/trial_workspace.h"
 
 #include "simulator/text/translate.h"
+#include "storage/postgres/postgres_store.h"
 #include "storage/store_document.h"
 
 namespace ticketsim {
+namespace {
+
+// What a database store (--store postgresql://...) can and cannot be combined with.
+void validate_database_store(const ExperimentConfig& config) {
+  const bool database = is_postgres_url(config.store_path);
+  if (!database) {
+    if (mode_needs_database(config.mode)) {
+      throw ConfigError("mode", trf("{} is the database's own protection: it needs a "
+                                    "database store (--store postgresql://...)",
+                                    mode_name(config.mode)));
+    }
+    return;
+  }
+  if (is_controlled(config.schedule)) {
+    throw ConfigError("schedule", trf("a database store runs under the free and lockstep "
+                                      "schedules; {} is not available with it yet",
+                                      schedule_name(config.schedule)));
+  }
+  if (config.in_place) {
+    throw ConfigError("in-place", tr("writes a store file back; a database store's rows are "
+                                     "the trial's own and are removed after it"));
+  }
+  if (config.write == WriteStrategy::kAtomic) {
+    throw ConfigError("write", tr("chooses how a store file is rewritten; a database writes "
+                                  "each row atomically already"));
+  }
+}
+
+}  // namespace
 
 std::string_view schedule_name(Schedule schedule) {
   switch (schedule) {
@@ -206,6 +236,7 @@ void ExperimentConfig::validate() const {
         "schedule", tr("lockstep has no meaning with mode join: join runs one customer at a time, "
                        "so no customer can wait for another to read; use --schedule free"));
   }
+  validate_database_store(*this);
 }
 
 Nanoseconds default_trial_timeout(const ExperimentConfig& config) {

@@ -186,6 +186,7 @@ ExperimentResult run_experiment(const ExperimentConfig& given, const TrialObserv
   result.config = config;
   result.store_label = store.label;
   result.tickets = store.tickets;
+  const StoreFactory factory = store.store_factory();
   int kept = -1;  // kExplainedTrial: the trial whose customers are kept so far
   // With until_ci, trials go on until the unsafe probability's interval is narrow enough.
   const int planned = config.until_ci ? config.max_trials : config.trials;
@@ -200,7 +201,7 @@ ExperimentResult run_experiment(const ExperimentConfig& given, const TrialObserv
       }
     }
     result.trials.push_back(
-        run_trial(TrialInput{&result.config, store.bytes, store.tickets, trial, {}}));
+        run_trial(TrialInput{&result.config, store.bytes, store.tickets, trial, factory}));
     TrialResult& latest = result.trials.back();
     if (latest.unsafe()) ++unsafe;
     if (observer) observer(latest);

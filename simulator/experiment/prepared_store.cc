@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "storage/postgres/postgres_store.h"
 #include "storage/store_document.h"
 #include "storage/store_file.h"
 #include "storage/store_scanner.h"
@@ -16,6 +17,15 @@ PreparedStore prepare_store(const ExperimentConfig& config) {
     prepared.label = "(fresh store)";
     prepared.bytes = document.serialize();
     prepared.tickets = document.count();
+    return prepared;
+  }
+  if (is_postgres_url(config.store_path)) {
+    // Each trial gets a fresh row holding the tickets (storage/postgres/postgres_store.h).
+    check_postgres_url(config.store_path);
+    prepared.label = redacted_postgres_url(config.store_path);
+    prepared.tickets = config.tickets.value_or(1);
+    prepared.bytes = "{\"count\": " + std::to_string(prepared.tickets) + "}";
+    prepared.database_url = config.store_path;
     return prepared;
   }
   LoadedStore loaded = load_store(config.store_path);
@@ -34,6 +44,13 @@ PreparedStore prepare_store(const ExperimentConfig& config) {
     prepared.bytes = loaded.document.serialize();
   }
   return prepared;
+}
+
+StoreFactory PreparedStore::store_factory() const {
+  if (database_url.empty()) return {};
+  return [url = database_url](const StoreSite& site) {
+    return make_postgres_store_provider(url, site);
+  };
 }
 
 }  // namespace ticketsim

@@ -458,7 +458,7 @@ std::string statistics_table(const std::vector<ModeSummary>& summaries, int tria
                    : tr("no lock")),
         escape(s.fairness_trials > 0 ? fmt::format("{:.3f} / {:.3f}", s.jain_mean, s.jain_min)
                                      : tr("not judged")),
-        s.mode == Mode::kOptimistic && s.purchases_total > 0
+        (s.mode == Mode::kOptimistic || s.mode == Mode::kSerializable) && s.purchases_total > 0
             ? fmt::format("{:.2f}", static_cast<double>(s.retries_total) /
                                         static_cast<double>(s.purchases_total))
             : "-");

@@ -201,7 +201,9 @@ Json trial_json(const TrialResult& trial) {
     json["lock_overtakes"] = trial.lock_order.overtakes;
     json["lock_overtaking_grants"] = trial.lock_order.overtaking_grants;
   }
-  if (trial.mode == Mode::kOptimistic) json["retries"] = trial.retries;
+  if (trial.mode == Mode::kOptimistic || trial.mode == Mode::kSerializable) {
+    json["retries"] = trial.retries;
+  }
   if (trial.lock_waits.checked && trial.lock_waits.count > 0) {
     json["lock_wait_us_p50"] = round_us(trial.lock_waits.p50_ns);
     json["lock_wait_us_p99"] = round_us(trial.lock_waits.p99_ns);
@@ -255,7 +257,7 @@ Json summary_json(const ModeSummary& summary) {
     json["lock_overtakes_total"] = summary.lock_overtakes_total;
     json["lock_overtaking_grants_total"] = summary.lock_overtaking_grants_total;
   }
-  if (summary.mode == Mode::kOptimistic) {
+  if (summary.mode == Mode::kOptimistic || summary.mode == Mode::kSerializable) {
     json["retries_total"] = summary.retries_total;
     json["retries_per_purchase"] =
         summary.purchases_total > 0 ? std::round(1e3 * static_cast<double>(summary.retries_total) /

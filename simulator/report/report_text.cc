@@ -447,7 +447,7 @@ std::vector<std::string> explain_trial(const TrialResult& trial, bool by_hand) {
            "torn): that alone makes the trial UNSAFE, and the final count and the lost updates "
            "are unknown."));
   }
-  if (trial.mutex_violations > 0 && trial.mode != Mode::kNone) {
+  if (trial.mutex_violations > 0 && mode_promises_mutual_exclusion(trial.mode)) {
     finding(trf("The {} lock let critical sections overlap ({}): it did not exclude.",
                 mode_name(trial.mode), counted(trial.mutex_violations, "{} pair", "{} pairs")));
   }
@@ -491,6 +491,33 @@ std::vector<std::string> explain_trial(const TrialResult& trial, bool by_hand) {
           trf("One server process made every purchase itself, one request at a "
               "time; customers only asked: {}",
               none_oversold));
+    } else if (trial.mode == Mode::kOptimistic && trial.database_store) {
+      sentences.push_back(
+          trf("Every purchase thought without a lock, then wrote with one UPDATE ... WHERE "
+              "count = <the count it read>, which changes nothing when another purchase got "
+              "there first ({} after a conflict): {}",
+              counted(trial.retries, "{} retry", "{} retries"), none_oversold));
+    } else if (trial.mode == Mode::kRowLock) {
+      sentences.push_back(
+          trf("Every purchase locked the store's row (SELECT ... FOR UPDATE) "
+              "from its read until its COMMIT: {}",
+              none_oversold));
+    } else if (trial.mode == Mode::kAdvisory) {
+      sentences.push_back(
+          trf("Every purchase held the advisory lock (pg_advisory_xact_lock) "
+              "from its read until its COMMIT: {}",
+              none_oversold));
+    } else if (trial.mode == Mode::kAtomic) {
+      sentences.push_back(
+          trf("Every purchase was one statement, UPDATE ... SET count = count - 1 "
+              "WHERE count > 0: nothing could come between its read and its "
+              "write. {}",
+              none_oversold));
+    } else if (trial.mode == Mode::kSerializable) {
+      sentences.push_back(
+          trf("Every purchase ran in a SERIALIZABLE transaction and took no lock; the database "
+              "aborted the ones that would not serialise, and they started over ({}): {}",
+              counted(trial.retries, "{} retry", "{} retries"), none_oversold));
     } else if (trial.mode == Mode::kOptimistic) {
       sentences.push_back(
           trf("Every purchase thought without a lock, then under the flock lock checked the count "
@@ -663,6 +690,16 @@ std::string render_mutex_check(const TrialResult& trial, int width) {
                            cut_short, cut_short)
                     : "";
   std::string out;
+  if (trial.mode == Mode::kSerializable) {
+    return wrap_text(tr("Mutual exclusion: not used (serializable transactions overlap; the "
+                        "database aborts the ones that would not serialise)."),
+                     width, 0, 2);
+  }
+  if (trial.mode == Mode::kAtomic) {
+    return wrap_text(tr("Mutual exclusion: not needed (each purchase is one statement, atomic "
+                        "in the database)."),
+                     width, 0, 2);
+  }
   if (trial.mutex.violations == 0) {
     // Mode none has no lock: nothing held mutual exclusion; the purchases just did not overlap.
     if (trial.mode == Mode::kNone) {
@@ -739,7 +776,7 @@ std::string statistics_block(const std::vector<ModeSummary>& summaries, int widt
                         rate_text(summary.purchases_per_s_median_low),
                         rate_text(summary.purchases_per_s_median_high)));
     }
-    if (summary.mode == Mode::kOptimistic) {
+    if (summary.mode == Mode::kOptimistic || summary.mode == Mode::kSerializable) {
       line(nullptr,
            trf("retries after a conflict: {} ({:.2f} per purchase)", summary.retries_total,
                summary.purchases_total > 0 ? static_cast<double>(summary.retries_total) /

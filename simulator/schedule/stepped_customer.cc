@@ -38,7 +38,8 @@ class SteppedCustomer {
     } else {
       store_ = &plan_.store->open_for_customer(store_slot_);
     }
-    lock_ = &plan_.locks->open_for_customer(lock_slot_);
+    lock_ = store_ != nullptr ? &plan_.locks->open_for_customer(lock_slot_, *store_)
+                              : &plan_.locks->open_for_customer(lock_slot_);
     journal_ = plan_.locks->reports_dead_owner();
     std::uint32_t seen = 0;
     for (;;) {

@@ -1,0 +1,286 @@
+#include "storage/postgres/postgres_store.h"
+
+#include <unistd.h>
+
+#include <cstring>
+#include <string>
+#include <utility>
+
+#include "storage/postgres/libpq_library.h"
+#include "ticketsim/errors.h"
+
+namespace ticketsim {
+namespace {
+
+// How long the parent waits for the database when it creates, reads or removes a row.
+constexpr std::int64_t kParentTimeoutNs = 30'000'000'000;
+
+// Every customer session's statements, prepared once per connection. The names are the row
+// ($1) and counts; the advisory lock's key is derived from the row's name by the server.
+constexpr const char* kCustomerSetup =
+    "SET client_connection_check_interval = 1000;"
+    "PREPARE ts_read(text) AS SELECT count FROM ticketsim.trial_stores WHERE name = $1;"
+    "PREPARE ts_lock_row(text) AS"
+    " SELECT count FROM ticketsim.trial_stores WHERE name = $1 FOR UPDATE;"
+    "PREPARE ts_lock_row_nowait(text) AS"
+    " SELECT count FROM ticketsim.trial_stores WHERE name = $1 FOR UPDATE NOWAIT;"
+    "PREPARE ts_lock_advisory(text) AS SELECT 1 FROM pg_advisory_xact_lock(hashtextextended($1, "
+    "0));"
+    "PREPARE ts_try_advisory(text) AS"
+    " SELECT CASE WHEN pg_try_advisory_xact_lock(hashtextextended($1, 0)) THEN 1 ELSE 0 END;"
+    "PREPARE ts_write(text, bigint) AS UPDATE ticketsim.trial_stores SET count = $2 WHERE name = "
+    "$1;"
+    "PREPARE ts_swap(text, bigint, bigint) AS UPDATE ticketsim.trial_stores SET count = $3"
+    " WHERE name = $1 AND count = $2 RETURNING count;"
+    "PREPARE ts_take(text) AS UPDATE ticketsim.trial_stores SET count = count - 1"
+    " WHERE name = $1 AND count > 0 RETURNING count;";
+
+// SQLSTATEs after which the transaction is gone and retrying it may succeed: serialization
+// failure, deadlock detected.
+bool transaction_conflict(const std::string& sqlstate) {
+  return sqlstate == "40001" || sqlstate == "40P01";
+}
+
+}  // namespace
+
+bool is_postgres_url(std::string_view store) {
+  return store.rfind("postgresql://", 0) == 0 || store.rfind("postgres://", 0) == 0;
+}
+
+std::string redacted_postgres_url(std::string_view url) {
+  std::string text(url);
+  // URI form: scheme://user:password@host...
+  const std::size_t scheme = text.find("://");
+  if (scheme != std::string::npos) {
+    const std::size_t start = scheme + 3;
+    const std::size_t at = text.find('@', start);
+    const std::size_t slash = text.find('/', start);
+    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+      const std::size_t colon = text.find(':', start);
+      if (colon != std::string::npos && colon < at) text.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  // password=... as a query parameter or a key=value pair.
+  for (std::size_t at = text.find("password="); at != std::string::npos;
+       at = text.find("password=", at + 1)) {
+    const std::size_t begin = at + std::strlen("password=");
+    std::size_t end = text.find_first_of("& ", begin);
+    if (end == std::string::npos) end = text.size();
+    text.replace(begin, end - begin, "***");
+  }
+  return text;
+}
+
+void check_postgres_url(const std::string& url) {
+  const LibPq& pq = libpq();
+  char* error = nullptr;
+  PQconninfoOption* options = pq.conninfoParse(url.c_str(), &error);
+  if (options == nullptr) {
+    std::string why = error != nullptr ? error : "not a PostgreSQL connection URI";
+    if (error != nullptr) pq.freemem(error);
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    throw StoreError(redacted_postgres_url(url), why);
+  }
+  pq.conninfoFree(options);
+}
+
+PostgresTicketStore::PostgresTicketStore(const std::string& url, const std::string& row,
+                                         std::int64_t timeout_ns)
+    : connection_(url, kCustomerSetup),
+      row_(row),
+      url_(redacted_postgres_url(url)),
+      timeout_ns_(timeout_ns) {}
+
+StoreReply PostgresTicketStore::reply_for(const PgAnswer& answer, bool writes) {
+  switch (answer.kind) {
+    case PgAnswer::Kind::kRows:
+      return StoreReply{StoreStatus::kOk, answer.value.value_or(0)};
+    case PgAnswer::Kind::kSqlError:
+      if (transaction_conflict(answer.sqlstate)) {
+        in_transaction_ = false;
+        connection_.exec("ROLLBACK", deadline());
+        throw TransactionConflict("PostgreSQL: " + answer.message);
+      }
+      throw StoreError(url_, answer.message);
+    case PgAnswer::Kind::kTimeout:
+    case PgAnswer::Kind::kLost: {
+      // A statement inside a transaction never takes effect without its COMMIT, which
+      // the lost connection rolls back; a statement on its own may have.
+      const bool may_have_run = writes && answer.sent && !in_transaction_;
+      in_transaction_ = false;
+      StoreStatus status = may_have_run                              ? StoreStatus::kIndeterminate
+                           : answer.kind == PgAnswer::Kind::kTimeout ? StoreStatus::kTimeout
+                                                                     : StoreStatus::kConnectionLost;
+      return StoreReply{status, 0, "PostgreSQL: " + answer.message};
+    }
+  }
+  return StoreReply{StoreStatus::kConnectionLost};
+}
+
+StoreReply PostgresTicketStore::read_count() {
+  PgAnswer answer = connection_.exec_prepared("ts_read", {row_.c_str()}, deadline());
+  if (answer.ok() && (answer.rows == 0 || !answer.value)) return StoreReply{StoreStatus::kTorn};
+  return reply_for(answer, /*writes=*/false);
+}
+
+StoreReply PostgresTicketStore::write_count(std::int64_t count) {
+  const std::string value = std::to_string(count);
+  PgAnswer answer =
+      connection_.exec_prepared("ts_write", {row_.c_str(), value.c_str()}, deadline());
+  StoreReply reply = reply_for(answer, /*writes=*/true);
+  if (reply.ok()) reply.count = count;
+  return reply;
+}
+
+StoreReply PostgresTicketStore::compare_and_set(std::int64_t expected, std::int64_t desired) {
+  const std::string from = std::to_string(expected);
+  const std::string to = std::to_string(desired);
+  PgAnswer answer =
+      connection_.exec_prepared("ts_swap", {row_.c_str(), from.c_str(), to.c_str()}, deadline());
+  if (answer.ok() && answer.rows == 0) return StoreReply{StoreStatus::kConflict, -1};
+  return reply_for(answer, /*writes=*/true);
+}
+
+StoreReply PostgresTicketStore::take_one() {
+  PgAnswer answer = connection_.exec_prepared("ts_take", {row_.c_str()}, deadline());
+  if (answer.ok() && answer.rows == 0) return StoreReply{StoreStatus::kConflict, 0};
+  return reply_for(answer, /*writes=*/true);
+}
+
+void PostgresTicketStore::restore(std::int64_t count) {
+  require_answer(write_count(count), "write");
+}
+
+StoreReply PostgresTicketStore::begin(TransactionIsolation isolation) {
+  const char* sql = isolation == TransactionIsolation::kSerializable
+                        ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
+                        : "BEGIN";
+  StoreReply reply = reply_for(connection_.exec(sql, deadline()), /*writes=*/false);
+  if (reply.ok()) in_transaction_ = true;
+  return reply;
+}
+
+StoreReply PostgresTicketStore::lock_row(bool wait, std::int64_t deadline_ns) {
+  PgAnswer answer =
+      connection_.exec_prepared(wait ? "ts_lock_row" : "ts_lock_row_nowait", {row_.c_str()},
+                                deadline_ns != 0 ? deadline_ns : deadline());
+  if (answer.kind == PgAnswer::Kind::kSqlError && answer.sqlstate == "55P03") {
+    rollback();  // lock_not_available: the NOWAIT found it held
+    return StoreReply{StoreStatus::kConflict, -1};
+  }
+  return reply_for(answer, /*writes=*/false);
+}
+
+StoreReply PostgresTicketStore::lock_advisory(bool wait, std::int64_t deadline_ns) {
+  PgAnswer answer =
+      connection_.exec_prepared(wait ? "ts_lock_advisory" : "ts_try_advisory", {row_.c_str()},
+                                deadline_ns != 0 ? deadline_ns : deadline());
+  if (answer.ok() && answer.value.value_or(0) == 0) {
+    rollback();  // pg_try_advisory_xact_lock found it held
+    return StoreReply{StoreStatus::kConflict, -1};
+  }
+  return reply_for(answer, /*writes=*/false);
+}
+
+StoreReply PostgresTicketStore::commit() {
+  if (!in_transaction_) return StoreReply{};
+  PgAnswer answer = connection_.exec("COMMIT", deadline());
+  // COMMIT is the write: an answer lost after it was sent leaves the outcome unknown.
+  in_transaction_ = false;
+  if (answer.failed()) {
+    return StoreReply{answer.sent ? StoreStatus::kIndeterminate : StoreStatus::kConnectionLost, 0,
+                      "PostgreSQL: " + answer.message};
+  }
+  return reply_for(answer, /*writes=*/true);
+}
+
+void PostgresTicketStore::rollback() {
+  if (!in_transaction_) return;
+  in_transaction_ = false;
+  connection_.exec("ROLLBACK", deadline());  // a lost connection rolls back too
+}
+
+namespace {
+
+// The parent's side: creates the row before the customers fork, reads it after they are
+// reaped, and deletes it. Holds no connection between calls, so nothing is shared across
+// fork.
+class PostgresStoreProvider final : public StoreProvider {
+ public:
+  PostgresStoreProvider(std::string url, const StoreSite& site)
+      : url_(std::move(url)), row_(site.object_name), timeout_ns_(site.timeout_ns) {
+    PgConnection admin(url_, "");
+    // Concurrent runs may both find the table missing: the advisory lock orders them.
+    run(admin,
+        "SET client_min_messages = warning;"
+        "BEGIN;"
+        "SELECT pg_advisory_xact_lock(hashtextextended('ticketsim.schema', 0));"
+        "CREATE SCHEMA IF NOT EXISTS ticketsim;"
+        "CREATE TABLE IF NOT EXISTS ticketsim.trial_stores ("
+        " name text PRIMARY KEY,"
+        " count bigint,"
+        " host text NOT NULL,"
+        " pid integer NOT NULL,"
+        " created timestamptz NOT NULL DEFAULT clock_timestamp());"
+        "COMMIT;");
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    const std::string tickets = std::to_string(site.tickets);
+    const std::string pid = std::to_string(::getpid());
+    PgAnswer inserted = admin.exec_params(
+        "INSERT INTO ticketsim.trial_stores (name, count, host, pid) VALUES ($1, $2, $3, $4)",
+        {row_.c_str(), tickets.c_str(), host, pid.c_str()}, pg_clock_ns() + kParentTimeoutNs);
+    check(inserted);
+  }
+
+  ~PostgresStoreProvider() override {
+    try {
+      PgConnection admin(url_, "");
+      admin.exec_params("DELETE FROM ticketsim.trial_stores WHERE name = $1", {row_.c_str()},
+                        pg_clock_ns() + kParentTimeoutNs);
+    } catch (...) {
+      // The row stays; `ticketsim cleanup --store URL` removes the rows of dead runs.
+    }
+  }
+
+  TicketStore& open_for_customer(StoreSlot& slot) const override {
+    return slot.emplace<PostgresTicketStore>(url_, row_, timeout_ns_);
+  }
+
+  StoreSnapshot snapshot() const override {
+    PgConnection admin(url_, "");
+    PgAnswer answer = admin.exec_params("SELECT count FROM ticketsim.trial_stores WHERE name = $1",
+                                        {row_.c_str()}, pg_clock_ns() + kParentTimeoutNs);
+    check(answer);
+    if (answer.rows == 0 || !answer.value) return StoreSnapshot{};
+    return StoreSnapshot{*answer.value, "{\"count\": " + std::to_string(*answer.value) + "}"};
+  }
+
+  void restore(std::int64_t count) const override {
+    PgConnection admin(url_, "");
+    const std::string value = std::to_string(count);
+    check(admin.exec_params("UPDATE ticketsim.trial_stores SET count = $2 WHERE name = $1",
+                            {row_.c_str(), value.c_str()}, pg_clock_ns() + kParentTimeoutNs));
+  }
+
+ private:
+  void run(PgConnection& connection, const char* sql) const {
+    check(connection.exec(sql, pg_clock_ns() + kParentTimeoutNs));
+  }
+  void check(const PgAnswer& answer) const {
+    if (!answer.ok()) throw StoreError(redacted_postgres_url(url_), answer.message);
+  }
+
+  std::string url_;
+  std::string row_;
+  std::int64_t timeout_ns_;
+};
+
+}  // namespace
+
+std::unique_ptr<StoreProvider> make_postgres_store_provider(const std::string& url,
+                                                            const StoreSite& site) {
+  return std::make_unique<PostgresStoreProvider>(url, site);
+}
+
+}  // namespace ticketsim

@@ -1,0 +1,91 @@
+// A PostgreSQL table as the TicketStore: one row per trial in ticketsim's own schema.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "storage/postgres/pg_connection.h"
+#include "storage/ticket_store.h"
+
+namespace ticketsim {
+
+// True when `store` names a PostgreSQL database: a postgresql:// or postgres:// URI.
+bool is_postgres_url(std::string_view store);
+
+// `url` with its password (user:PASSWORD@ or password=...) replaced by "***", for reports,
+// errors and records.
+std::string redacted_postgres_url(std::string_view url);
+
+// Throws StoreError (naming the redacted URL) when libpq cannot parse `url`.
+void check_postgres_url(const std::string& url);
+
+// The schema and table ticketsim keeps its rows in; it creates them if missing and touches
+// nothing else in the database.
+inline constexpr const char* kPostgresSchema = "ticketsim";
+inline constexpr const char* kPostgresTable = "ticketsim.trial_stores";
+
+// What a transaction begun by a database lock mode is.
+enum class TransactionIsolation { kReadCommitted, kSerializable };
+
+// One customer's row, reached over its own connection. Outside a transaction every
+// statement commits by itself (mode none's read and write); the database lock modes
+// (locks/row_lock.h, ...) open a transaction around the purchase with begin() and end it
+// with commit() or rollback(), and the reads and writes in between belong to it.
+// A statement the server aborts its transaction for (serialization failure, deadlock)
+// throws TransactionConflict, after rolling the transaction back.
+class PostgresTicketStore final : public TicketStore {
+ public:
+  // `timeout_ns` bounds every statement (a lock wait passes its own deadline).
+  PostgresTicketStore(const std::string& url, const std::string& row, std::int64_t timeout_ns);
+
+  StoreReply read_count() override;
+  // In a transaction the write is part of it, and takes effect at commit(); outside one it
+  // commits at once (a lost answer is then kIndeterminate).
+  StoreReply write_count(std::int64_t count) override;
+  // UPDATE ... WHERE count = expected RETURNING: kOk, or kConflict (count unknown: -1).
+  StoreReply compare_and_set(std::int64_t expected, std::int64_t desired) override;
+  bool compare_and_set_is_atomic() const override { return true; }
+  bool reads_need_lock() const override { return false; }
+  // One UPDATE ... SET count = count - 1 WHERE count > 0 RETURNING count: kOk with the count
+  // left, or kConflict with count 0 when nothing was left to sell.
+  StoreReply take_one() override;
+  void restore(std::int64_t count) override;
+
+  // Opens a transaction. kOk, or a failure (nothing begun).
+  StoreReply begin(TransactionIsolation isolation);
+  // In a transaction: locks the row (SELECT ... FOR UPDATE), waiting until `deadline_ns`
+  // (0: the statement timeout) or, unless `wait`, not at all: kOk with the count, kConflict
+  // when another transaction holds it (nowait; the transaction is rolled back), kTimeout.
+  StoreReply lock_row(bool wait, std::int64_t deadline_ns);
+  // In a transaction: takes the transaction-scoped advisory lock keyed by the row's name
+  // (pg_advisory_xact_lock), as lock_row() does.
+  StoreReply lock_advisory(bool wait, std::int64_t deadline_ns);
+  // Ends the transaction: kOk; kIndeterminate when the answer was lost
+  // after COMMIT was sent; kConnectionLost when it never reached the server.
+  StoreReply commit();
+  // Ends the transaction, undoing it (or forgets it when the connection is gone).
+  void rollback();
+  bool in_transaction() const { return in_transaction_; }
+
+ private:
+  std::int64_t deadline() const { return pg_clock_ns() + timeout_ns_; }
+  // Maps a statement's answer to the store's, `writes` when the statement changes the row.
+  StoreReply reply_for(const PgAnswer& answer, bool writes);
+
+  PgConnection connection_;
+  std::string row_;
+  std::string url_;  // redacted, for errors
+  std::int64_t timeout_ns_;
+  bool in_transaction_ = false;
+};
+
+// Creates the trial's row (named site.object_name, holding site.tickets) in `url`'s
+// ticketsim schema, creating the schema and table if missing; the provider deletes the row
+// when destroyed. Throws StoreError naming the redacted URL when the database cannot be
+// reached or refuses. Each customer opens its own connection.
+std::unique_ptr<StoreProvider> make_postgres_store_provider(const std::string& url,
+                                                            const StoreSite& site);
+
+}  // namespace ticketsim
