@@ -21,6 +21,9 @@ packages=(
   dpkg-dev                            # make package: dpkg-shlibdeps declares what ticketsim links
   pkg-config                          # tests/consumer: the installed ticketsim.pc
   gettext                             # po/: msgfmt builds the catalogues, xgettext checks them
+  libpq-dev                           # the database store: libpq-fe.h (libpq.so.5 is loaded at run time)
+  postgresql                          # tests/database_test.cc: a private cluster via pg_virtualenv
+  hyperfine                           # bench/database_bench.sh: whole processes, A against B
 )
 
 missing=()

@@ -110,8 +110,9 @@ struct Comparison {
 Comparison run_comparison(const ExperimentConfig& config, const std::vector<Mode>& modes,
                           const TrialObserver& observer = {});
 
-// The modes of all_modes() that can run under `schedule` (join cannot run lockstep, optimistic
-// no controlled schedule).
-std::vector<Mode> modes_for_schedule(Schedule schedule);
+// The modes of all_modes() that can run under `schedule` (join cannot run lockstep) on a
+// store file, or on a database store (`database_store`): none, flock (a local lock around
+// the SQL), optimistic and the database's own modes.
+std::vector<Mode> modes_for_schedule(Schedule schedule, bool database_store = false);
 
 }  // namespace ticketsim

@@ -124,7 +124,7 @@ int compare_command(const Flags& flags, const CLI::App& command) {
     config.keep_history = HistoryKept::kNone;
   }
   std::vector<SkippedMode> skipped;
-  std::vector<Mode> modes = modes_flag(flags.modes, config.schedule, skipped);
+  std::vector<Mode> modes = modes_flag(flags.modes, config, skipped);
   refuse_expect_safe_without_a_promise(flags, modes);
   Progress progress(config.trials * static_cast<int>(modes.size()));
   Comparison comparison = run_comparison(config, modes, std::ref(progress));

@@ -11,6 +11,7 @@
 
 #include "simulator/text/translate.h"
 #include "storage/posix_io.h"
+#include "storage/postgres/postgres_store.h"
 #include "storage/unique_fd.h"
 #include "ticketsim/experiment.h"
 
@@ -89,7 +90,7 @@ void refuse_timeouts_that_cannot_apply(const Flags& flags, const CLI::App& comma
   std::vector<Mode> modes{config.mode};
   if (command.get_option_no_throw("--modes") != nullptr) {
     std::vector<SkippedMode> skipped;
-    modes = modes_flag(flags.modes, config.schedule, skipped);
+    modes = modes_flag(flags.modes, config, skipped);
   }
   if (std::none_of(modes.begin(), modes.end(), lock_can_time_out)) {
     std::string names;
@@ -295,15 +296,16 @@ ExperimentConfig make_config(const Flags& flags, const CLI::App& command) {
   return config;
 }
 
-std::vector<Mode> modes_flag(const std::string& text, Schedule schedule,
+std::vector<Mode> modes_flag(const std::string& text, const ExperimentConfig& config,
                              std::vector<SkippedMode>& skipped) {
+  const Schedule schedule = config.schedule;
   if (text == "all") {
     if (schedule == Schedule::kLockstep) {
       skipped.push_back(
           {Mode::kJoin, N_("lockstep has no meaning with join: join runs one customer at a time, "
                            "so no customer can wait for another to read")});
     }
-    return modes_for_schedule(schedule);
+    return modes_for_schedule(schedule, is_postgres_url(config.store_path));
   }
   std::vector<Mode> modes;
   std::stringstream list(text);

@@ -85,8 +85,9 @@ void apply_schedule_flag(const std::string& value, ExperimentConfig& config,
 // UsageError for a malformed value; ExperimentConfig::validate judges the ranges.
 ExperimentConfig make_config(const Flags& flags, const CLI::App& command);
 
-// --modes: a comma list or "all" (join left out, into `skipped`, under lockstep).
-std::vector<Mode> modes_flag(const std::string& text, Schedule schedule,
+// --modes: a comma list or "all" (the modes of config's store; join left out, into
+// `skipped`, under lockstep).
+std::vector<Mode> modes_flag(const std::string& text, const ExperimentConfig& config,
                              std::vector<SkippedMode>& skipped);
 
 }  // namespace ticketsim

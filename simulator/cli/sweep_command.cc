@@ -230,7 +230,7 @@ int sweep_command(const Flags& flags, const SweepFlags& sweep_flags, const CLI::
   const std::string jsonl_path = resuming ? sweep_flags.resume : sweep_flags.jsonl;
   if (!jsonl_path.empty()) outputs.add(resuming ? "--resume" : "--jsonl", jsonl_path);
   std::vector<SkippedMode> skipped;
-  const std::vector<Mode> modes = modes_flag(flags.modes, config.schedule, skipped);
+  const std::vector<Mode> modes = modes_flag(flags.modes, config, skipped);
   refuse_expect_safe_without_a_promise(flags, modes);
   const std::vector<SweepPoint> points = sweep_points(config, modes, axes);
   FinishedRows finished;

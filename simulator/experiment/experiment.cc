@@ -11,6 +11,7 @@
 #include "simulator/experiment/statistics.h"
 #include "simulator/experiment/write_cost.h"
 #include "simulator/text/translate.h"
+#include "storage/postgres/postgres_store.h"
 #include "storage/store_file.h"
 #include "storage/store_scanner.h"
 #include "ticketsim/interrupt.h"
@@ -183,6 +184,11 @@ ExperimentResult run_experiment(const ExperimentConfig& given, const TrialObserv
     result.leftovers_removed.push_back(
         fmt::format("{} (pid {})", leftover.path, static_cast<long>(leftover.owner)));
   }
+  if (!store.database_url.empty()) {
+    for (std::string& rows : remove_rows_of_dead_runs(store.database_url)) {
+      result.leftovers_removed.push_back(std::move(rows));
+    }
+  }
   result.config = config;
   result.store_label = store.label;
   result.tickets = store.tickets;
@@ -252,9 +258,14 @@ Comparison run_comparison(const ExperimentConfig& config, const std::vector<Mode
   return comparison;
 }
 
-std::vector<Mode> modes_for_schedule(Schedule schedule) {
+std::vector<Mode> modes_for_schedule(Schedule schedule, bool database_store) {
+  if (database_store) {
+    return {Mode::kNone,       Mode::kFlock,  Mode::kRowLock,     Mode::kAdvisory,
+            Mode::kOptimistic, Mode::kAtomic, Mode::kSerializable};
+  }
   std::vector<Mode> modes;
   for (Mode mode : all_modes()) {
+    if (mode_needs_database(mode)) continue;
     if (schedule == Schedule::kLockstep && mode == Mode::kJoin) continue;
     modes.push_back(mode);
   }

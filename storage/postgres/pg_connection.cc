@@ -173,8 +173,10 @@ PgAnswer PgConnection::await(std::int64_t deadline_ns) {
       if (!failed) {
         answer.rows = pq_.ntuples(result);
         answer.value.reset();
+        answer.text.clear();
         if (answer.rows > 0 && pq_.getisnull(result, 0, 0) == 0) {
           const char* text = pq_.getvalue(result, 0, 0);
+          answer.text = text;
           std::int64_t value = 0;
           const char* end = text + std::strlen(text);
           auto [ptr, error] = std::from_chars(text, end, value);

@@ -25,6 +25,7 @@ struct PgAnswer {
   Kind kind = Kind::kRows;
   int rows = 0;
   std::optional<std::int64_t> value;  // the first row's first column, when an integer
+  std::string text;                   // the first row's first column as text ("" if null)
   std::string sqlstate;               // e.g. "40001" (serialization failure)
   std::string message;                // the server's or libpq's words, one line
   bool sent = false;  // kTimeout / kLost: the statement reached libpq's socket, so it may

@@ -1,6 +1,9 @@
 #include "storage/postgres/postgres_store.h"
 
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <cstring>
 #include <string>
@@ -277,6 +280,35 @@ class PostgresStoreProvider final : public StoreProvider {
 };
 
 }  // namespace
+
+std::vector<std::string> remove_rows_of_dead_runs(const std::string& url) {
+  PgConnection admin(url, "");
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  const std::int64_t deadline = pg_clock_ns() + kParentTimeoutNs;
+  PgAnswer exists =
+      admin.exec("SELECT 1 WHERE to_regclass('ticketsim.trial_stores') IS NOT NULL", deadline);
+  if (!exists.ok()) throw StoreError(redacted_postgres_url(url), exists.message);
+  std::vector<std::string> removed;
+  if (exists.rows == 0) return removed;
+  PgAnswer pids = admin.exec_params(
+      "SELECT string_agg(DISTINCT pid::text, ',') FROM ticketsim.trial_stores WHERE host = $1",
+      {host}, deadline);
+  if (!pids.ok()) throw StoreError(redacted_postgres_url(url), pids.message);
+  std::size_t start = 0;
+  while (start < pids.text.size()) {
+    std::size_t comma = pids.text.find(',', start);
+    if (comma == std::string::npos) comma = pids.text.size();
+    const std::string pid = pids.text.substr(start, comma - start);
+    start = comma + 1;
+    if (::kill(static_cast<pid_t>(std::stol(pid)), 0) == 0 || errno != ESRCH) continue;
+    PgAnswer gone =
+        admin.exec_params("DELETE FROM ticketsim.trial_stores WHERE host = $1 AND pid = $2",
+                          {host, pid.c_str()}, deadline);
+    if (gone.ok()) removed.push_back(std::string(kPostgresTable) + " rows of pid " + pid);
+  }
+  return removed;
+}
 
 std::unique_ptr<StoreProvider> make_postgres_store_provider(const std::string& url,
                                                             const StoreSite& site) {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "storage/postgres/pg_connection.h"
 #include "storage/ticket_store.h"
@@ -80,6 +81,10 @@ class PostgresTicketStore final : public TicketStore {
   std::int64_t timeout_ns_;
   bool in_transaction_ = false;
 };
+
+// Deletes the rows that runs on this host left when they were killed (their pid is gone),
+// and returns their names. Throws StoreError when the database cannot be reached.
+std::vector<std::string> remove_rows_of_dead_runs(const std::string& url);
 
 // Creates the trial's row (named site.object_name, holding site.tickets) in `url`'s
 // ticketsim schema, creating the schema and table if missing; the provider deletes the row

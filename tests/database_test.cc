@@ -1,0 +1,180 @@
+// The PostgreSQL store and the database's own modes, against a private cluster: CTest runs
+// this program under pg_virtualenv (tests/CMakeLists.txt), which starts a throw-away
+// PostgreSQL and sets PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE, so the store
+// "postgresql://" (libpq fills in the rest from them) is that cluster.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "tests/test_support.h"
+#include "ticketsim/errors.h"
+#include "ticketsim/experiment.h"
+
+using ticketsim::ExperimentConfig;
+using ticketsim::Mode;
+using ticketsim::Schedule;
+using ticketsim::testing::run_command;
+using ticketsim::testing::ticketsim_cli;
+
+namespace {
+
+const std::string kStore = "postgresql://";
+
+// Runs `sql` with psql in the private cluster; its output without alignment, without the
+// last newline.
+std::string psql(const std::string& sql) {
+  auto result =
+      run_command({"/usr/bin/psql", "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  if (!result.out.empty() && result.out.back() == '\n') result.out.pop_back();
+  return result.out;
+}
+
+// ticketsim's rows in the database (none when every run cleaned up after itself).
+std::string trial_rows() {
+  return psql(
+      "SELECT coalesce(string_agg(name, ','), '') FROM ticketsim.trial_stores WHERE "
+      "to_regclass('ticketsim.trial_stores') IS NOT NULL");
+}
+
+ExperimentConfig lockstep(Mode mode, int procs, std::int64_t tickets, int trials) {
+  ExperimentConfig config;
+  config.store_path = kStore;
+  config.mode = mode;
+  config.schedule = Schedule::kLockstep;
+  config.procs = procs;
+  config.tickets = tickets;
+  config.trials = trials;
+  config.latency = {std::chrono::milliseconds(2), std::chrono::milliseconds(2)};
+  config.hold = {};
+  config.search_latency = {};
+  return config;
+}
+
+}  // namespace
+
+TEST_CASE("the private cluster is there (PGHOST set by pg_virtualenv)", "[database]") {
+  REQUIRE(std::getenv("PGHOST") != nullptr);
+  REQUIRE(psql("SELECT 1") == "1");
+}
+
+TEST_CASE("mode none on a database row oversells by exactly procs - tickets under lockstep",
+          "[database]") {
+  auto result = ticketsim::run_experiment(lockstep(Mode::kNone, 6, 2, 5));
+  REQUIRE(result.trials.size() == 5);
+  for (const auto& trial : result.trials) {
+    CAPTURE(trial.index);
+    REQUIRE(trial.database_store);
+    REQUIRE(trial.sold == 6);
+    REQUIRE(trial.oversold == 4);
+    REQUIRE(trial.final_count == 1);  // everyone read 2 and wrote 1
+    REQUIRE(trial.lost_updates == 5);
+    REQUIRE(trial.errors == 0);
+    REQUIRE(trial.unsafe());
+  }
+  REQUIRE(trial_rows().empty());
+}
+
+TEST_CASE("the database's modes sell exactly the tickets with the race window held open",
+          "[database]") {
+  auto mode = GENERATE(Mode::kRowLock, Mode::kAdvisory, Mode::kOptimistic, Mode::kAtomic,
+                       Mode::kSerializable, Mode::kFlock);
+  CAPTURE(ticketsim::mode_name(mode));
+  // Lockstep: every customer has searched and is at the purchase before anyone buys; the 2 ms
+  // think time inside each purchase is the window none loses in.
+  auto result = ticketsim::run_experiment(lockstep(mode, 6, 3, 8));
+  REQUIRE(result.trials.size() == 8);
+  for (const auto& trial : result.trials) {
+    CAPTURE(trial.index);
+    REQUIRE(trial.sold == 3);
+    REQUIRE(trial.oversold == 0);
+    REQUIRE(trial.final_count == 0);
+    REQUIRE(trial.lost_updates == 0);
+    REQUIRE(trial.errors == 0);
+    // Serializable transactions overlap by design; the others exclude.
+    if (ticketsim::mode_promises_mutual_exclusion(mode)) REQUIRE(trial.mutex_violations == 0);
+    REQUIRE(trial.verdict() == "safe");
+  }
+  REQUIRE(trial_rows().empty());
+}
+
+TEST_CASE("serializable and optimistic retry every purchase that lost its race", "[database]") {
+  auto mode = GENERATE(Mode::kSerializable, Mode::kOptimistic);
+  CAPTURE(ticketsim::mode_name(mode));
+  // Lockstep: all 4 read the count before anyone writes, so in the first round one purchase
+  // wins and the other 3 are aborted (serializable) or find the count changed (optimistic).
+  auto result = ticketsim::run_experiment(lockstep(mode, 4, 4, 3));
+  for (const auto& trial : result.trials) {
+    CAPTURE(trial.index);
+    REQUIRE(trial.sold == 4);
+    REQUIRE(trial.oversold == 0);
+    REQUIRE(trial.retries >= 3);
+  }
+}
+
+TEST_CASE("a database run touches nothing but its own rows, and removes them", "[database]") {
+  psql(
+      "CREATE TABLE IF NOT EXISTS public.customers_own (id int, note text);"
+      "DELETE FROM public.customers_own; INSERT INTO public.customers_own VALUES (1, 'mine')");
+  auto run = ticketsim_cli({"run", "--store", kStore, "--mode", "row-lock", "--procs", "4",
+                            "--tickets", "2", "--trials", "3", "--latency", "1ms", "--hold", "0",
+                            "--search-latency", "0"});
+  INFO(run.out << run.err);
+  REQUIRE(run.exit_code == 0);
+  REQUIRE(run.out.find("safe") != std::string::npos);
+  REQUIRE(psql("SELECT id || ':' || note FROM public.customers_own") == "1:mine");
+  REQUIRE(psql("SELECT string_agg(table_name, ',') FROM information_schema.tables WHERE "
+               "table_schema = 'ticketsim'") == "trial_stores");
+  REQUIRE(trial_rows().empty());
+}
+
+TEST_CASE("a database compare reports the six database modes and flock side by side",
+          "[database]") {
+  auto run = ticketsim_cli({"compare", "--store", kStore, "--modes", "all", "--procs", "4",
+                            "--tickets", "2", "--schedule", "lockstep", "--latency", "1ms",
+                            "--hold", "0", "--search-latency", "0", "--json"});
+  INFO(run.out << run.err);
+  REQUIRE(run.exit_code == 0);
+  for (const char* mode : {"\"none\"", "\"row-lock\"", "\"advisory\"", "\"optimistic\"",
+                           "\"atomic\"", "\"serializable\""}) {
+    CAPTURE(mode);
+    REQUIRE(run.out.find(mode) != std::string::npos);
+  }
+  REQUIRE(trial_rows().empty());
+}
+
+TEST_CASE("a database that cannot be reached is a clear error naming the store, password hidden",
+          "[database]") {
+  // Port 1 on the loopback: nothing listens there.
+  auto run = ticketsim_cli({"run", "--store", "postgresql://someone:secret@127.0.0.1:1/db",
+                            "--mode", "row-lock", "--procs", "2"});
+  INFO(run.out << run.err);
+  REQUIRE(run.exit_code != 0);
+  REQUIRE(run.err.find("postgresql://someone:***@127.0.0.1:1/db") != std::string::npos);
+  REQUIRE(run.err.find("secret") == std::string::npos);
+  REQUIRE(run.err.find("connect") != std::string::npos);
+}
+
+TEST_CASE("a run removes the rows that killed runs on this host left, and only those",
+          "[database]") {
+  // Make sure the table exists, then plant one row of a dead pid on this host and one of a
+  // live pid (this test's own) elsewhere.
+  auto first = ticketsim_cli({"run", "--store", kStore, "--procs", "1", "--latency", "0", "--hold",
+                              "0", "--search-latency", "0"});
+  REQUIRE(first.exit_code == 0);
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  psql(std::string("INSERT INTO ticketsim.trial_stores (name, count, host, pid) VALUES "
+                   "('killed-run', 1, '") +
+       host + "', 2147483646), ('other-host', 1, 'elsewhere', 1)");
+  auto result = ticketsim::run_experiment(lockstep(Mode::kRowLock, 1, 1, 1));
+  REQUIRE(result.leftovers_removed.size() == 1);
+  REQUIRE(result.leftovers_removed[0] == "ticketsim.trial_stores rows of pid 2147483646");
+  REQUIRE(trial_rows() == "other-host");
+  psql("DELETE FROM ticketsim.trial_stores WHERE name = 'other-host'");
+}
