@@ -47,8 +47,9 @@ TEST_CASE("the bash completion offers commands, flags and each flag's vocabulary
   CHECK(complete(script, "ticketsim c", dir.path()) == "compare check-history cleanup completion");
   CHECK(complete(script, "ticketsim run --mo", dir.path()) == "--mode");
   CHECK(complete(script, "ticketsim run --mode ", dir.path()) ==
-        "none flock fcntl ofd named-mutex robust-mutex optimistic server join");
-  CHECK(complete(script, "ticketsim compare --modes a", dir.path()) == "all");
+        "none flock fcntl ofd named-mutex robust-mutex optimistic server join row-lock "
+        "advisory atomic serializable");
+  CHECK(complete(script, "ticketsim compare --modes a", dir.path()) == "advisory atomic all");
   CHECK(complete(script, "ticketsim run --write ", dir.path()) == "inplace atomic");
   CHECK(complete(script, "ticketsim run --store st", dir.path()) == "store.json");
   CHECK(complete(script, "ticketsim check-history st", dir.path()) == "store.json");
