@@ -58,10 +58,16 @@ class CustomerLock {
   // After Acquisition::kPreviousOwnerDied and the repair: the protected state is consistent
   // again, so the lock stays usable. A no-op for mechanisms that never report a dead owner.
   virtual void mark_consistent() {}
+
+  // A lock with leases (redis-lock): the fencing token of the current grant (0 when the
+  // lock hands out none), and whether the last unlock() found the lock no longer this
+  // holder's (its lease had run out, so another customer may have held it meanwhile).
+  virtual std::int64_t fencing_token() const { return 0; }
+  virtual bool lease_expired() const { return false; }
 };
 
 // Room for one CustomerLock inside its owner (a customer keeps it on its own stack).
-using LockSlot = InlineSlot<CustomerLock, 128>;
+using LockSlot = InlineSlot<CustomerLock, 1024>;  // redis-lock's client is the largest
 
 // Where one trial's lock objects live. Both are private to the trial, so runs side by side
 // never share them.
@@ -69,6 +75,10 @@ struct LockSite {
   std::string lock_file;  // a dedicated file beside the store copy; never renamed or rewritten
   std::string
       object_name;  // a name for kernel objects (e.g. /dev/shm/sem.<name>), unique per trial
+  // Mode redis-lock: the server, the lease and whether grants carry fencing tokens.
+  std::string redis_url;
+  std::int64_t lease_ms = 0;
+  bool fencing = false;
 };
 
 // Creates one mode's shared lock objects in the parent, before fork, and removes them

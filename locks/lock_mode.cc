@@ -10,7 +10,7 @@ struct ModeName {
   std::string_view name;
 };
 
-constexpr std::array<ModeName, 13> kModeNames{{
+constexpr std::array<ModeName, 14> kModeNames{{
     {Mode::kNone, "none"},
     {Mode::kFlock, "flock"},
     {Mode::kFcntl, "fcntl"},
@@ -24,14 +24,15 @@ constexpr std::array<ModeName, 13> kModeNames{{
     {Mode::kAdvisory, "advisory"},
     {Mode::kAtomic, "atomic"},
     {Mode::kSerializable, "serializable"},
+    {Mode::kRedisLock, "redis-lock"},
 }};
 
 // Report order: no protection, the kernel's file locks, named kernel objects, optimistic,
 // server, join, then the database's own.
 constexpr std::array<Mode, kModeNames.size()> kAllModes{
-    Mode::kNone,        Mode::kFlock,      Mode::kFcntl,       Mode::kOfd,  Mode::kNamedMutex,
-    Mode::kRobustMutex, Mode::kOptimistic, Mode::kServer,      Mode::kJoin, Mode::kRowLock,
-    Mode::kAdvisory,    Mode::kAtomic,     Mode::kSerializable};
+    Mode::kNone,        Mode::kFlock,      Mode::kFcntl,        Mode::kOfd,      Mode::kNamedMutex,
+    Mode::kRobustMutex, Mode::kOptimistic, Mode::kServer,       Mode::kJoin,     Mode::kRowLock,
+    Mode::kAdvisory,    Mode::kAtomic,     Mode::kSerializable, Mode::kRedisLock};
 
 }  // namespace
 

@@ -6,6 +6,7 @@
 #include "locks/named_mutex_lock.h"
 #include "locks/no_lock.h"
 #include "locks/ofd_lock.h"
+#include "locks/redis_lock.h"
 #include "locks/robust_mutex_lock.h"
 
 namespace ticketsim {
@@ -34,6 +35,8 @@ std::unique_ptr<LockProvider> make_lock_provider(Mode mode, const LockSite& site
       return make_advisory_lock_provider();
     case Mode::kSerializable:
       return make_serializable_provider();
+    case Mode::kRedisLock:
+      return make_redis_lock_provider(site);
   }
   throw LockError("unknown mode");
 }

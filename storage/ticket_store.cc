@@ -23,6 +23,10 @@ std::string_view store_status_name(StoreStatus status) {
   return "unknown";
 }
 
+StoreReply TicketStore::write_count_fenced(std::int64_t, std::int64_t) {
+  throw std::logic_error("this store does not check fencing tokens (--fencing)");
+}
+
 StoreReply TicketStore::take_one() {
   throw std::logic_error("this store cannot sell a ticket in one step (mode atomic)");
 }

@@ -98,6 +98,11 @@ class TicketStore {
   // left, or kConflict with count 0 when none was. Stores without such a step throw
   // std::logic_error (the mode is refused for them before any trial runs).
   virtual StoreReply take_one();
+  // Writes `count` only if `token` is at least the newest fencing token the store has
+  // accepted, and makes `token` the newest (one atomic step): kOk, or kConflict with the
+  // newer token in `count`. Stores without fencing throw std::logic_error (--fencing is
+  // refused for them before any trial runs).
+  virtual StoreReply write_count_fenced(std::int64_t count, std::int64_t token);
 
   // Fault injection: leaves the store as a writer killed half-way through
   // write_count(count) would, right before the caller dies. A no-op for stores whose writes

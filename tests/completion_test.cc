@@ -48,7 +48,7 @@ TEST_CASE("the bash completion offers commands, flags and each flag's vocabulary
   CHECK(complete(script, "ticketsim run --mo", dir.path()) == "--mode");
   CHECK(complete(script, "ticketsim run --mode ", dir.path()) ==
         "none flock fcntl ofd named-mutex robust-mutex optimistic server join row-lock "
-        "advisory atomic serializable");
+        "advisory atomic serializable redis-lock");
   CHECK(complete(script, "ticketsim compare --modes a", dir.path()) == "advisory atomic all");
   CHECK(complete(script, "ticketsim run --write ", dir.path()) == "inplace atomic");
   CHECK(complete(script, "ticketsim run --store st", dir.path()) == "store.json");

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/private_redis.h"
 #include "tests/test_support.h"
 #include "ticketsim/errors.h"
 #include "ticketsim/experiment.h"
@@ -177,4 +178,202 @@ TEST_CASE("a run removes the rows that killed runs on this host left, and only t
   REQUIRE(result.leftovers_removed[0] == "ticketsim.trial_stores rows of pid 2147483646");
   REQUIRE(trial_rows() == "other-host");
   psql("DELETE FROM ticketsim.trial_stores WHERE name = 'other-host'");
+}
+
+// ---- redis-lock: a lock served over the network, with leases ----
+
+namespace {
+
+ExperimentConfig redis_run(const ticketsim::testing::PrivateRedis& redis, int procs,
+                           std::int64_t tickets, int trials) {
+  ExperimentConfig config = lockstep(Mode::kRedisLock, procs, tickets, trials);
+  config.redis_url = redis.url();
+  return config;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "redis-lock sells exactly the tickets with the race window held open, on a file or "
+    "a database",
+    "[database][redis]") {
+  ticketsim::testing::PrivateRedis redis;
+  const bool database = GENERATE(false, true);
+  CAPTURE(database);
+  ExperimentConfig config = redis_run(redis, 6, 3, 5);
+  if (!database) config.store_path.clear();
+  auto result = ticketsim::run_experiment(config);
+  for (const auto& trial : result.trials) {
+    CAPTURE(trial.index);
+    REQUIRE(trial.sold == 3);
+    REQUIRE(trial.oversold == 0);
+    REQUIRE(trial.lost_updates == 0);
+    REQUIRE(trial.mutex_violations == 0);
+    REQUIRE(trial.leases_expired == 0);
+    REQUIRE(trial.verdict() == "safe");
+  }
+  CHECK(redis.cli("KEYS ticketsim:*") == "\n");  // every trial removed its keys
+}
+
+TEST_CASE(
+    "a lease shorter than a paused holder lets two customers hold the lock and oversell, "
+    "every time",
+    "[database][redis]") {
+  ticketsim::testing::PrivateRedis redis;
+  // Lockstep: all three are at the lock together. The first holder reads 1 and is stopped
+  // for 1.5 s; its 150 ms lease runs out, the next customer takes the lock, reads 1 and
+  // sells the ticket; the first wakes and writes what it read: the ticket is sold twice.
+  ExperimentConfig config = redis_run(redis, 3, 1, 3);
+  config.pause_holder = std::chrono::milliseconds(1500);
+  config.lease = std::chrono::milliseconds(150);
+  auto result = ticketsim::run_experiment(config);
+  REQUIRE(result.trials.size() == 3);
+  for (const auto& trial : result.trials) {
+    CAPTURE(trial.index);
+    REQUIRE(trial.leases_expired == 1);
+    REQUIRE(trial.sold == 2);
+    REQUIRE(trial.oversold == 1);
+    REQUIRE(trial.mutex_violations > 0);
+    REQUIRE(trial.unsafe());
+  }
+}
+
+TEST_CASE("with fencing the same run is safe: the stale holder's write is fenced off",
+          "[database][redis]") {
+  ticketsim::testing::PrivateRedis redis;
+  ExperimentConfig config = redis_run(redis, 3, 1, 3);
+  config.pause_holder = std::chrono::milliseconds(1500);
+  config.lease = std::chrono::milliseconds(150);
+  config.fencing = true;
+  auto result = ticketsim::run_experiment(config);
+  for (const auto& trial : result.trials) {
+    CAPTURE(trial.index);
+    REQUIRE(trial.leases_expired == 1);
+    REQUIRE(trial.fenced_off == 1);
+    REQUIRE(trial.sold == 1);
+    REQUIRE(trial.oversold == 0);
+    REQUIRE(trial.lost_updates == 0);
+    REQUIRE(trial.final_count == 0);
+    REQUIRE(trial.verdict() == "safe");
+    // The report names the write that was refused and the newer token.
+    int fenced = 0;
+    for (const auto& customer : trial.customers) {
+      if (customer.fenced_attempt < 0) continue;
+      ++fenced;
+      REQUIRE(customer.fenced_token < customer.fenced_by);
+    }
+    if (!trial.customers.empty()) REQUIRE(fenced == 1);
+  }
+  auto run = ticketsim_cli({"run", "--store", kStore, "--mode", "redis-lock", "--redis",
+                            redis.url(), "--procs", "3", "--tickets", "1", "--schedule", "lockstep",
+                            "--pause-holder", "1500ms", "--lease", "150ms", "--fencing"});
+  INFO(run.out << run.err);
+  REQUIRE(run.exit_code == 0);
+  REQUIRE(run.out.find("lease ran out") != std::string::npos);
+  REQUIRE(run.out.find("was fenced off") != std::string::npos);
+}
+
+TEST_CASE("redis flags that cannot apply are refused before anything runs", "[database][redis]") {
+  auto lease = ticketsim_cli({"run", "--mode", "flock", "--lease", "1s"});
+  REQUIRE(lease.exit_code == 2);
+  REQUIRE(lease.err.find("--lease") != std::string::npos);
+  auto fencing_on_file =
+      ticketsim_cli({"run", "--mode", "redis-lock", "--fencing", "--redis", "redis://x:1"});
+  REQUIRE(fencing_on_file.exit_code == 2);
+  REQUIRE(fencing_on_file.err.find("database store") != std::string::npos);
+  auto bad_url = ticketsim_cli({"run", "--mode", "redis-lock", "--redis", "http://x"});
+  REQUIRE(bad_url.exit_code == 2);
+  REQUIRE(bad_url.err.find("redis://HOST[:PORT]") != std::string::npos);
+  auto database_mode_on_file = ticketsim_cli({"run", "--mode", "row-lock"});
+  REQUIRE(database_mode_on_file.exit_code == 2);
+  REQUIRE(database_mode_on_file.err.find("postgresql://") != std::string::npos);
+}
+
+// ---- faults: the database restarted, Redis killed, a connection cut ----
+
+namespace {
+
+// Waits (up to 20 s) until `sql` returns a non-empty answer; returns it.
+std::string await_row(const std::string& sql) {
+  for (int i = 0; i < 2000; ++i) {
+    std::string answer = psql(sql);
+    if (!answer.empty()) return answer;
+    ::usleep(10'000);
+  }
+  FAIL("nothing appeared for: " << sql);
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a connection cut between the write and its COMMIT counts the purchase "
+    "indeterminate and leaves the count right",
+    "[database][faults]") {
+  ticketsim::testing::TempDir dir;
+  // One customer, one ticket: it locks the row, writes 0, then holds 2 s before COMMIT.
+  const pid_t run = ticketsim::testing::start_command(
+      {ticketsim::testing::ticketsim_binary(), "run", "--store", kStore, "--mode", "row-lock",
+       "--procs", "1", "--tickets", "1", "--latency", "0", "--search-latency", "0", "--hold", "2s",
+       "--json"},
+      dir.path() + "/out", dir.path() + "/err");
+  const std::string backend = await_row(
+      "SELECT pid FROM pg_stat_activity WHERE application_name = 'ticketsim' AND state = "
+      "'idle in transaction' AND query LIKE '%ts_write%'");
+  psql("SELECT pg_terminate_backend(" + backend + ")");
+  // Exit 1: a customer failed (README "Exit status"); the report is printed all the same.
+  REQUIRE(ticketsim::testing::wait_command(run) == 1);
+  const std::string out = ticketsim::testing::read_file(dir.path() + "/out");
+  INFO(out << ticketsim::testing::read_file(dir.path() + "/err"));
+  REQUIRE(out.find("\"indeterminate\": 1") != std::string::npos);
+  REQUIRE(out.find("\"final_count\": 1") != std::string::npos);  // rolled back
+  REQUIRE(out.find("\"sold\": 0") != std::string::npos);
+  REQUIRE(out.find("\"oversold\": 0") != std::string::npos);
+  REQUIRE(trial_rows().empty());
+}
+
+TEST_CASE("the database restarted mid-trial: no hang, failed purchases counted, figures right",
+          "[database][faults]") {
+  ticketsim::testing::TempDir dir;
+  const pid_t run = ticketsim::testing::start_command(
+      {ticketsim::testing::ticketsim_binary(), "run", "--store", kStore, "--mode", "row-lock",
+       "--procs", "4", "--attempts", "50", "--tickets", "1000", "--latency", "20ms",
+       "--search-latency", "0", "--hold", "0", "--json"},
+      dir.path() + "/out", dir.path() + "/err");
+  await_row(
+      "SELECT pid FROM pg_stat_activity WHERE application_name = 'ticketsim' AND state = "
+      "'idle in transaction' LIMIT 1");
+  const char* version = std::getenv("PGVERSION");
+  REQUIRE(version != nullptr);
+  auto restart =
+      run_command({"/usr/bin/pg_ctlcluster", version, "regress", "restart", "-m", "immediate"});
+  INFO(restart.out << restart.err);
+  REQUIRE(restart.exit_code == 0);
+  REQUIRE(ticketsim::testing::wait_command(run) == 1);
+  const std::string out = ticketsim::testing::read_file(dir.path() + "/out");
+  INFO(out << ticketsim::testing::read_file(dir.path() + "/err"));
+  REQUIRE(out.find("\"errors\": 0,") == std::string::npos);  // customers lost connections
+  REQUIRE(out.find("\"oversold\": 0") != std::string::npos);
+  REQUIRE(out.find("\"lost_updates\": 0") != std::string::npos);
+  REQUIRE(trial_rows().empty());
+}
+
+TEST_CASE("Redis killed mid-trial: no hang, the customers' failures counted, nothing oversold",
+          "[database][redis][faults]") {
+  ticketsim::testing::PrivateRedis redis;
+  ticketsim::testing::TempDir dir;
+  const pid_t run = ticketsim::testing::start_command(
+      {ticketsim::testing::ticketsim_binary(), "run", "--mode", "redis-lock", "--redis",
+       redis.url(), "--procs", "4", "--attempts", "50", "--tickets", "1000", "--latency", "20ms",
+       "--search-latency", "0", "--hold", "0", "--json"},
+      dir.path() + "/out", dir.path() + "/err");
+  for (int i = 0; i < 2000 && redis.cli("KEYS ticketsim:lock:*").empty(); ++i) ::usleep(10'000);
+  redis.kill_now();
+  REQUIRE(ticketsim::testing::wait_command(run) == 1);
+  const std::string out = ticketsim::testing::read_file(dir.path() + "/out");
+  INFO(out << ticketsim::testing::read_file(dir.path() + "/err"));
+  REQUIRE(out.find("\"errors\": 0,") == std::string::npos);
+  REQUIRE(out.find("Redis at redis://127.0.0.1:") != std::string::npos);
+  REQUIRE(out.find("\"oversold\": 0") != std::string::npos);
+  REQUIRE(out.find("\"lost_updates\": 0") != std::string::npos);
 }

@@ -132,6 +132,13 @@ struct ExperimentConfig {
   CrashPoint crash_at = CrashPoint::kAfterAcquire;
   // Stops (SIGSTOP) the first customer to hold the lock for a purchase, for this long.
   std::optional<Nanoseconds> pause_holder;
+  // Mode redis-lock: the Redis server that serves the lock (redis://HOST[:PORT] or
+  // unix:///PATH), how long a grant lasts before Redis drops it (the lease), and whether each
+  // grant carries an increasing fencing token that the store checks on every write (needs a
+  // database store; a write with a token older than the last accepted one is refused).
+  std::string redis_url = "redis://127.0.0.1:6379";
+  std::optional<Nanoseconds> lease;  // unset: default_lease()
+  bool fencing = false;
   // How long a customer waits for a lock that honours deadlines (named-mutex,
   // robust-mutex) before giving up, which stalls the trial. Unset: default_lock_timeout.
   std::optional<Nanoseconds> lock_timeout;
@@ -152,6 +159,10 @@ Nanoseconds effective_trial_timeout(const ExperimentConfig& config);
 // time all customers' purchases take one at a time, writes included (a legitimate wait is
 // never longer).
 Nanoseconds default_lock_timeout(const ExperimentConfig& config);
+
+// Mode redis-lock's lease when --lease is not given: as long as the lock timeout, so that
+// only a holder stopped or dead for longer than any legitimate wait loses its lease.
+Nanoseconds effective_lease(const ExperimentConfig& config);
 Nanoseconds effective_lock_timeout(const ExperimentConfig& config);
 
 }  // namespace ticketsim

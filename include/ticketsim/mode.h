@@ -31,6 +31,9 @@ enum class Mode {
   kAdvisory,      // pg_advisory_xact_lock in the purchase's transaction
   kAtomic,        // one UPDATE ... SET count = count - 1 WHERE count > 0 RETURNING
   kSerializable,  // a SERIALIZABLE transaction, retried when the database aborts it
+  // A lock served over the network: Redis SET key token NX PX lease, released by a script
+  // that deletes only its own token (locks/redis_lock.h). Works with any store.
+  kRedisLock,
 };
 
 // The CLI/JSON name of `mode`, e.g. "named-mutex".

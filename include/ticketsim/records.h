@@ -19,6 +19,8 @@ enum class Outcome : std::uint8_t {
   kTornRead,    // the read found a half-written, empty or unparseable file
   kError,       // the step failed (I/O or lock error, broken barrier)
   kSeen,        // search only: read a valid store and saw value_seen tickets
+  kFencedOff,   // its write carried a fencing token older than one the store had accepted:
+                // refused, nothing written, the customer told it did not buy
 };
 
 std::string_view outcome_name(Outcome outcome);

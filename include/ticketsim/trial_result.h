@@ -37,6 +37,10 @@ struct CustomerHistory {
   bool stopped_by_run = false;           // it left a barrier the run broke to stop the trial
   std::int64_t t_paused = 0;             // pause_holder: stopped holding the lock ...
   std::int64_t t_resumed = 0;            // ... until here (0: never resumed)
+  int lease_expired_attempt = -1;        // redis-lock: first purchase that outlived its lease
+  int fenced_attempt = -1;               // --fencing: first purchase whose write was refused,
+  std::int64_t fenced_token = 0;         // ... the token it carried
+  std::int64_t fenced_by = 0;            // ... and the newer one the store had accepted
 };
 
 // What became of one step a controlled schedule asked for.
@@ -92,6 +96,8 @@ struct TrialResult {
   std::int64_t retries = 0;  // optimistic, serializable: purchases started over after a conflict
   std::int64_t mutex_violations = 0;        // pairs of overlapping critical sections
   int errors = 0;                           // customers that reported an error
+  std::int64_t failed_purchases = 0;        // purchases that ended in an error (a store or lock
+                                            // service that did not answer, ...)
   std::string first_error;                  // "customer N: <message>" of the first, when errors > 0
   int crashed = 0;                          // customers killed by a signal the run did not send
   int injected_crashes = 0;                 // ... of which this many were injected (--crash-prob)
@@ -102,6 +108,8 @@ struct TrialResult {
   std::string stall_reason;  // why it stalled, naming the dead holder(s) when there were any
   std::vector<CrashedCustomer> crashes;  // every customer that died (see `crashed`)
   int repairs = 0;                // stores repaired by a holder that found its predecessor dead
+  int leases_expired = 0;         // redis-lock: purchases whose lease ran out while they held it
+  int fenced_off = 0;             // --fencing: writes the store refused for a stale token
   int lock_timeouts = 0;          // customers that gave up waiting for the lock
   std::int64_t lock_wait_ns = 0;  // total time customers waited for any lock (search, purchase)
   std::int64_t paused_ns = 0;     // pause_holder: how long the holder was stopped
@@ -118,6 +126,7 @@ struct TrialResult {
   bool times_recorded = true;
   bool readers_share = true;    // searches held a reader lock that admits other readers
   bool database_store = false;  // the store was a database's row (--store postgresql://...)
+  bool fencing = false;         // redis-lock --fencing: the store refused writes with stale tokens
 
   // Controlled schedules: every step asked for, in order; the schedule that ran (every step
   // granted, blocked ones included), which `--schedule script:"..."` replays exactly; and
@@ -133,9 +142,12 @@ struct TrialResult {
   // that does not parse), or a lock let two critical sections overlap. Mode none has no
   // lock, so its overlaps alone are no finding: a trial of none without a data race is
   // `unprotected`, never `safe`.
+  // Unsafe: the data went wrong, or critical sections overlapped under a lock that promised
+  // they would not. With fencing, overlapping holders are expected (a lease can run out) and
+  // the store's token check, not the lock, keeps the data right: the counts decide.
   bool unsafe() const {
     return oversold > 0 || lost_updates.value_or(0) > 0 || torn_reads > 0 || !final_count ||
-           (mutex_violations > 0 && mode_promises_mutual_exclusion(mode));
+           (mutex_violations > 0 && mode_promises_mutual_exclusion(mode) && !fencing);
   }
   // One word for tables, the first that applies: INTERRUPTED, UNSAFE, STALLED, ERROR,
   // unprotected (mode none, no race seen) or safe.

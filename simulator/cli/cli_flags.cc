@@ -69,7 +69,8 @@ void use_replay(const std::string& path, ExperimentConfig& config, const GivenFl
 // (the providers whose honours_deadline() is true); the kernel releases the file locks of a
 // dead holder, and none and join take no lock.
 bool lock_can_time_out(Mode mode) {
-  return mode == Mode::kNamedMutex || mode == Mode::kRobustMutex;
+  return mode == Mode::kNamedMutex || mode == Mode::kRobustMutex || mode == Mode::kRowLock ||
+         mode == Mode::kAdvisory || mode == Mode::kRedisLock;
 }
 
 // A timeout flag is honoured or refused before anything runs, never silently ignored.
@@ -86,6 +87,14 @@ void refuse_timeouts_that_cannot_apply(const Flags& flags, const CLI::App& comma
       }
     }
   }
+  for (const char* flag : {"--redis", "--lease", "--fencing"}) {
+    if (given(flag) && config.mode != Mode::kRedisLock &&
+        command.get_option_no_throw("--modes") == nullptr) {
+      throw UsageError(flag, trf("belongs to mode redis-lock (the lock Redis serves); mode {} "
+                                 "does not use Redis",
+                                 mode_name(config.mode)));
+    }
+  }
   if (!given("--lock-timeout")) return;
   std::vector<Mode> modes{config.mode};
   if (command.get_option_no_throw("--modes") != nullptr) {
@@ -98,11 +107,11 @@ void refuse_timeouts_that_cannot_apply(const Flags& flags, const CLI::App& comma
     throw UsageError(
         "--lock-timeout",
         modes.size() == 1
-            ? trf("only named-mutex and robust-mutex customers give up waiting for a lock (a "
-                  "dead holder can leave it taken for ever); mode {} never waits with a timeout",
+            ? trf("only named-mutex, robust-mutex, row-lock, advisory and redis-lock customers "
+                  "give up waiting for a lock; mode {} never waits with a timeout",
                   names)
-            : trf("only named-mutex and robust-mutex customers give up waiting for a lock (a "
-                  "dead holder can leave it taken for ever); no mode of {} waits with a timeout",
+            : trf("only named-mutex, robust-mutex, row-lock, advisory and redis-lock customers "
+                  "give up waiting for a lock; no mode of {} waits with a timeout",
                   names));
   }
 }
@@ -188,6 +197,15 @@ void add_common_flags(CLI::App& command, Flags& flags) {
       "--lock-timeout", flags.lock_timeout,
       tr("Give up waiting for a named-mutex or robust-mutex lock after this long, and "
          "report the trial stalled (default: 5s + 2x the serial purchases)"));
+  command.add_option("--redis", flags.redis,
+                     tr("Mode redis-lock: the Redis server, redis://HOST[:PORT] or "
+                        "unix:///PATH (default redis://127.0.0.1:6379)"));
+  command.add_option("--lease", flags.lease,
+                     tr("Mode redis-lock: how long a grant lasts before Redis drops it, held or "
+                        "not (default: the lock timeout)"));
+  command.add_flag("--fencing", flags.fencing,
+                   tr("Mode redis-lock: number every grant and have the database store refuse "
+                      "a write whose number is older than one it accepted"));
   command.add_flag("--expect-safe", flags.expect_safe,
                    tr("Exit 3 when any trial raced (oversold, lost an update, tore a read, "
                       "overlapped critical sections) or stalled"));
@@ -290,6 +308,9 @@ ExperimentConfig make_config(const Flags& flags, const CLI::App& command) {
   if (!flags.lock_timeout.empty()) {
     config.lock_timeout = duration_flag("--lock-timeout", flags.lock_timeout);
   }
+  if (!flags.redis.empty()) config.redis_url = flags.redis;
+  if (!flags.lease.empty()) config.lease = duration_flag("--lease", flags.lease);
+  config.fencing = flags.fencing;
   // Only the trial a report explains keeps its customers' history: long experiments stay small.
   config.keep_history = HistoryKept::kExplainedTrial;
   refuse_timeouts_that_cannot_apply(flags, command, config);

@@ -51,6 +51,9 @@ struct Flags {
   std::string crash_at = "after-acquire";
   std::string pause_holder;
   std::string lock_timeout;
+  std::string redis;
+  std::string lease;
+  bool fencing = false;
   std::string write = "inplace";
   std::string html;
   std::string history;

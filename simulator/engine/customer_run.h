@@ -98,27 +98,57 @@ class Customer {
     if (server_) {
       search_via_server();
     } else {
-      search();
+      try {
+        search();
+      } catch (const StoreUnavailable& e) {
+        if (!survives_failures()) throw;
+        if (slot_.error[0] == '\0') slot_.set_error(e.what());
+        slot_.search.outcome = Outcome::kError;
+      }
     }
     for (int attempt = 0; attempt < config_.attempts; ++attempt) {
       current_ = &plan_.table->purchase(plan_.index, attempt);
-      if (server_) {
-        purchase_from_server(*current_, attempt);
-      } else if (config_.mode == Mode::kOptimistic && store_->compare_and_set_is_atomic()) {
-        purchase_by_compare_and_set(*current_, attempt);
-      } else if (config_.mode == Mode::kOptimistic) {
-        purchase_optimistically(*current_, attempt);
-      } else if (config_.mode == Mode::kAtomic) {
-        purchase_atomically(*current_, attempt);
-      } else if (config_.mode == Mode::kSerializable) {
-        purchase_serializably(*current_, attempt);
-      } else {
-        purchase(*current_, attempt);
+      try {
+        purchase_by_mode(attempt);
+      } catch (const StoreUnavailable& e) {
+        if (!survives_failures()) throw;
+        record_failure(e.what());
+      } catch (const LockError& e) {
+        if (!survives_failures() || config_.mode != Mode::kRedisLock) throw;
+        record_failure(e.what());  // the lock service did not answer
       }
       current_ = nullptr;
       ++slot_.purchases_done;
     }
     slot_.t_exit = now();
+  }
+
+  // One purchase, by the mode's protocol.
+  void purchase_by_mode(int attempt) {
+    if (server_) {
+      purchase_from_server(*current_, attempt);
+    } else if (config_.mode == Mode::kOptimistic && store_->compare_and_set_is_atomic()) {
+      purchase_by_compare_and_set(*current_, attempt);
+    } else if (config_.mode == Mode::kOptimistic) {
+      purchase_optimistically(*current_, attempt);
+    } else if (config_.mode == Mode::kAtomic) {
+      purchase_atomically(*current_, attempt);
+    } else if (config_.mode == Mode::kSerializable) {
+      purchase_serializably(*current_, attempt);
+    } else {
+      purchase(*current_, attempt);
+    }
+  }
+
+  // A remote store or lock service failed one purchase: under the free schedule the customer
+  // records it (the first message, the purchase as an error whose write state says whether
+  // it may have taken effect) and goes on to its next purchase, as a client would. Under
+  // lockstep it stops, so that the barriers never wait for a customer out of step.
+  bool survives_failures() const { return config_.schedule == Schedule::kFree; }
+  void record_failure(const char* message) {
+    if (slot_.error[0] == '\0') slot_.set_error(message);
+    slot_.holding = 0;
+    current_->outcome = Outcome::kError;
   }
 
   // The purchase in progress when an exception escaped, if any.
@@ -222,7 +252,8 @@ class Customer {
       store_->write_count_partially(next);
       maybe_crash(CrashPoint::kMidWrite, attempt);
     }
-    write_recorded(*store_, next, record);
+    if (config_.fencing && !write_fenced(record, next, attempt)) return;
+    if (!config_.fencing) write_recorded(*store_, next, record);
     if (journal_) {
       header_.committed_count.store(next);
       header_.write_in_progress.store(0);
@@ -233,6 +264,32 @@ class Customer {
     sleep_for_ns(config_.hold.count());
   }
 
+  // --fencing: writes `next` only if this grant's fencing token is at least the newest the
+  // store has accepted. Returns false, with the purchase recorded as fenced off (nothing
+  // written, no ticket), when the store refused it.
+  bool write_fenced(PurchaseRecord& record, std::int64_t next, int attempt) {
+    const std::int64_t token = lock_->fencing_token();
+    StoreReply reply = store_->write_count_fenced(next, token);
+    if (reply.failed()) {
+      if (reply.status != StoreStatus::kIndeterminate) record.write_state = WriteState::kNone;
+      require_answer(reply, "write");  // throws StoreUnavailable
+    }
+    if (reply.status == StoreStatus::kConflict) {
+      record.write_state = WriteState::kNone;
+      record.outcome = Outcome::kFencedOff;
+      record.value_written = next;  // what it tried to write
+      record.t_written = now();
+      if (slot_.fenced_attempt < 0) {
+        slot_.fenced_attempt = attempt;
+        slot_.fenced_token = token;
+        slot_.fenced_by = reply.count;
+      }
+      return false;
+    }
+    record.write_state = WriteState::kDone;
+    return true;
+  }
+
   // The start of a purchase's critical section, whatever its protocol: take the lock (with
   // the injected pause and after-acquire crash), then read the count into `record`. Returns
   // whether the read was torn.
@@ -240,12 +297,14 @@ class Customer {
     record.t_lock_requested = now();
     acquire(held, /*shared=*/false);
     record.t_lock_acquired = now();
-    maybe_pause();
     maybe_crash(CrashPoint::kAfterAcquire, attempt);
     const StoreReply read = require_answer(store_->read_count(), "read");
     const bool torn = read.status == StoreStatus::kTorn;
     record.t_read = now();
     record.value_read = torn ? -1 : read.count;
+    // After the read, as a process paused by the scheduler or a garbage collector is: it
+    // goes on to write what it read before it stopped.
+    maybe_pause();
     return torn;
   }
 
@@ -265,6 +324,9 @@ class Customer {
     record.t_released = now();
     try {
       release(held);
+      if (lock_->lease_expired() && slot_.lease_expired_attempt < 0) {
+        slot_.lease_expired_attempt = attempt;
+      }
     } catch (const StoreUnavailable& e) {
       // A database lock's release is the transaction's COMMIT, and the write takes effect
       // there: an answer lost after it was sent leaves the write unknown, one never sent

@@ -23,16 +23,20 @@ struct CustomerSlot {
   std::int64_t t_exit = 0;   // just before _exit
   SearchRecord search;
   std::int32_t purchases_done = 0;
-  std::int32_t holding = 0;              // 1 while inside a critical section (names dead holders)
-  std::int32_t crash_point = 0;          // 1 + CrashPoint of an injected crash, set just before it
-  std::int32_t crash_attempt = 0;        // the purchase it crashed in
-  std::int32_t repairs = 0;              // stores repaired after a holder died mid-write
-  std::int32_t lock_timed_out = 0;       // 1 when it gave up waiting for the lock
-  std::int32_t stopped_by_run = 0;       // 1 when it left because the run stopped the trial
-  std::int64_t t_paused = 0;             // SIGSTOPped holding the lock (pause_holder) ...
-  std::int64_t t_resumed = 0;            // ... until here
-  std::int32_t pool_status = -1;         // --pool: the customer's exit status, set by its worker
-  char error[kCustomerErrorBytes] = {};  // NUL-terminated; empty when no error
+  std::int32_t holding = 0;         // 1 while inside a critical section (names dead holders)
+  std::int32_t crash_point = 0;     // 1 + CrashPoint of an injected crash, set just before it
+  std::int32_t crash_attempt = 0;   // the purchase it crashed in
+  std::int32_t repairs = 0;         // stores repaired after a holder died mid-write
+  std::int32_t lock_timed_out = 0;  // 1 when it gave up waiting for the lock
+  std::int32_t stopped_by_run = 0;  // 1 when it left because the run stopped the trial
+  std::int64_t t_paused = 0;        // SIGSTOPped holding the lock (pause_holder) ...
+  std::int64_t t_resumed = 0;       // ... until here
+  std::int32_t pool_status = -1;    // --pool: the customer's exit status, set by its worker
+  std::int32_t lease_expired_attempt = -1;  // redis-lock: first purchase whose lease ran out
+  std::int32_t fenced_attempt = -1;         // --fencing: first purchase whose write was refused,
+  std::int64_t fenced_token = 0;            // ... the token it carried
+  std::int64_t fenced_by = 0;               // ... and the newer token the store had accepted
+  char error[kCustomerErrorBytes] = {};     // NUL-terminated; empty when no error
 
   // Leaves `message` for the parent, truncated to fit and always NUL-terminated.
   void set_error(const char* message) {

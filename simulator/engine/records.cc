@@ -16,6 +16,8 @@ std::string_view outcome_name(Outcome outcome) {
       return "error";
     case Outcome::kSeen:
       return "seen";
+    case Outcome::kFencedOff:
+      return "fenced_off";
   }
   return "unknown";
 }

@@ -74,8 +74,11 @@ TrialResources TrialResources::create(const TrialInput& input) {
     throw RunError(e.what());
   }
   try {
-    resources.locks =
-        make_lock_provider(config.mode, LockSite{resources.workspace->lock_path(), object_name});
+    const LockSite site{
+        resources.workspace->lock_path(), object_name, config.redis_url,
+        std::chrono::duration_cast<std::chrono::milliseconds>(effective_lease(config)).count(),
+        config.fencing};
+    resources.locks = make_lock_provider(config.mode, site);
   } catch (const LockError& e) {
     throw RunError(std::string("cannot create the lock: ") + e.what());
   }
@@ -128,6 +131,7 @@ TrialResult start_result(const TrialInput& input) {
   result.attempts = input.config->attempts;
   result.tickets = input.tickets;
   result.database_store = is_postgres_url(input.config->store_path);
+  result.fencing = input.config->fencing;
   return result;
 }
 
@@ -157,6 +161,10 @@ void conclude_trial(TrialResult& result, const TrialInput& input, TrialResources
     history.stopped_by_run = slot.stopped_by_run != 0;
     history.t_paused = slot.t_paused;
     history.t_resumed = slot.t_resumed;
+    history.lease_expired_attempt = slot.lease_expired_attempt;
+    history.fenced_attempt = slot.fenced_attempt;
+    history.fenced_token = slot.fenced_token;
+    history.fenced_by = slot.fenced_by;
     bool died = WIFSIGNALED(history.wait_status) && !history.killed_by_run;
     if (died) {
       ++result.crashed;
@@ -170,6 +178,10 @@ void conclude_trial(TrialResult& result, const TrialInput& input, TrialResources
                                                history.crash_attempt, history.died_holding_lock});
     }
     result.repairs += history.repairs;
+    for (const PurchaseRecord& purchase : history.purchases) {
+      result.fenced_off += purchase.outcome == Outcome::kFencedOff ? 1 : 0;
+    }
+    result.leases_expired += history.lease_expired_attempt >= 0 ? 1 : 0;
     result.lock_timeouts += history.lock_timed_out ? 1 : 0;
     if (history.t_paused != 0) {
       result.paused_ns +=

@@ -4,6 +4,7 @@
 
 #include "simulator/engine/trial_workspace.h"
 
+#include "locks/redis/redis_client.h"
 #include "simulator/text/translate.h"
 #include "storage/postgres/postgres_store.h"
 #include "storage/store_document.h"
@@ -34,6 +35,30 @@ void validate_database_store(const ExperimentConfig& config) {
   if (config.write == WriteStrategy::kAtomic) {
     throw ConfigError("write", tr("chooses how a store file is rewritten; a database writes "
                                   "each row atomically already"));
+  }
+}
+
+// What mode redis-lock's settings must be, and what they cannot be combined with.
+void validate_redis_lock(const ExperimentConfig& config) {
+  if (config.mode != Mode::kRedisLock) {
+    if (config.fencing || config.lease) {
+      throw ConfigError(config.fencing ? "fencing" : "lease",
+                        tr("belongs to mode redis-lock (the lock Redis serves)"));
+    }
+    return;
+  }
+  RedisAddress::parse(config.redis_url);  // throws ConfigError("redis", ...)
+  if (config.lease && config.lease->count() <= 0) {
+    throw ConfigError("lease", tr("must be a positive duration"));
+  }
+  if (config.fencing && !is_postgres_url(config.store_path)) {
+    throw ConfigError("fencing", tr("needs a store that checks each write's token: a database "
+                                    "store (--store postgresql://...)"));
+  }
+  if (is_controlled(config.schedule)) {
+    throw ConfigError("schedule", trf("mode redis-lock runs under the free and lockstep "
+                                      "schedules; {} is not available with it yet",
+                                      schedule_name(config.schedule)));
   }
 }
 
@@ -237,6 +262,7 @@ void ExperimentConfig::validate() const {
                        "so no customer can wait for another to read; use --schedule free"));
   }
   validate_database_store(*this);
+  validate_redis_lock(*this);
 }
 
 Nanoseconds default_trial_timeout(const ExperimentConfig& config) {
@@ -268,6 +294,10 @@ Nanoseconds default_lock_timeout(const ExperimentConfig& config) {
 
 Nanoseconds effective_lock_timeout(const ExperimentConfig& config) {
   return config.lock_timeout.value_or(default_lock_timeout(config));
+}
+
+Nanoseconds effective_lease(const ExperimentConfig& config) {
+  return config.lease.value_or(effective_lock_timeout(config));
 }
 
 }  // namespace ticketsim

@@ -28,6 +28,7 @@ void analyse_trial(TrialResult& result, const std::vector<CustomerHistory>& cust
   result.sold = result.torn_reads = result.purchases = result.retries = 0;
   result.writes_made = result.indeterminate = result.lock_wait_ns = 0;
   result.errors = 0;
+  result.failed_purchases = 0;
   result.first_error.clear();
   const std::int64_t trial_end = result.t_start + result.wall_ns;
   for (const CustomerHistory& customer : customers) {
@@ -59,6 +60,9 @@ void analyse_trial(TrialResult& result, const std::vector<CustomerHistory>& cust
         case Outcome::kTornRead:
           ++result.torn_reads;
           ++result.purchases;
+          break;
+        case Outcome::kError:
+          ++result.failed_purchases;
           break;
         default:
           break;

@@ -174,6 +174,8 @@ Json trial_json(const TrialResult& trial) {
   json["writes_made"] = trial.writes_made;
   json["indeterminate"] = trial.indeterminate;
   json["errors"] = trial.errors;
+  json["failed_purchases"] = trial.failed_purchases;
+  json["first_error"] = trial.first_error;
   json["crashed"] = trial.crashed;
   json["interrupted"] = trial.interrupted_by != 0;
   json["verdict"] = trial.verdict();
@@ -203,6 +205,11 @@ Json trial_json(const TrialResult& trial) {
   }
   if (trial.mode == Mode::kOptimistic || trial.mode == Mode::kSerializable) {
     json["retries"] = trial.retries;
+  }
+  if (trial.mode == Mode::kRedisLock) {
+    json["leases_expired"] = trial.leases_expired;
+    json["fencing"] = trial.fencing;
+    json["fenced_off"] = trial.fenced_off;
   }
   if (trial.lock_waits.checked && trial.lock_waits.count > 0) {
     json["lock_wait_us_p50"] = round_us(trial.lock_waits.p50_ns);

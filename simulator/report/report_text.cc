@@ -79,6 +79,8 @@ std::string outcome_text(Outcome outcome) {
       return tr("error");
     case Outcome::kSeen:
       return tr("seen");
+    case Outcome::kFencedOff:
+      return tr("write fenced off");
   }
   return std::string(outcome_name(outcome));
 }
@@ -436,7 +438,13 @@ std::vector<std::string> explain_trial(const TrialResult& trial, bool by_hand) {
                           "the old store or the new one, never half of each.")
                      : tr("a rewrite is not atomic to a reader that takes no lock.")));
   }
-  if (trial.errors > 0) {
+  if (trial.errors > 0 && trial.failed_purchases > 0 && !trial.first_error.empty()) {
+    // A store or lock service that stopped answering: say how many purchases it cost, how
+    // many of those may have written, and the first cause.
+    finding(trf("{} failed ({} of them may have written: indeterminate); the first failure: {}.",
+                counted(trial.failed_purchases, "{} purchase", "{} purchases"), trial.indeterminate,
+                trial.first_error));
+  } else if (trial.errors > 0) {
     finding(trnf("{} customer reported an error (see --customers or --json).",
                  "{} customers reported an error (see --customers or --json).", trial.errors,
                  trial.errors));
@@ -446,6 +454,31 @@ std::vector<std::string> explain_trial(const TrialResult& trial, bool by_hand) {
         tr("The store did not parse at the end of the trial (a write was cut short and left it "
            "torn): that alone makes the trial UNSAFE, and the final count and the lost updates "
            "are unknown."));
+  }
+  for (const CustomerHistory& customer : trial.customers) {
+    if (customer.lease_expired_attempt < 0) continue;
+    const std::string stopped =
+        customer.t_paused != 0
+            ? trf(" (it was stopped for {:.1f} ms)",
+                  static_cast<double>(
+                      (customer.t_resumed != 0 ? customer.t_resumed : customer.t_paused) -
+                      customer.t_paused) /
+                      1e6)
+            : "";
+    finding(trf(
+        "Customer {}'s lease ran out while it held the {} lock in purchase {}{}: Redis "
+        "dropped the lock and gave it to another customer, so two customers held "
+        "\"the lock\" at once, and neither knew.",
+        customer.index + 1, mode_name(trial.mode), customer.lease_expired_attempt + 1, stopped));
+  }
+  for (const CustomerHistory& customer : trial.customers) {
+    if (customer.fenced_attempt < 0) continue;
+    sentences.push_back(
+        trf("Customer {}'s write in purchase {} carried fencing token {}, but the store had "
+            "already accepted token {} from a later holder: the write was fenced off (refused), "
+            "the customer was told it did not buy, and the count stayed right.",
+            customer.index + 1, customer.fenced_attempt + 1, customer.fenced_token,
+            customer.fenced_by));
   }
   if (trial.mutex_violations > 0 && mode_promises_mutual_exclusion(trial.mode)) {
     finding(trf("The {} lock let critical sections overlap ({}): it did not exclude.",

@@ -57,6 +57,7 @@ LibPq load() {
   resolve(handle, "PQconninfoParse", api.conninfoParse);
   resolve(handle, "PQconninfoFree", api.conninfoFree);
   resolve(handle, "PQfreemem", api.freemem);
+  resolve(handle, "PQsetNoticeProcessor", api.setNoticeProcessor);
   return api;
 }
 

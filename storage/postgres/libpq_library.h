@@ -35,6 +35,7 @@ struct LibPq {
   decltype(&::PQconninfoParse) conninfoParse;
   decltype(&::PQconninfoFree) conninfoFree;
   decltype(&::PQfreemem) freemem;
+  decltype(&::PQsetNoticeProcessor) setNoticeProcessor;
 };
 
 // libpq's functions, loaded on the first call (thread-safe). Throws StoreError naming

@@ -16,9 +16,11 @@ namespace {
 
 // libpq's messages end with a newline (and may hold several lines): one line for reports.
 std::string one_line(const char* text) {
-  std::string line = text != nullptr ? text : "";
-  for (char& c : line) {
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  std::string line;
+  for (const char* c = text != nullptr ? text : ""; *c != '\0'; ++c) {
+    const bool space = *c == ' ' || *c == '\n' || *c == '\r' || *c == '\t';
+    if (space && (line.empty() || line.back() == ' ')) continue;  // one space between words
+    line += space ? ' ' : *c;
   }
   while (!line.empty() && line.back() == ' ') line.pop_back();
   return line.empty() ? "no message" : line;
@@ -93,6 +95,10 @@ PgAnswer PgConnection::connect(std::int64_t deadline_ns) {
     }
     state = pq_.connectPoll(conn_);
   }
+  // The server's notices (a WARNING that it is shutting down, ...) are not for the user's
+  // terminal: failures reach the caller as answers.
+  pq_.setNoticeProcessor(
+      conn_, [](void*, const char*) {}, nullptr);
   if (pq_.setnonblocking(conn_, 1) != 0) {
     return broken(PgAnswer::Kind::kLost, false, one_line(pq_.errorMessage(conn_)));
   }

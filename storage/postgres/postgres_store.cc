@@ -1,6 +1,7 @@
 #include "storage/postgres/postgres_store.h"
 
 #include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -35,6 +36,9 @@ constexpr const char* kCustomerSetup =
     "$1;"
     "PREPARE ts_swap(text, bigint, bigint) AS UPDATE ticketsim.trial_stores SET count = $3"
     " WHERE name = $1 AND count = $2 RETURNING count;"
+    "PREPARE ts_write_fenced(text, bigint, bigint) AS UPDATE ticketsim.trial_stores"
+    " SET count = $2, fence = $3 WHERE name = $1 AND fence <= $3 RETURNING count;"
+    "PREPARE ts_fence(text) AS SELECT fence FROM ticketsim.trial_stores WHERE name = $1;"
     "PREPARE ts_take(text) AS UPDATE ticketsim.trial_stores SET count = count - 1"
     " WHERE name = $1 AND count > 0 RETURNING count;";
 
@@ -144,6 +148,20 @@ StoreReply PostgresTicketStore::compare_and_set(std::int64_t expected, std::int6
   return reply_for(answer, /*writes=*/true);
 }
 
+StoreReply PostgresTicketStore::write_count_fenced(std::int64_t count, std::int64_t token) {
+  const std::string value = std::to_string(count);
+  const std::string fence = std::to_string(token);
+  PgAnswer answer = connection_.exec_prepared(
+      "ts_write_fenced", {row_.c_str(), value.c_str(), fence.c_str()}, deadline());
+  if (answer.ok() && answer.rows == 0) {
+    PgAnswer newer = connection_.exec_prepared("ts_fence", {row_.c_str()}, deadline());
+    return StoreReply{StoreStatus::kConflict, newer.value.value_or(-1)};
+  }
+  StoreReply reply = reply_for(answer, /*writes=*/true);
+  if (reply.ok()) reply.count = count;
+  return reply;
+}
+
 StoreReply PostgresTicketStore::take_one() {
   PgAnswer answer = connection_.exec_prepared("ts_take", {row_.c_str()}, deadline());
   if (answer.ok() && answer.rows == 0) return StoreReply{StoreStatus::kConflict, 0};
@@ -205,6 +223,26 @@ void PostgresTicketStore::rollback() {
 
 namespace {
 
+// Runs one of the parent's statements, all of them idempotent. With `retry` (after the
+// trial began: the server may be restarting) it tries again while the server cannot be
+// reached, until kParentTimeoutNs has passed; the first contact fails at once, so that a
+// wrong address is reported without a wait. Returns the answer or the last failure.
+PgAnswer parent_exec(const std::string& url, const char* sql,
+                     std::initializer_list<const char*> params, bool retry = true) {
+  const std::int64_t deadline = pg_clock_ns() + kParentTimeoutNs;
+  std::int64_t pause_ns = 50'000'000;
+  for (;;) {
+    PgConnection admin(url, "");
+    PgAnswer answer =
+        params.size() == 0 ? admin.exec(sql, deadline) : admin.exec_params(sql, params, deadline);
+    const bool starting = answer.kind == PgAnswer::Kind::kSqlError && answer.sqlstate == "57P03";
+    if (!retry || (!answer.failed() && !starting)) return answer;
+    if (pg_clock_ns() + pause_ns > deadline) return answer;
+    const timespec pause{0, static_cast<long>(pause_ns)};
+    ::nanosleep(&pause, nullptr);
+  }
+}
+
 // The parent's side: creates the row before the customers fork, reads it after they are
 // reaped, and deletes it. Holds no connection between calls, so nothing is shared across
 // fork.
@@ -212,37 +250,36 @@ class PostgresStoreProvider final : public StoreProvider {
  public:
   PostgresStoreProvider(std::string url, const StoreSite& site)
       : url_(std::move(url)), row_(site.object_name), timeout_ns_(site.timeout_ns) {
-    PgConnection admin(url_, "");
     // Concurrent runs may both find the table missing: the advisory lock orders them.
-    run(admin,
-        "SET client_min_messages = warning;"
-        "BEGIN;"
-        "SELECT pg_advisory_xact_lock(hashtextextended('ticketsim.schema', 0));"
-        "CREATE SCHEMA IF NOT EXISTS ticketsim;"
-        "CREATE TABLE IF NOT EXISTS ticketsim.trial_stores ("
-        " name text PRIMARY KEY,"
-        " count bigint,"
-        " host text NOT NULL,"
-        " pid integer NOT NULL,"
-        " created timestamptz NOT NULL DEFAULT clock_timestamp());"
-        "COMMIT;");
+    check(parent_exec(url_,
+                      "SET client_min_messages = warning;"
+                      "BEGIN;"
+                      "SELECT pg_advisory_xact_lock(hashtextextended('ticketsim.schema', 0));"
+                      "CREATE SCHEMA IF NOT EXISTS ticketsim;"
+                      "CREATE TABLE IF NOT EXISTS ticketsim.trial_stores ("
+                      " name text PRIMARY KEY,"
+                      " count bigint,"
+                      " host text NOT NULL,"
+                      " pid integer NOT NULL,"
+                      " created timestamptz NOT NULL DEFAULT clock_timestamp());"
+                      "ALTER TABLE ticketsim.trial_stores ADD COLUMN IF NOT EXISTS"
+                      " fence bigint NOT NULL DEFAULT 0;"
+                      "COMMIT;",
+                      {}, /*retry=*/false));
     char host[256] = {};
     ::gethostname(host, sizeof host - 1);
     const std::string tickets = std::to_string(site.tickets);
     const std::string pid = std::to_string(::getpid());
-    PgAnswer inserted = admin.exec_params(
-        "INSERT INTO ticketsim.trial_stores (name, count, host, pid) VALUES ($1, $2, $3, $4)",
-        {row_.c_str(), tickets.c_str(), host, pid.c_str()}, pg_clock_ns() + kParentTimeoutNs);
-    check(inserted);
+    check(parent_exec(
+        url_, "INSERT INTO ticketsim.trial_stores (name, count, host, pid) VALUES ($1, $2, $3, $4)",
+        {row_.c_str(), tickets.c_str(), host, pid.c_str()}, /*retry=*/false));
   }
 
   ~PostgresStoreProvider() override {
     try {
-      PgConnection admin(url_, "");
-      admin.exec_params("DELETE FROM ticketsim.trial_stores WHERE name = $1", {row_.c_str()},
-                        pg_clock_ns() + kParentTimeoutNs);
+      parent_exec(url_, "DELETE FROM ticketsim.trial_stores WHERE name = $1", {row_.c_str()});
     } catch (...) {
-      // The row stays; `ticketsim cleanup --store URL` removes the rows of dead runs.
+      // The row stays; the next run on this host removes the rows of dead runs.
     }
   }
 
@@ -251,25 +288,20 @@ class PostgresStoreProvider final : public StoreProvider {
   }
 
   StoreSnapshot snapshot() const override {
-    PgConnection admin(url_, "");
-    PgAnswer answer = admin.exec_params("SELECT count FROM ticketsim.trial_stores WHERE name = $1",
-                                        {row_.c_str()}, pg_clock_ns() + kParentTimeoutNs);
+    PgAnswer answer = parent_exec(url_, "SELECT count FROM ticketsim.trial_stores WHERE name = $1",
+                                  {row_.c_str()});
     check(answer);
     if (answer.rows == 0 || !answer.value) return StoreSnapshot{};
     return StoreSnapshot{*answer.value, "{\"count\": " + std::to_string(*answer.value) + "}"};
   }
 
   void restore(std::int64_t count) const override {
-    PgConnection admin(url_, "");
     const std::string value = std::to_string(count);
-    check(admin.exec_params("UPDATE ticketsim.trial_stores SET count = $2 WHERE name = $1",
-                            {row_.c_str(), value.c_str()}, pg_clock_ns() + kParentTimeoutNs));
+    check(parent_exec(url_, "UPDATE ticketsim.trial_stores SET count = $2 WHERE name = $1",
+                      {row_.c_str(), value.c_str()}));
   }
 
  private:
-  void run(PgConnection& connection, const char* sql) const {
-    check(connection.exec(sql, pg_clock_ns() + kParentTimeoutNs));
-  }
   void check(const PgAnswer& answer) const {
     if (!answer.ok()) throw StoreError(redacted_postgres_url(url_), answer.message);
   }

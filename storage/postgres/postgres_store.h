@@ -52,6 +52,9 @@ class PostgresTicketStore final : public TicketStore {
   // One UPDATE ... SET count = count - 1 WHERE count > 0 RETURNING count: kOk with the count
   // left, or kConflict with count 0 when nothing was left to sell.
   StoreReply take_one() override;
+  // UPDATE ... SET count, fence = token WHERE fence <= token RETURNING: kOk, or kConflict
+  // with the newer token the row holds.
+  StoreReply write_count_fenced(std::int64_t count, std::int64_t token) override;
   void restore(std::int64_t count) override;
 
   // Opens a transaction. kOk, or a failure (nothing begun).
