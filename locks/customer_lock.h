@@ -79,6 +79,7 @@ struct LockSite {
   std::string redis_url;
   std::int64_t lease_ms = 0;
   bool fencing = false;
+  bool shared = false;  // --hosts: object_name is shared with other hosts' trials
 };
 
 // Creates one mode's shared lock objects in the parent, before fork, and removes them

@@ -110,6 +110,12 @@ class RedisLockProvider final : public LockProvider {
   ~RedisLockProvider() override {
     try {
       RedisClient client(RedisAddress::parse(site_.redis_url), kCommandTimeoutMs);
+      if (site_.shared) {
+        // Other hosts' customers may still hold or number grants: the lock key expires with
+        // its lease; the counter a minute after the last host is done with it.
+        client.command({"PEXPIRE", fence_key(site_), "60000"});
+        return;
+      }
       client.command({"DEL", lock_key(site_), fence_key(site_)});
     } catch (...) {
       // The keys stay; the lock key expires with its lease.

@@ -27,6 +27,10 @@ StoreReply TicketStore::write_count_fenced(std::int64_t, std::int64_t) {
   throw std::logic_error("this store does not check fencing tokens (--fencing)");
 }
 
+bool TicketStore::meet_other_hosts(const std::string&, int, std::int64_t) {
+  throw std::logic_error("only a database store is shared between hosts (--hosts)");
+}
+
 StoreReply TicketStore::take_one() {
   throw std::logic_error("this store cannot sell a ticket in one step (mode atomic)");
 }

@@ -103,6 +103,10 @@ class TicketStore {
   // newer token in `count`. Stores without fencing throw std::logic_error (--fencing is
   // refused for them before any trial runs).
   virtual StoreReply write_count_fenced(std::int64_t count, std::int64_t token);
+  // --hosts: arrives at this trial's cross-host barrier `point` and waits until `hosts`
+  // hosts have (each host's customer 0 comes for its host). False when the deadline
+  // passed or the store failed. Stores that no other host can reach throw std::logic_error.
+  virtual bool meet_other_hosts(const std::string& point, int hosts, std::int64_t deadline_ns);
 
   // Fault injection: leaves the store as a writer killed half-way through
   // write_count(count) would, right before the caller dies. A no-op for stores whose writes
@@ -131,6 +135,9 @@ struct StoreSite {
   std::int64_t tickets = 0;                       // its count
   WriteStrategy write = WriteStrategy::kInPlace;  // how a file store rewrites itself
   std::int64_t timeout_ns = 30'000'000'000;       // a remote store's bound on each request
+  // --hosts: object_name is a row every host's trial shares; the first host creates it
+  // and the last one to finish removes it (storage/postgres/shared_experiment.h).
+  bool shared = false;
 };
 
 // One trial's store, created by the parent before fork from the trial's starting content and

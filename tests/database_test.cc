@@ -377,3 +377,133 @@ TEST_CASE("Redis killed mid-trial: no hang, the customers' failures counted, not
   REQUIRE(out.find("\"oversold\": 0") != std::string::npos);
   REQUIRE(out.find("\"lost_updates\": 0") != std::string::npos);
 }
+
+// ---- customers on several hosts, one experiment ----
+
+namespace {
+
+struct HostRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Starts `hosts` ticketsim processes with the same `args` (plus --hosts and --experiment)
+// at once, as hosts would be started on different machines, and waits for all of them.
+std::vector<HostRun> run_hosts(int hosts, const std::string& experiment,
+                               const std::vector<std::string>& args) {
+  ticketsim::testing::TempDir dir;
+  std::vector<pid_t> pids;
+  for (int host = 0; host < hosts; ++host) {
+    std::vector<std::string> argv{ticketsim::testing::ticketsim_binary(),
+                                  "run",
+                                  "--store",
+                                  kStore,
+                                  "--hosts",
+                                  std::to_string(hosts),
+                                  "--experiment",
+                                  experiment};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const std::string base = dir.path() + "/host" + std::to_string(host);
+    pids.push_back(ticketsim::testing::start_command(argv, base + ".out", base + ".err"));
+  }
+  std::vector<HostRun> runs;
+  for (int host = 0; host < hosts; ++host) {
+    const std::string base = dir.path() + "/host" + std::to_string(host);
+    HostRun run;
+    run.exit_code = ticketsim::testing::wait_command(pids[static_cast<std::size_t>(host)]);
+    run.out = ticketsim::testing::read_file(base + ".out");
+    run.err = ticketsim::testing::read_file(base + ".err");
+    runs.push_back(std::move(run));
+  }
+  return runs;
+}
+
+// The merged report of `experiment`, as JSON text.
+std::string merged_json(const std::string& experiment) {
+  auto report = ticketsim_cli({"report", "--experiment", experiment, "--store", kStore, "--json"});
+  INFO(report.err);
+  REQUIRE(report.exit_code == 0);
+  return report.out;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "two hosts in lockstep meet in the database: none oversells across them, and the "
+    "host that finishes last prints the merged report",
+    "[database][hosts]") {
+  auto runs = run_hosts(2, "lockstep-none",
+                        {"--mode", "none", "--procs", "2", "--tickets", "1", "--schedule",
+                         "lockstep", "--latency", "20ms"});
+  int merged = 0;
+  for (const HostRun& run : runs) {
+    INFO(run.out << run.err);
+    REQUIRE(run.exit_code == 0);
+    merged += run.out.find("2 customers on each of 2 hosts") != std::string::npos;
+  }
+  REQUIRE(merged == 1);  // exactly one host printed everyone's customers
+  const std::string report = merged_json("lockstep-none");
+  INFO(report);
+  // Every one of the 4 customers read 1 before anyone wrote: 4 sold, 3 oversold.
+  REQUIRE(report.find("\"sold\": 4") != std::string::npos);
+  REQUIRE(report.find("\"oversold\": 3") != std::string::npos);
+  REQUIRE(report.find("\"merged\": true") != std::string::npos);
+  REQUIRE(report.find("\"clock_error_ms\"") != std::string::npos);
+  REQUIRE(trial_rows().empty());
+  REQUIRE(psql("SELECT count(*) FROM ticketsim.experiment_barriers") == "0");
+}
+
+TEST_CASE("flock across hosts protects nothing (each host locks its own file); row-lock does",
+          "[database][hosts]") {
+  // Lockstep: both hosts' first customers take their lock together. With flock each takes
+  // its own host's lock file, reads 1 and thinks 200 ms: both sell the one ticket.
+  auto flock = run_hosts(2, "flock-across",
+                         {"--mode", "flock", "--procs", "2", "--tickets", "1", "--schedule",
+                          "lockstep", "--latency", "200ms"});
+  for (const HostRun& run : flock) REQUIRE(run.exit_code == 0);
+  const std::string flocked = merged_json("flock-across");
+  INFO(flocked);
+  REQUIRE(flocked.find("\"sold\": 2") != std::string::npos);
+  REQUIRE(flocked.find("\"oversold\": 1") != std::string::npos);
+  REQUIRE(flocked.find("\"verdict\": \"UNSAFE\"") != std::string::npos);
+  auto row_lock = run_hosts(2, "row-lock-across",
+                            {"--mode", "row-lock", "--procs", "2", "--tickets", "1", "--schedule",
+                             "lockstep", "--latency", "200ms"});
+  for (const HostRun& run : row_lock) REQUIRE(run.exit_code == 0);
+  const std::string locked = merged_json("row-lock-across");
+  INFO(locked);
+  REQUIRE(locked.find("\"sold\": 1") != std::string::npos);
+  REQUIRE(locked.find("\"oversold\": 0") != std::string::npos);
+  REQUIRE(locked.find("\"verdict\": \"safe\"") != std::string::npos);
+}
+
+TEST_CASE("an experiment's name is taken once, its workload must match, and --forget deletes it",
+          "[database][hosts]") {
+  auto first = run_hosts(
+      2, "named-once",
+      {"--mode", "atomic", "--procs", "1", "--tickets", "2", "--latency", "0", "--hold", "0"});
+  for (const HostRun& run : first) REQUIRE(run.exit_code == 0);
+  auto again = ticketsim_cli({"run", "--store", kStore, "--hosts", "2", "--experiment",
+                              "named-once", "--mode", "atomic", "--procs", "1", "--tickets", "2",
+                              "--latency", "0", "--hold", "0"});
+  REQUIRE(again.exit_code == 2);
+  REQUIRE(again.err.find("already has its 2 hosts") != std::string::npos);
+  auto forgot =
+      ticketsim_cli({"report", "--experiment", "named-once", "--store", kStore, "--forget"});
+  REQUIRE(forgot.exit_code == 0);
+  auto gone = ticketsim_cli({"report", "--experiment", "named-once", "--store", kStore});
+  REQUIRE(gone.exit_code == 2);
+  REQUIRE(gone.err.find("no experiment named 'named-once'") != std::string::npos);
+  // A second host with another workload is refused before it runs anything.
+  psql(
+      "INSERT INTO ticketsim.experiments (name, hosts, workload) VALUES ('mismatch', 2, "
+      "'{\"mode\":\"none\"}')");
+  auto mismatch = ticketsim_cli(
+      {"run", "--store", kStore, "--hosts", "2", "--experiment", "mismatch", "--procs", "1"});
+  REQUIRE(mismatch.exit_code == 2);
+  REQUIRE(mismatch.err.find("another workload") != std::string::npos);
+  auto without_database = ticketsim_cli({"run", "--hosts", "2", "--experiment", "x"});
+  REQUIRE(without_database.exit_code == 2);
+  REQUIRE(without_database.err.find("postgresql://") != std::string::npos);
+}

@@ -82,7 +82,7 @@ TrialResult run_with(const Fault& fault, ExperimentConfig config) {
   config.workdir = workdir.path();
   config.validate();
   const std::string store = "{\"count\": " + std::to_string(*config.tickets) + "}";
-  TrialInput input{&config, store, *config.tickets, 0, {}};
+  TrialInput input{&config, store, *config.tickets, 0, {}, {}};
   input.make_store = [fault](const ticketsim::StoreSite& site) -> std::unique_ptr<StoreProvider> {
     return std::make_unique<FailingStoreProvider>(ticketsim::make_file_store_provider(site), fault);
   };

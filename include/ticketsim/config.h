@@ -136,6 +136,11 @@ struct ExperimentConfig {
   // unix:///PATH), how long a grant lasts before Redis drops it (the lease), and whether each
   // grant carries an increasing fencing token that the store checks on every write (needs a
   // database store; a write with a token older than the last accepted one is refused).
+  // Customers on several hosts, one experiment: `hosts` ticketsim processes with the same
+  // workload and `experiment` name (and a database store) join one trial through the
+  // database, `procs` customers each, and the last host to finish reports on all of them.
+  int hosts = 1;
+  std::string experiment;
   std::string redis_url = "redis://127.0.0.1:6379";
   std::optional<Nanoseconds> lease;  // unset: default_lease()
   bool fencing = false;

@@ -3,7 +3,9 @@
 // returns.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +38,20 @@ struct ExperimentResult {
   // config.until_ci: whether the interval got that narrow before max_trials (or an
   // interrupt) ended the experiment. config.trials is then the number of trials that ran.
   bool ci_reached = false;
+
+  // --hosts: the experiment several hosts ran together, and this host's part in it.
+  struct SharedRun {
+    std::string name;
+    int hosts = 1;
+    int host = -1;  // 0-based, in the order the hosts joined; -1 for a report read back
+    // `trials` holds every host's customers, merged (this host was the last to finish, or
+    // the result was read back); otherwise only this host's part.
+    bool merged = false;
+    std::vector<std::string> hostnames;  // by host
+    std::int64_t clock_error_ns = 0;     // the widest uncertainty of a host's clock offset
+    int trials_incomplete = 0;           // trials some host has not finished (yet)
+  };
+  std::optional<SharedRun> shared;
 };
 
 // Statistics over one experiment's trials: the row a comparison shows per mode.
@@ -100,6 +116,13 @@ const TrialResult* explained_trial(const ExperimentResult& result);
 // config, StoreError for a bad store (before any trial runs), RunError when a trial
 // cannot run. Stops early, with interrupted_by set, when an interrupt is requested.
 ExperimentResult run_experiment(const ExperimentConfig& config, const TrialObserver& observer = {});
+
+// Experiment `name` as every host stored it in the database at `store` (a postgresql://
+// URL), merged: its customers on all hosts, their times on the database server's clock.
+// Throws StoreError when the database has no such experiment.
+ExperimentResult shared_experiment_result(const std::string& store, const std::string& name);
+// Deletes what the database keeps of experiment `name`. Throws StoreError.
+void forget_shared_experiment_result(const std::string& store, const std::string& name);
 
 // Several modes, same workload: config with each mode in turn. Every mode is validated
 // before the first trial runs.

@@ -137,7 +137,7 @@ class Demo {
   // Acts 1 and 2 are one trial with the lesson's interleaving, granted step by step.
   // False when the demo should stop between the two acts.
   bool acts_one_and_two(const ExperimentConfig& lesson, const PreparedStore& store) {
-    TrialInput input{&lesson, store.bytes, store.tickets, 0, {}};
+    TrialInput input{&lesson, store.bytes, store.tickets, 0, {}, {}};
     StepDriver driver(input);
     say(heading(text_.act1));
     for (int c = 0; c < driver.procs(); ++c) {
@@ -240,7 +240,7 @@ class Demo {
     for (Mode mode : modes_for_schedule(Schedule::kRoundRobin)) {
       if (!mode_takes_lock(mode) || interrupted()) continue;
       ExperimentConfig locked = config(mode, Schedule::kRoundRobin);
-      TrialResult trial = run_trial(TrialInput{&locked, store.bytes, store.tickets, 0, {}});
+      TrialResult trial = run_trial(TrialInput{&locked, store.bytes, store.tickets, 0, {}, {}});
       say(fmt::format(fmt::runtime(text_.locked), arg("mode", mode_name(mode)),
                       arg("sold", trial.sold), arg("oversold", trial.oversold),
                       arg("waits", waits(trial))),
@@ -251,7 +251,7 @@ class Demo {
   void act_four(const PreparedStore& store) {
     say(heading(text_.act4));
     ExperimentConfig joined = config(Mode::kJoin, Schedule::kRoundRobin);
-    TrialResult trial = run_trial(TrialInput{&joined, store.bytes, store.tickets, 0, {}});
+    TrialResult trial = run_trial(TrialInput{&joined, store.bytes, store.tickets, 0, {}, {}});
     say(fmt::format(fmt::runtime(text_.joined), arg("sold", trial.sold),
                     arg("oversold", trial.oversold)),
         2);

@@ -44,6 +44,7 @@
 #include "simulator/text/terminal_width.h"
 #include "simulator/text/translate.h"
 #include "storage/posix_io.h"
+#include "storage/postgres/postgres_store.h"
 #include "storage/store_file.h"
 #include "storage/unique_fd.h"
 #include "ticketsim/experiment.h"
@@ -114,6 +115,43 @@ int run_command(const Flags& flags, const CLI::App& command) {
   }
   int interrupted_by = result.interrupted_by != 0 ? result.interrupted_by : interrupt_signal();
   return finish_status(interrupted_by, not_safe.describe(), flags.expect_safe, failures, outputs);
+}
+
+// Flags of `ticketsim report`.
+struct ReportFlags {
+  std::string experiment;
+  std::string store;
+  bool json = false;
+  bool forget = false;
+};
+
+// `report --experiment NAME --store URL`: the merged report of an experiment run on several
+// hosts, read back from the database (or, with --forget, deleted from it).
+int report_command(const ReportFlags& flags) {
+  if (!is_postgres_url(flags.store)) {
+    throw UsageError("--store", tr("experiments of several hosts live in a database: expected "
+                                   "postgresql://..."));
+  }
+  if (flags.forget) {
+    forget_shared_experiment_result(flags.store, flags.experiment);
+    StdoutSink().write(trf("Forgot experiment {}.", flags.experiment) + "\n");
+    StdoutSink::flush();
+    return kExitOk;
+  }
+  ExperimentResult result = shared_experiment_result(flags.store, flags.experiment);
+  try {
+    if (flags.json) {
+      print_run_json(result, false);
+    } else {
+      TextReportOptions options = text_options(Flags{});
+      options.command = "report";
+      StdoutSink().write(render_run_report(result, options));
+    }
+    StdoutSink::flush();
+  } catch (const StdoutClosed&) {
+    return 128 + SIGPIPE;
+  }
+  return kExitOk;
 }
 
 int compare_command(const Flags& flags, const CLI::App& command) {
@@ -324,6 +362,14 @@ int run_cli(int argc, char** argv) {
   run->add_option("--history", run_flags.history,
                   tr("Write the explained trial's history as Jepsen-style JSON (ops with type "
                      "invoke/ok/fail/info, process, time, f, value)"));
+  run->add_option("--hosts", run_flags.hosts,
+                  tr("Customers on several hosts: this many ticketsim processes, each started "
+                     "with the same flags and --experiment, join one trial through the "
+                     "--store database; the last to finish prints the merged report"))
+      ->capture_default_str();
+  run->add_option("--experiment", run_flags.experiment,
+                  tr("With --hosts: the experiment's name, the same on every host (report it "
+                     "again with `ticketsim report --experiment NAME`)"));
   run->add_flag("--in-place", run_flags.in_place,
                 tr("Write the trial's final store back to --store (atomically); otherwise the "
                    "store file is never modified"));
@@ -400,6 +446,20 @@ int run_cli(int argc, char** argv) {
   check_history->add_flag("--json", check_options.json,
                           tr("Print one JSON document: linearizable, ops and, when not, the "
                              "smallest set of operations that cannot be ordered"));
+
+  ReportFlags report_flags;
+  CLI::App* report = app.add_subcommand(
+      "report", tr("Print again the merged report of an experiment several hosts ran together "
+                   "(run --hosts N --experiment NAME)"));
+  report->add_option("--experiment", report_flags.experiment, tr("The experiment's name"))
+      ->required();
+  report
+      ->add_option("--store", report_flags.store,
+                   tr("The database the hosts shared (postgresql://...)"))
+      ->required();
+  report->add_flag("--json", report_flags.json, tr("Print the report as JSON"));
+  report->add_flag("--forget", report_flags.forget,
+                   tr("Delete what the database keeps of the experiment instead of printing it"));
 
   std::string cleanup_workdir;
   CLI::App* cleanup = app.add_subcommand(
@@ -478,6 +538,7 @@ int run_cli(int argc, char** argv) {
       return kExitOk;
     }
     if (check_history->parsed()) return check_history_command(check_options, std::cout, std::cerr);
+    if (report->parsed()) return report_command(report_flags);
     if (cleanup->parsed()) {
       std::error_code error;
       if (!cleanup_workdir.empty() && !std::filesystem::is_directory(cleanup_workdir, error)) {

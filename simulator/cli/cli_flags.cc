@@ -308,6 +308,8 @@ ExperimentConfig make_config(const Flags& flags, const CLI::App& command) {
   if (!flags.lock_timeout.empty()) {
     config.lock_timeout = duration_flag("--lock-timeout", flags.lock_timeout);
   }
+  config.hosts = flags.hosts;
+  config.experiment = flags.experiment;
   if (!flags.redis.empty()) config.redis_url = flags.redis;
   if (!flags.lease.empty()) config.lease = duration_flag("--lease", flags.lease);
   config.fencing = flags.fencing;

@@ -54,6 +54,8 @@ struct Flags {
   std::string redis;
   std::string lease;
   bool fencing = false;
+  int hosts = 1;           // run only
+  std::string experiment;  // run only
   std::string write = "inplace";
   std::string html;
   std::string history;

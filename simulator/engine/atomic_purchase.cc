@@ -9,7 +9,7 @@ namespace ticketsim::customer_detail {
 // holds the row only for the statement). No think time: the decision and the write are one.
 void Customer::purchase_atomically(PurchaseRecord& record, int attempt) {
   draw_crash();
-  if (lockstep() && !header_.round_start.arrive_and_wait()) throw StoppedByRun();
+  if (lockstep() && !meet(header_.round_start)) throw StoppedByRun();
   record.t_lock_requested = now();
   maybe_crash(CrashPoint::kAfterAcquire, attempt);
   record.write_state = WriteState::kBegun;

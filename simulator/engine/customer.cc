@@ -23,12 +23,12 @@ namespace customer_detail {
 
 void Customer::purchase(PurchaseRecord& record, int attempt) {
   draw_crash();
-  if (lockstep() && !header_.round_start.arrive_and_wait()) throw StoppedByRun();
+  if (lockstep() && !meet(header_.round_start)) throw StoppedByRun();
   HeldLock held;
   const bool torn = lock_and_read(record, held, attempt);
   // Mode none under lockstep: nobody writes until everybody has read. (Lock modes wait
   // at round_start instead, before the lock, so this barrier can never deadlock.)
-  if (lockstep() && config_.mode == Mode::kNone && !header_.race_point.arrive_and_wait()) {
+  if (lockstep() && config_.mode == Mode::kNone && !meet(header_.race_point)) {
     throw StoppedByRun();
   }
   sleep_for_ns(draw_latency_ns(config_.latency, latency_random_));

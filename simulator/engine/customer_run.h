@@ -157,6 +157,22 @@ class Customer {
 
  private:
   bool lockstep() const { return config_.schedule == Schedule::kLockstep; }
+
+  // A lockstep barrier: every customer of this host arrives at `local`; with --hosts,
+  // customer 0 then meets the other hosts in the database while the others wait at
+  // host_release. False when the run broke a barrier (or the hosts never all came).
+  bool meet(SharedBarrier& local) {
+    if (!local.arrive_and_wait()) return false;
+    if (config_.hosts <= 1) return true;
+    const std::string point = "m" + std::to_string(++meetings_);
+    if (plan_.index == 0 &&
+        !store_->meet_other_hosts(point, config_.hosts,
+                                  monotonic_ns() + effective_trial_timeout(config_).count())) {
+      header_.host_release.break_barrier();
+      return false;
+    }
+    return header_.host_release.arrive_and_wait();
+  }
   // The time of a step, or 0 when the experiment does not record times.
   std::int64_t now() const { return config_.record_times ? monotonic_ns() : 0; }
 
@@ -379,6 +395,7 @@ class Customer {
   LockSlot lock_slot_;  // on this customer's stack: opening the lock allocates nothing
   CustomerLock* lock_ = nullptr;
   PurchaseRecord* current_ = nullptr;
+  int meetings_ = 0;  // --hosts: lockstep barriers met so far (every host counts alike)
   std::optional<ServerConnection> server_;  // mode server: this customer's connection
 };
 

@@ -11,7 +11,7 @@ namespace ticketsim::customer_detail {
 // re-read and the write are protected, which is all that safety needs.
 void Customer::purchase_optimistically(PurchaseRecord& record, int attempt) {
   draw_crash();
-  if (lockstep() && !header_.round_start.arrive_and_wait()) throw StoppedByRun();
+  if (lockstep() && !meet(header_.round_start)) throw StoppedByRun();
   for (;;) {
     const bool pessimistic = record.retries >= kOptimisticRetries;
     std::int64_t seen = -1;  // -1: the unlocked read was torn, so it cannot match
@@ -19,7 +19,7 @@ void Customer::purchase_optimistically(PurchaseRecord& record, int attempt) {
       const StoreReply first = require_answer(store_->read_count(), "read");
       if (first.status != StoreStatus::kTorn) seen = first.count;
       // Lockstep: everyone has read before anyone checks, so all but one must retry.
-      if (lockstep() && record.retries == 0 && !header_.race_point.arrive_and_wait()) {
+      if (lockstep() && record.retries == 0 && !meet(header_.race_point)) {
         throw StoppedByRun();
       }
       // Nothing left to buy: no reason to think; confirm under the lock.
@@ -53,13 +53,13 @@ namespace ticketsim::customer_detail {
 // begins and ends when the store answered.
 void Customer::purchase_by_compare_and_set(PurchaseRecord& record, int attempt) {
   draw_crash();
-  if (lockstep() && !header_.round_start.arrive_and_wait()) throw StoppedByRun();
+  if (lockstep() && !meet(header_.round_start)) throw StoppedByRun();
   for (;;) {
     record.t_lock_requested = now();
     const StoreReply first = require_answer(store_->read_count(), "read");
     record.t_read = now();
     record.value_read = first.status == StoreStatus::kTorn ? -1 : first.count;
-    if (lockstep() && record.retries == 0 && !header_.race_point.arrive_and_wait()) {
+    if (lockstep() && record.retries == 0 && !meet(header_.race_point)) {
       throw StoppedByRun();
     }
     if (record.value_read <= 0) {

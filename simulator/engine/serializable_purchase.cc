@@ -10,12 +10,12 @@ namespace ticketsim::customer_detail {
 // over. Under lockstep every customer reads before anyone writes, so all but one retry.
 void Customer::purchase_serializably(PurchaseRecord& record, int attempt) {
   draw_crash();
-  if (lockstep() && !header_.round_start.arrive_and_wait()) throw StoppedByRun();
+  if (lockstep() && !meet(header_.round_start)) throw StoppedByRun();
   for (;;) {
     try {
       HeldLock held;
       const bool torn = lock_and_read(record, held, attempt);
-      if (lockstep() && record.retries == 0 && !header_.race_point.arrive_and_wait()) {
+      if (lockstep() && record.retries == 0 && !meet(header_.race_point)) {
         throw StoppedByRun();
       }
       sleep_for_ns(draw_latency_ns(config_.latency, latency_random_));

@@ -14,7 +14,7 @@ void Customer::search_via_server() {
 // Asks to buy; the answer comes when the server has made the purchase (its steps are already
 // in `record`: acquired is when the server took the request, released when it answered).
 void Customer::purchase_from_server(PurchaseRecord& record, int attempt) {
-  if (lockstep() && !header_.round_start.arrive_and_wait()) throw StoppedByRun();
+  if (lockstep() && !meet(header_.round_start)) throw StoppedByRun();
   record.t_lock_requested = now();
   server_->ask({kServerBuy, plan_.index, attempt});
 }

@@ -12,8 +12,10 @@ namespace ticketsim {
 
 // Coordination state shared by all customers of one trial.
 struct TableHeader {
-  SharedBarrier round_start;  // lockstep: everyone arrives before any purchase of a round
-  SharedBarrier race_point;   // lockstep in mode none: everyone has read before anyone writes
+  SharedBarrier round_start;   // lockstep: everyone arrives before any purchase of a round
+  SharedBarrier race_point;    // lockstep in mode none: everyone has read before anyone writes
+  SharedBarrier host_release;  // --hosts: this host's customers wait here while customer 0
+                               // meets the other hosts' customers in the database
   // The write journal of locks that report a dead owner (robust-mutex): the count of the
   // last completed write, and whether a write is under way. A holder that finds its
   // predecessor died mid-write restores the store to `committed_count`.

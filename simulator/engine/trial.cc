@@ -70,6 +70,7 @@ class TrialMonitor {
     if (!exit.exited_normally() && !killing_) {
       header_.round_start.leave();
       header_.race_point.leave();
+      header_.host_release.leave();
     }
   }
 
@@ -207,6 +208,7 @@ TrialResult run_free_trial(const TrialInput& input) {
     monitor.start_killing();
     header.round_start.break_barrier();
     header.race_point.break_barrier();
+    header.host_release.break_barrier();
     children.kill_all(hooks.on_exit);
     throw RunError(
         fmt::format("could not start {} {} of {}: {} (lower --procs, or raise the "
@@ -217,6 +219,7 @@ TrialResult run_free_trial(const TrialInput& input) {
     monitor.start_killing();
     header.round_start.break_barrier();
     header.race_point.break_barrier();
+    header.host_release.break_barrier();
     children.kill_all(hooks.on_exit);
     result.stalled =
         end == CustomerProcesses::WaitEnd::kDeadline || end == CustomerProcesses::WaitEnd::kStopped;

@@ -25,6 +25,9 @@ struct TrialInput {
   std::int64_t tickets = 0;                  // its count
   int index = 0;                             // trial number within the experiment
   StoreFactory make_store;                   // empty: the JSON file (storage/file_store.h)
+  // --hosts: the name of the store row and remote lock every host's trial shares (empty:
+  // one unique to this trial, as every single-host trial has).
+  std::string shared_name;
 };
 
 // Runs one trial of a free or lockstep schedule (the flow of one trial): copies the store

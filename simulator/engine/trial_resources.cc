@@ -63,21 +63,31 @@ TrialResources TrialResources::create(const TrialInput& input) {
   const std::string object_name = unique_object_name();  // the lock's and the store's
   try {
     resources.workspace = std::make_unique<TrialWorkspace>(workdir, input.store_bytes);
+    const bool shared = !input.shared_name.empty();
     const StoreSite site{resources.workspace->store_path(),
-                         object_name,
+                         shared ? input.shared_name : object_name,
                          &input.store_bytes,
                          input.tickets,
                          config.write,
-                         effective_lock_timeout(config).count()};
+                         effective_lock_timeout(config).count(),
+                         shared};
     resources.store = input.make_store ? input.make_store(site) : make_file_store_provider(site);
   } catch (const SystemError& e) {
     throw RunError(e.what());
   }
   try {
+    // Kernel objects stay this host's own (a flock on one machine is no lock on another);
+    // a lock served over the network is shared by every host's customers.
+    const std::string lock_name = config.mode == Mode::kRedisLock && !input.shared_name.empty()
+                                      ? input.shared_name
+                                      : object_name;
     const LockSite site{
-        resources.workspace->lock_path(), object_name, config.redis_url,
+        resources.workspace->lock_path(),
+        lock_name,
+        config.redis_url,
         std::chrono::duration_cast<std::chrono::milliseconds>(effective_lease(config)).count(),
-        config.fencing};
+        config.fencing,
+        !input.shared_name.empty()};
     resources.locks = make_lock_provider(config.mode, site);
   } catch (const LockError& e) {
     throw RunError(std::string("cannot create the lock: ") + e.what());
@@ -91,6 +101,7 @@ TrialResources TrialResources::create(const TrialInput& input) {
   TableHeader& header = resources.table->header();
   header.round_start.init(static_cast<std::uint32_t>(config.procs));
   header.race_point.init(static_cast<std::uint32_t>(config.procs));
+  header.host_release.init(static_cast<std::uint32_t>(config.procs));
   header.committed_count.store(input.tickets);
   if (config.mode == Mode::kServer) {
     try {

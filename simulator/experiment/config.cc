@@ -38,6 +38,36 @@ void validate_database_store(const ExperimentConfig& config) {
   }
 }
 
+// What an experiment on several hosts (--hosts N --experiment NAME) needs.
+void validate_hosts(const ExperimentConfig& config) {
+  if (config.hosts < 1 || config.hosts > 64) {
+    throw ConfigError("hosts", trf("is a number of hosts from 1 to 64 (got {})", config.hosts));
+  }
+  if (config.hosts == 1) {
+    if (!config.experiment.empty()) {
+      throw ConfigError("experiment", tr("names an experiment several hosts join; add --hosts N "
+                                         "(N > 1)"));
+    }
+    return;
+  }
+  if (config.experiment.empty()) {
+    throw ConfigError("hosts", tr("needs --experiment NAME, the name every host joins"));
+  }
+  if (config.experiment.size() > 100 ||
+      config.experiment.find_first_of("/%") != std::string::npos) {
+    throw ConfigError("experiment", tr("is at most 100 characters, without '/' or '%'"));
+  }
+  if (!is_postgres_url(config.store_path)) {
+    throw ConfigError("hosts", tr("hosts meet and share the store in a database: add --store "
+                                  "postgresql://..."));
+  }
+  if (config.mode == Mode::kJoin || config.pool > 0 || config.until_ci || config.in_place) {
+    throw ConfigError("hosts", tr("runs the free and lockstep schedules of a fixed number of "
+                                  "trials; it cannot be combined with mode join, --pool or "
+                                  "--until-ci"));
+  }
+}
+
 // What mode redis-lock's settings must be, and what they cannot be combined with.
 void validate_redis_lock(const ExperimentConfig& config) {
   if (config.mode != Mode::kRedisLock) {
@@ -263,6 +293,7 @@ void ExperimentConfig::validate() const {
   }
   validate_database_store(*this);
   validate_redis_lock(*this);
+  validate_hosts(*this);
 }
 
 Nanoseconds default_trial_timeout(const ExperimentConfig& config) {

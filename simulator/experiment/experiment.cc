@@ -8,6 +8,7 @@
 #include "simulator/engine/trial_workspace.h"
 #include "simulator/experiment/prepared_store.h"
 #include "simulator/experiment/run_trial.h"
+#include "simulator/experiment/shared_run.h"
 #include "simulator/experiment/statistics.h"
 #include "simulator/experiment/write_cost.h"
 #include "simulator/text/translate.h"
@@ -192,6 +193,11 @@ ExperimentResult run_experiment(const ExperimentConfig& given, const TrialObserv
   result.config = config;
   result.store_label = store.label;
   result.tickets = store.tickets;
+  if (config.hosts > 1) {
+    ExperimentResult shared = run_shared_experiment(config, store, observer);
+    shared.leftovers_removed = std::move(result.leftovers_removed);
+    return shared;
+  }
   const StoreFactory factory = store.store_factory();
   int kept = -1;  // kExplainedTrial: the trial whose customers are kept so far
   // With until_ci, trials go on until the unsafe probability's interval is narrow enough.
@@ -207,7 +213,7 @@ ExperimentResult run_experiment(const ExperimentConfig& given, const TrialObserv
       }
     }
     result.trials.push_back(
-        run_trial(TrialInput{&result.config, store.bytes, store.tickets, trial, factory}));
+        run_trial(TrialInput{&result.config, store.bytes, store.tickets, trial, factory, {}}));
     TrialResult& latest = result.trials.back();
     if (latest.unsafe()) ++unsafe;
     if (observer) observer(latest);

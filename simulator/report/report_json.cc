@@ -372,6 +372,16 @@ Json run_report_json(const ExperimentResult& result) {
     json["until_ci"] = *result.config.until_ci;
     json["ci_reached"] = result.ci_reached;
   }
+  if (result.shared) {
+    const ExperimentResult::SharedRun& shared = *result.shared;
+    json["shared"] = {{"experiment", shared.name},
+                      {"hosts", shared.hosts},
+                      {"host", shared.host >= 0 ? Json(shared.host + 1) : Json(nullptr)},
+                      {"merged", shared.merged},
+                      {"hostnames", shared.hostnames},
+                      {"clock_error_ms", static_cast<double>(shared.clock_error_ns) / 1e6},
+                      {"trials_incomplete", shared.trials_incomplete}};
+  }
   json["trials"] = Json::array();
   for (const TrialResult& trial : result.trials) json["trials"].push_back(trial_json(trial));
   return json;

@@ -848,6 +848,44 @@ std::string store_line(const std::string& store, bool wrote_back, bool from_file
                    width, 0, 2);
 }
 
+// --hosts: which hosts ran the experiment, how their clocks were compared, and (for a host
+// that did not finish last) where the merged report is.
+std::string shared_run_lines(const ExperimentResult& result, int width) {
+  const ExperimentResult::SharedRun& shared = *result.shared;
+  std::string url = result.config.store_path;
+  if (!shared.merged) {
+    return wrap_text(
+               trf("Experiment {}: this was host {} of {}; its customers' records are in "
+                   "the database. The last host to finish prints the report of every "
+                   "host; to print it again: ticketsim report --experiment {} --store {}",
+                   shared.name, shared.host + 1, shared.hosts, shared.name, result.store_label),
+               width, 0, 2) +
+           "\n";
+  }
+  std::vector<std::string> hosts;
+  for (std::size_t i = 0; i < shared.hostnames.size(); ++i) {
+    const int first = static_cast<int>(i) * result.config.procs + 1;
+    hosts.push_back(trf("host {} ({}): customers {}-{}", i + 1, shared.hostnames[i], first,
+                        first + result.config.procs - 1));
+  }
+  std::string out = wrap_text(
+      trf("Experiment {}: {} customers on each of {} hosts, one trial through the database; "
+          "{}.",
+          shared.name, result.config.procs, shared.hosts, join_list(hosts)),
+      width, 0, 2);
+  out += wrap_text(trf("Times are on the database server's clock: each host's clock was read "
+                       "against it to within {:.3f} ms, so steps on different hosts closer than "
+                       "that cannot be ordered.",
+                       static_cast<double>(shared.clock_error_ns) / 1e6),
+                   width, 0, 2);
+  if (shared.trials_incomplete > 0) {
+    out += wrap_text(trf("{} not finished by every host yet, left out.",
+                         counted(shared.trials_incomplete, "{} trial", "{} trials")),
+                     width, 0, 2);
+  }
+  return out + "\n";
+}
+
 std::string render_run_report(const ExperimentResult& result, const TextReportOptions& options) {
   const ExperimentConfig& config = result.config;
   const int width = options.width;
@@ -855,6 +893,10 @@ std::string render_run_report(const ExperimentResult& result, const TextReportOp
       workload_line(options.command, config, result.tickets, options.schedule), width, 0, 2);
   out +=
       store_line(result.store_label, result.wrote_back, !config.store_path.empty(), width) + "\n";
+  if (result.shared) {
+    out += shared_run_lines(result, width);
+    if (!result.shared->merged) return out;
+  }
   std::string mode(mode_name(config.mode));
   bool several = result.trials.size() > 1;
   if (options.by_hand && result.trials.size() == 1)

@@ -44,6 +44,12 @@ std::int64_t pg_clock_ns() {
 PgConnection::PgConnection(std::string url, std::string setup)
     : pq_(libpq()), url_(std::move(url)), setup_(std::move(setup)) {}
 
+PgConnection::PgConnection(PgConnection&& other) noexcept
+    : pq_(other.pq_),
+      url_(std::move(other.url_)),
+      setup_(std::move(other.setup_)),
+      conn_(std::exchange(other.conn_, nullptr)) {}
+
 PgConnection::~PgConnection() { close(); }
 
 void PgConnection::close() {

@@ -48,6 +48,7 @@ class PgConnection {
   ~PgConnection();
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
+  PgConnection(PgConnection&& other) noexcept;
 
   // Connects now if not connected: kRows (0 rows) when connected.
   PgAnswer connect(std::int64_t deadline_ns);

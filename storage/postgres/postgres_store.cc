@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "storage/postgres/libpq_library.h"
+#include "storage/postgres/shared_experiment.h"
 #include "ticketsim/errors.h"
 
 namespace ticketsim {
@@ -162,6 +163,11 @@ StoreReply PostgresTicketStore::write_count_fenced(std::int64_t count, std::int6
   return reply;
 }
 
+bool PostgresTicketStore::meet_other_hosts(const std::string& point, int hosts,
+                                           std::int64_t deadline_ns) {
+  return meet_hosts(connection_, row_, point, hosts, deadline_ns);
+}
+
 StoreReply PostgresTicketStore::take_one() {
   PgAnswer answer = connection_.exec_prepared("ts_take", {row_.c_str()}, deadline());
   if (answer.ok() && answer.rows == 0) return StoreReply{StoreStatus::kConflict, 0};
@@ -249,7 +255,10 @@ PgAnswer parent_exec(const std::string& url, const char* sql,
 class PostgresStoreProvider final : public StoreProvider {
  public:
   PostgresStoreProvider(std::string url, const StoreSite& site)
-      : url_(std::move(url)), row_(site.object_name), timeout_ns_(site.timeout_ns) {
+      : url_(std::move(url)),
+        row_(site.object_name),
+        timeout_ns_(site.timeout_ns),
+        shared_(site.shared) {
     // Concurrent runs may both find the table missing: the advisory lock orders them.
     check(parent_exec(url_,
                       "SET client_min_messages = warning;"
@@ -270,12 +279,17 @@ class PostgresStoreProvider final : public StoreProvider {
     ::gethostname(host, sizeof host - 1);
     const std::string tickets = std::to_string(site.tickets);
     const std::string pid = std::to_string(::getpid());
-    check(parent_exec(
-        url_, "INSERT INTO ticketsim.trial_stores (name, count, host, pid) VALUES ($1, $2, $3, $4)",
-        {row_.c_str(), tickets.c_str(), host, pid.c_str()}, /*retry=*/false));
+    // A shared row (--hosts) is made by the first host to come; the others find it there.
+    check(parent_exec(url_,
+                      shared_ ? "INSERT INTO ticketsim.trial_stores (name, count, host, pid)"
+                                " VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING"
+                              : "INSERT INTO ticketsim.trial_stores (name, count, host, pid)"
+                                " VALUES ($1, $2, $3, $4)",
+                      {row_.c_str(), tickets.c_str(), host, pid.c_str()}, /*retry=*/false));
   }
 
   ~PostgresStoreProvider() override {
+    if (shared_) return;  // the last host to finish the trial removes it
     try {
       parent_exec(url_, "DELETE FROM ticketsim.trial_stores WHERE name = $1", {row_.c_str()});
     } catch (...) {
@@ -309,6 +323,7 @@ class PostgresStoreProvider final : public StoreProvider {
   std::string url_;
   std::string row_;
   std::int64_t timeout_ns_;
+  bool shared_;
 };
 
 }  // namespace

@@ -55,6 +55,8 @@ class PostgresTicketStore final : public TicketStore {
   // UPDATE ... SET count, fence = token WHERE fence <= token RETURNING: kOk, or kConflict
   // with the newer token the row holds.
   StoreReply write_count_fenced(std::int64_t count, std::int64_t token) override;
+  // The barrier rows are keyed by this trial's row name (storage/postgres/shared_experiment.h).
+  bool meet_other_hosts(const std::string& point, int hosts, std::int64_t deadline_ns) override;
   void restore(std::int64_t count) override;
 
   // Opens a transaction. kOk, or a failure (nothing begun).
