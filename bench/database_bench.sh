@@ -4,7 +4,7 @@
 # hand-written libpq program issuing the same statements, timed as whole processes by
 # hyperfine in the same run, alternating. Prints a Markdown table of purchases per second.
 #
-# usage: pg_virtualenv bench/database_bench.sh BUILD_DIR [RUNS]
+# usage: pg_virtualenv bench/database_bench.sh BUILD_DIR [RUNS]   (MODES="none atomic" for some)
 # (pg_virtualenv starts a throw-away PostgreSQL and sets PGHOST, PGPORT, ...; `make bench`
 # runs it so.)
 set -euo pipefail
@@ -19,7 +19,7 @@ trap 'rm -rf "$scratch"' EXIT
 
 echo "| mode | ticketsim purchases/s | libpq loop purchases/s | ticketsim / loop |"
 echo "|---|---:|---:|---:|"
-for mode in none row-lock advisory optimistic atomic serializable; do
+for mode in ${MODES:-none row-lock advisory optimistic atomic serializable}; do
   hyperfine --style none --warmup 1 --runs "$runs" --export-json "$scratch/$mode.json" \
     "$build/ticketsim run --store postgresql:// --mode $mode --procs $procs --attempts $purchases --tickets $tickets --latency 0 --search-latency 0 --hold 0" \
     "$build/bench/libpq_loop $mode $procs $purchases $tickets" >/dev/null

@@ -91,9 +91,9 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 
 set(CPACK_DEBIAN_TICKETSIM_PACKAGE_NAME ticketsim)
 set(CPACK_DEBIAN_TICKETSIM_PACKAGE_SECTION utils)
-# libpq5 is loaded with dlopen when a database store is used (storage/postgres/libpq_library.h),
-# so dpkg-shlibdeps cannot see it.
-set(CPACK_DEBIAN_TICKETSIM_PACKAGE_RECOMMENDS "bash-completion, libpq5")
+# libpq5 and libhiredis are loaded with dlopen when a database store or redis-lock is used
+# (storage/postgres/libpq_library.h), so dpkg-shlibdeps cannot see them.
+set(CPACK_DEBIAN_TICKETSIM_PACKAGE_RECOMMENDS "bash-completion, libpq5, libhiredis0.14")
 # Debian's form: a synopsis under 80 characters, then the extended description. Each
 # component's first line is its synopsis; an empty package summary keeps CPack from putting
 # the project's one-line description in front of both.

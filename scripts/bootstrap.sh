@@ -24,6 +24,8 @@ packages=(
   libpq-dev                           # the database store: libpq-fe.h (libpq.so.5 is loaded at run time)
   postgresql                          # tests/database_test.cc: a private cluster via pg_virtualenv
   hyperfine                           # bench/database_bench.sh: whole processes, A against B
+  libhiredis-dev                      # mode redis-lock: hiredis.h (libhiredis is loaded at run time)
+  redis-server                        # tests/database_test.cc: a private Redis per test
 )
 
 missing=()

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "simulator/text/display_width.h"
 #include "tests/private_redis.h"
 #include "tests/test_support.h"
 #include "ticketsim/errors.h"
@@ -506,4 +507,36 @@ TEST_CASE("an experiment's name is taken once, its workload must match, and --fo
   auto without_database = ticketsim_cli({"run", "--hosts", "2", "--experiment", "x"});
   REQUIRE(without_database.exit_code == 2);
   REQUIRE(without_database.err.find("postgresql://") != std::string::npos);
+}
+
+TEST_CASE("database and Redis reports fit 60 and 80 columns in both languages",
+          "[database][hosts][redis]") {
+  ticketsim::testing::PrivateRedis redis;
+  auto runs = run_hosts(
+      2, "narrow",
+      {"--mode", "flock", "--procs", "1", "--tickets", "1", "--latency", "0", "--hold", "0"});
+  for (const HostRun& run : runs) REQUIRE(run.exit_code == 0);
+  const std::vector<std::vector<std::string>> commands{
+      {"report", "--experiment", "narrow", "--store", kStore},
+      {"run", "--store", kStore, "--mode", "serializable", "--procs", "3", "--schedule", "lockstep",
+       "--latency", "1ms"},
+      {"run", "--store", kStore, "--mode", "redis-lock", "--redis", redis.url(), "--procs", "3",
+       "--schedule", "lockstep", "--pause-holder", "600ms", "--lease", "100ms", "--fencing"},
+  };
+  for (const std::string language : {"en", "zh"}) {
+    for (const int width : {60, 80}) {
+      for (std::vector<std::string> args : commands) {
+        args.insert(args.end(), {"--lang", language});
+        CAPTURE(language, width, args);
+        auto result =
+            ticketsim::testing::ticketsim_cli_env({"COLUMNS=" + std::to_string(width)}, args);
+        INFO(result.out << result.err);
+        REQUIRE(result.exit_code == 0);
+        for (const std::string& line : ticketsim::testing::lines_of(result.out)) {
+          CAPTURE(line);
+          CHECK(ticketsim::display_width(line) <= width);
+        }
+      }
+    }
+  }
 }

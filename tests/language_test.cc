@@ -36,6 +36,7 @@ const std::vector<std::vector<std::string>> kCommands{
     {"explore", "--procs", "3", "--mode", "named-mutex", "--crashes", "1"},
     {"explore", "--procs", "2", "--max-schedules", "3", "--no-reduction"},
     {"explore", "--help"},
+    {"report", "--help"},
 };
 
 // The lines of `text` wider than `width` display columns.

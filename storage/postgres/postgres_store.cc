@@ -7,6 +7,7 @@
 #include <cerrno>
 
 #include <cstring>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -229,58 +230,72 @@ void PostgresTicketStore::rollback() {
 
 namespace {
 
-// Runs one of the parent's statements, all of them idempotent. With `retry` (after the
-// trial began: the server may be restarting) it tries again while the server cannot be
-// reached, until kParentTimeoutNs has passed; the first contact fails at once, so that a
-// wrong address is reported without a wait. Returns the answer or the last failure.
-PgAnswer parent_exec(const std::string& url, const char* sql,
-                     std::initializer_list<const char*> params, bool retry = true) {
+// Runs one of the parent's statements, all of them idempotent, on `admin`. With `retry`
+// (after the trial began: the server may be restarting) it tries again, reconnecting, while
+// the server cannot be reached, until kParentTimeoutNs has passed; the first contact fails at
+// once, so that a wrong address is reported without a wait. Returns the answer or the last
+// failure.
+PgAnswer parent_exec(PgConnection& admin, const char* sql,
+                     std::initializer_list<const char*> params, bool retry) {
   const std::int64_t deadline = pg_clock_ns() + kParentTimeoutNs;
   std::int64_t pause_ns = 50'000'000;
   for (;;) {
-    PgConnection admin(url, "");
     PgAnswer answer =
         params.size() == 0 ? admin.exec(sql, deadline) : admin.exec_params(sql, params, deadline);
     const bool starting = answer.kind == PgAnswer::Kind::kSqlError && answer.sqlstate == "57P03";
     if (!retry || (!answer.failed() && !starting)) return answer;
     if (pg_clock_ns() + pause_ns > deadline) return answer;
+    admin.close();
     const timespec pause{0, static_cast<long>(pause_ns)};
     ::nanosleep(&pause, nullptr);
   }
 }
 
-// The parent's side: creates the row before the customers fork, reads it after they are
-// reaped, and deletes it. Holds no connection between calls, so nothing is shared across
-// fork.
+constexpr const char* kSchema =
+    "SET client_min_messages = warning;"
+    "BEGIN;"
+    "SELECT pg_advisory_xact_lock(hashtextextended('ticketsim.schema', 0));"
+    "CREATE SCHEMA IF NOT EXISTS ticketsim;"
+    "CREATE TABLE IF NOT EXISTS ticketsim.trial_stores ("
+    " name text PRIMARY KEY,"
+    " count bigint,"
+    " host text NOT NULL,"
+    " pid integer NOT NULL,"
+    " created timestamptz NOT NULL DEFAULT clock_timestamp());"
+    "ALTER TABLE ticketsim.trial_stores ADD COLUMN IF NOT EXISTS"
+    " fence bigint NOT NULL DEFAULT 0;"
+    "COMMIT;";
+
+// The databases whose schema this process has made sure of: a run of many trials does it
+// once, not per trial (concurrent runs are ordered by the advisory lock in kSchema).
+std::set<std::string>& schemas_ensured() {
+  static std::set<std::string> urls;
+  return urls;
+}
+
+// The parent's side: creates the row before the customers fork (over a connection it
+// closes before they do), then, after they are reaped, reads it, restores it if needed and
+// deletes it over one more connection, kept from the first of those to the last. Nothing is
+// shared across fork.
 class PostgresStoreProvider final : public StoreProvider {
  public:
   PostgresStoreProvider(std::string url, const StoreSite& site)
       : url_(std::move(url)),
         row_(site.object_name),
         timeout_ns_(site.timeout_ns),
-        shared_(site.shared) {
-    // Concurrent runs may both find the table missing: the advisory lock orders them.
-    check(parent_exec(url_,
-                      "SET client_min_messages = warning;"
-                      "BEGIN;"
-                      "SELECT pg_advisory_xact_lock(hashtextextended('ticketsim.schema', 0));"
-                      "CREATE SCHEMA IF NOT EXISTS ticketsim;"
-                      "CREATE TABLE IF NOT EXISTS ticketsim.trial_stores ("
-                      " name text PRIMARY KEY,"
-                      " count bigint,"
-                      " host text NOT NULL,"
-                      " pid integer NOT NULL,"
-                      " created timestamptz NOT NULL DEFAULT clock_timestamp());"
-                      "ALTER TABLE ticketsim.trial_stores ADD COLUMN IF NOT EXISTS"
-                      " fence bigint NOT NULL DEFAULT 0;"
-                      "COMMIT;",
-                      {}, /*retry=*/false));
+        shared_(site.shared),
+        after_(url_, "") {
+    PgConnection before(url_, "");
+    if (schemas_ensured().count(url_) == 0) {
+      check(parent_exec(before, kSchema, {}, /*retry=*/false));
+      schemas_ensured().insert(url_);
+    }
     char host[256] = {};
     ::gethostname(host, sizeof host - 1);
     const std::string tickets = std::to_string(site.tickets);
     const std::string pid = std::to_string(::getpid());
     // A shared row (--hosts) is made by the first host to come; the others find it there.
-    check(parent_exec(url_,
+    check(parent_exec(before,
                       shared_ ? "INSERT INTO ticketsim.trial_stores (name, count, host, pid)"
                                 " VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING"
                               : "INSERT INTO ticketsim.trial_stores (name, count, host, pid)"
@@ -291,7 +306,8 @@ class PostgresStoreProvider final : public StoreProvider {
   ~PostgresStoreProvider() override {
     if (shared_) return;  // the last host to finish the trial removes it
     try {
-      parent_exec(url_, "DELETE FROM ticketsim.trial_stores WHERE name = $1", {row_.c_str()});
+      parent_exec(after_, "DELETE FROM ticketsim.trial_stores WHERE name = $1", {row_.c_str()},
+                  /*retry=*/true);
     } catch (...) {
       // The row stays; the next run on this host removes the rows of dead runs.
     }
@@ -302,8 +318,9 @@ class PostgresStoreProvider final : public StoreProvider {
   }
 
   StoreSnapshot snapshot() const override {
-    PgAnswer answer = parent_exec(url_, "SELECT count FROM ticketsim.trial_stores WHERE name = $1",
-                                  {row_.c_str()});
+    PgAnswer answer =
+        parent_exec(after_, "SELECT count FROM ticketsim.trial_stores WHERE name = $1",
+                    {row_.c_str()}, /*retry=*/true);
     check(answer);
     if (answer.rows == 0 || !answer.value) return StoreSnapshot{};
     return StoreSnapshot{*answer.value, "{\"count\": " + std::to_string(*answer.value) + "}"};
@@ -311,8 +328,8 @@ class PostgresStoreProvider final : public StoreProvider {
 
   void restore(std::int64_t count) const override {
     const std::string value = std::to_string(count);
-    check(parent_exec(url_, "UPDATE ticketsim.trial_stores SET count = $2 WHERE name = $1",
-                      {row_.c_str(), value.c_str()}));
+    check(parent_exec(after_, "UPDATE ticketsim.trial_stores SET count = $2 WHERE name = $1",
+                      {row_.c_str(), value.c_str()}, /*retry=*/true));
   }
 
  private:
@@ -324,6 +341,9 @@ class PostgresStoreProvider final : public StoreProvider {
   std::string row_;
   std::int64_t timeout_ns_;
   bool shared_;
+  // Opened by the first use after the customers were reaped (snapshot, restore or the
+  // removal), never before a fork.
+  mutable PgConnection after_;
 };
 
 }  // namespace
