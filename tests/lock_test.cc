@@ -21,8 +21,10 @@ using ticketsim::testing::wait_command;
 namespace {
 
 LockSite site_in(const TempDir& dir) {
-  return LockSite{dir.file("store.json.lock"),
-                  "ticketsim-test." + std::to_string(::getpid()) + "." + std::to_string(rand())};
+  LockSite site;
+  site.lock_file = dir.file("store.json.lock");
+  site.object_name = "ticketsim-test." + std::to_string(::getpid()) + "." + std::to_string(rand());
+  return site;
 }
 
 // A child that takes the lock (shared or not), says 'L', waits for 'R', releases, says 'U'.
@@ -130,7 +132,9 @@ TEST_CASE("the named mutex provider removes its /dev/shm entry", "[locks]") {
 }
 
 TEST_CASE("a lock file that cannot be created is reported as a LockError", "[locks]") {
-  LockSite site{"/nonexistent-dir/store.json.lock", "unused"};
+  LockSite site;
+  site.lock_file = "/nonexistent-dir/store.json.lock";
+  site.object_name = "unused";
   CHECK_THROWS_AS(ticketsim::make_lock_provider(Mode::kFlock, site), ticketsim::LockError);
   CHECK_THROWS_AS(ticketsim::make_lock_provider(Mode::kFcntl, site), ticketsim::LockError);
 }

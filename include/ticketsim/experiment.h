@@ -135,7 +135,7 @@ Comparison run_comparison(const ExperimentConfig& config, const std::vector<Mode
 
 // The modes of all_modes() that can run under `schedule` (join cannot run lockstep) on a
 // store file, or on a database store (`database_store`): none, flock (a local lock around
-// the SQL), optimistic and the database's own modes.
+// the SQL), optimistic and the database's own modes. Never redis-lock, which needs a server.
 std::vector<Mode> modes_for_schedule(Schedule schedule, bool database_store = false);
 
 }  // namespace ticketsim

@@ -271,7 +271,8 @@ std::vector<Mode> modes_for_schedule(Schedule schedule, bool database_store) {
   }
   std::vector<Mode> modes;
   for (Mode mode : all_modes()) {
-    if (mode_needs_database(mode)) continue;
+    // redis-lock needs a Redis server the user names: never part of "all".
+    if (mode_needs_database(mode) || mode == Mode::kRedisLock) continue;
     if (schedule == Schedule::kLockstep && mode == Mode::kJoin) continue;
     modes.push_back(mode);
   }

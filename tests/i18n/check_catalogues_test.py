@@ -30,7 +30,7 @@ expect(isinstance(fields("{oops"), str), "an unclosed brace is an error")
 def check(root, edit):
     """Runs the check on a copy of `root` whose po/zh_CN.po went through `edit`."""
     with tempfile.TemporaryDirectory() as scratch:
-        for part in ("po", "scripts", "include", "storage", "simulator"):
+        for part in ("po", "scripts", "include", "storage", "locks", "simulator"):
             if os.path.isdir(os.path.join(root, part)):
                 shutil.copytree(os.path.join(root, part), os.path.join(scratch, part))
         path = os.path.join(scratch, "po", "zh_CN.po")
