@@ -540,3 +540,37 @@ TEST_CASE("database and Redis reports fit 60 and 80 columns in both languages",
     }
   }
 }
+
+TEST_CASE("a database trial's history is linearizable exactly when the report says it was safe",
+          "[database][redis]") {
+  ticketsim::testing::PrivateRedis redis;
+  ticketsim::testing::TempDir dir;
+  const std::string history = dir.path() + "/history.json";
+  std::vector<std::vector<std::string>> runs;
+  for (const char* mode :
+       {"none", "row-lock", "advisory", "optimistic", "atomic", "serializable"}) {
+    runs.push_back({"--mode", mode});
+  }
+  const std::vector<std::string> lease{"--mode",  "redis-lock", "--redis",        redis.url(),
+                                       "--procs", "3",          "--pause-holder", "600ms",
+                                       "--lease", "100ms"};
+  runs.push_back(lease);
+  runs.push_back(lease);
+  runs.back().push_back("--fencing");
+  for (const std::vector<std::string>& run : runs) {
+    std::vector<std::string> args{"run",       "--store",   kStore,       "--procs",  "6",
+                                  "--tickets", "3",         "--schedule", "lockstep", "--latency",
+                                  "2ms",       "--history", history,      "--json"};
+    args.insert(args.end(), run.begin(), run.end());
+    CAPTURE(args);
+    auto result = ticketsim_cli(args);
+    INFO(result.out << result.err);
+    REQUIRE(result.exit_code == 0);
+    const bool safe = result.out.find("\"verdict\": \"safe\"") != std::string::npos;
+    const bool unsafe = result.out.find("\"verdict\": \"UNSAFE\"") != std::string::npos;
+    REQUIRE(safe != unsafe);
+    auto check = ticketsim_cli({"check-history", history, "--tickets", "3"});
+    INFO(check.out << check.err);
+    REQUIRE(check.exit_code == (safe ? 0 : 3));
+  }
+}
