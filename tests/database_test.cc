@@ -549,7 +549,7 @@ TEST_CASE("a database trial's history is linearizable exactly when the report sa
   std::vector<std::vector<std::string>> runs;
   for (const char* mode :
        {"none", "row-lock", "advisory", "optimistic", "atomic", "serializable"}) {
-    runs.push_back({"--mode", mode});
+    runs.push_back({"--mode", mode, "--procs", "6"});
   }
   const std::vector<std::string> lease{"--mode",  "redis-lock", "--redis",        redis.url(),
                                        "--procs", "3",          "--pause-holder", "600ms",
