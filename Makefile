@@ -25,7 +25,7 @@ demo: build
 # The same lesson on a database: a throw-away PostgreSQL (pg_virtualenv), the database's own
 # modes side by side, every customer at the purchase before anyone buys.
 demo-database: build
-	pg_virtualenv ./$(BUILD)/ticketsim compare --store postgresql:// --modes all --schedule lockstep --procs 8 --tickets 3
+	pg_virtualenv -t ./$(BUILD)/ticketsim compare --store postgresql:// --modes all --schedule lockstep --procs 8 --tickets 3
 
 test: build
 	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure
@@ -43,7 +43,7 @@ bench: bootstrap
 	cmake --build $(BENCH_BUILD) -j $(JOBS)
 	./$(BENCH_BUILD)/bench/ticketsim_bench --benchmark_report_aggregates_only=true
 	./$(BENCH_BUILD)/bench/whole_process_bench --ticketsim ./$(BENCH_BUILD)/ticketsim --reps 11 --heavy-reps 3
-	pg_virtualenv bench/database_bench.sh ./$(BENCH_BUILD)
+	pg_virtualenv -t bench/database_bench.sh ./$(BENCH_BUILD)
 
 # A Release build of the program and the library only (no tests, benchmarks or fuzzer), for
 # install and package.

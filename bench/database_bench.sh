@@ -4,7 +4,7 @@
 # hand-written libpq program issuing the same statements, timed as whole processes by
 # hyperfine in the same run, alternating. Prints a Markdown table of purchases per second.
 #
-# usage: pg_virtualenv bench/database_bench.sh BUILD_DIR [RUNS]   (MODES="none atomic" for some)
+# usage: pg_virtualenv -t bench/database_bench.sh BUILD_DIR [RUNS]   (MODES="none atomic" for some)
 # (pg_virtualenv starts a throw-away PostgreSQL and sets PGHOST, PGPORT, ...; `make bench`
 # runs it so.)
 set -euo pipefail

@@ -558,9 +558,9 @@ TEST_CASE("a database trial's history is linearizable exactly when the report sa
   runs.push_back(lease);
   runs.back().push_back("--fencing");
   for (const std::vector<std::string>& run : runs) {
-    std::vector<std::string> args{"run",       "--store",   kStore,       "--procs",  "6",
-                                  "--tickets", "3",         "--schedule", "lockstep", "--latency",
-                                  "2ms",       "--history", history,      "--json"};
+    std::vector<std::string> args{"run", "--store",    kStore,     "--tickets",
+                                  "3",   "--schedule", "lockstep", "--latency",
+                                  "2ms", "--history",  history,    "--json"};
     args.insert(args.end(), run.begin(), run.end());
     CAPTURE(args);
     auto result = ticketsim_cli(args);
@@ -573,4 +573,31 @@ TEST_CASE("a database trial's history is linearizable exactly when the report sa
     INFO(check.out << check.err);
     REQUIRE(check.exit_code == (safe ? 0 : 3));
   }
+}
+
+TEST_CASE(
+    "a script runs on a database: none loses the update it is told to, row-lock's "
+    "second acquire is refused while the first holds the row",
+    "[database]") {
+  const std::string race =
+      "script:1:search 2:search 1:acquire 1:read 2:acquire 2:read 1:write 1:release 2:write "
+      "2:release";
+  auto none = ticketsim_cli(
+      {"run", "--store", kStore, "--mode", "none", "--procs", "2", "--schedule", race, "--json"});
+  INFO(none.out << none.err);
+  REQUIRE(none.exit_code == 0);
+  REQUIRE(none.out.find("\"sold\": 2") != std::string::npos);
+  REQUIRE(none.out.find("\"oversold\": 1") != std::string::npos);
+  auto locked = ticketsim_cli(
+      {"run", "--store", kStore, "--mode", "row-lock", "--procs", "2", "--schedule", race});
+  INFO(locked.out << locked.err);
+  REQUIRE(locked.exit_code == 0);
+  REQUIRE(locked.out.find("2:acquire") != std::string::npos);
+  REQUIRE(locked.out.find("BLOCKED (customer 1 holds the lock)") != std::string::npos);
+  REQUIRE(locked.out.find("oversold") != std::string::npos);
+  auto refused = ticketsim_cli({"run", "--store", kStore, "--mode", "serializable", "--procs", "2",
+                                "--schedule", "round-robin"});
+  REQUIRE(refused.exit_code == 2);
+  REQUIRE(refused.err.find("not available with it yet") != std::string::npos);
+  REQUIRE(trial_rows().empty());
 }

@@ -29,7 +29,7 @@ bool invisible(const ExperimentConfig& config, Step step) {
 StepSession::StepSession(const ExperimentConfig& config, bool predict)
     : config_(controlled(config)),
       store_(prepare_store(config_)),
-      input_{&config_, store_.bytes, store_.tickets, 0, {}, {}},
+      input_{&config_, store_.bytes, store_.tickets, 0, store_.store_factory(), {}},
       driver_(std::make_unique<StepDriver>(input_)),
       predict_(predict) {}
 

@@ -15,6 +15,14 @@ inline constexpr int kMaxExploreJobs = 256;
 inline constexpr int kMaxExploreSteps = 1000;
 
 void ExploreConfig::validate() const {
+  if (workload.store_path.rfind("postgresql://", 0) == 0 ||
+      workload.store_path.rfind("postgres://", 0) == 0 || mode_needs_database(workload.mode) ||
+      workload.mode == Mode::kRedisLock) {
+    throw ConfigError(workload.store_path.empty() ? "mode" : "store",
+                      tr("explore runs every schedule on fresh processes and a store file; a "
+                         "database store or a lock served over the network is run with `run` "
+                         "(free, lockstep or a script)"));
+  }
   if (workload.procs < 1 || workload.procs > kMaxExploreProcs) {
     throw ConfigError(
         "procs", trf("explore takes 1 to {} customers (got {})", kMaxExploreProcs, workload.procs));
