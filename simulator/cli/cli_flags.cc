@@ -323,7 +323,8 @@ std::vector<Mode> modes_flag(const std::string& text, const ExperimentConfig& co
                              std::vector<SkippedMode>& skipped) {
   const Schedule schedule = config.schedule;
   if (text == "all") {
-    if (schedule == Schedule::kLockstep) {
+    // A database store's "all" holds no join to skip.
+    if (schedule == Schedule::kLockstep && !is_postgres_url(config.store_path)) {
       skipped.push_back(
           {Mode::kJoin, N_("lockstep has no meaning with join: join runs one customer at a time, "
                            "so no customer can wait for another to read")});
