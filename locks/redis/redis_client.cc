@@ -1,6 +1,5 @@
 #include "locks/redis/redis_client.h"
 
-#include <dlfcn.h>
 #include <hiredis/hiredis.h>
 #include <sys/time.h>
 
@@ -10,6 +9,7 @@
 
 #include "locks/customer_lock.h"
 #include "simulator/text/translate.h"
+#include "storage/dynamic_library.h"
 #include "ticketsim/errors.h"
 
 namespace ticketsim {
@@ -27,30 +27,22 @@ struct HiredisApi {
   decltype(&::redisFree) free_context;
 };
 
-template <typename Function>
-void resolve(void* handle, const char* name, Function& function) {
-  void* symbol = ::dlsym(handle, name);
-  if (symbol == nullptr) throw LockError(std::string("libhiredis has no function ") + name);
-  function = reinterpret_cast<Function>(symbol);
-}
-
 HiredisApi load() {
-  void* handle = nullptr;
-  for (const char* name : {"libhiredis.so.0.14", "libhiredis.so.1.1.0", "libhiredis.so"}) {
-    handle = ::dlopen(name, RTLD_NOW | RTLD_LOCAL);
-    if (handle != nullptr) break;
+  try {
+    const DynamicLibrary library({"libhiredis.so.0.14", "libhiredis.so.1.1.0", "libhiredis.so"});
+    HiredisApi api{};
+    library.resolve("redisConnectWithTimeout", api.connect_tcp);
+    library.resolve("redisConnectUnixWithTimeout", api.connect_unix);
+    library.resolve("redisSetTimeout", api.set_timeout);
+    library.resolve("redisCommandArgv", api.command_argv);
+    library.resolve("freeReplyObject", api.free_reply);
+    library.resolve("redisFree", api.free_context);
+    return api;
+  } catch (const std::runtime_error& e) {
+    throw LockError(std::string("cannot use the Redis client library libhiredis (install "
+                                "libhiredis0.14): ") +
+                    e.what());
   }
-  if (handle == nullptr) {
-    throw LockError("cannot load the Redis client library libhiredis (install libhiredis0.14)");
-  }
-  HiredisApi api{};
-  resolve(handle, "redisConnectWithTimeout", api.connect_tcp);
-  resolve(handle, "redisConnectUnixWithTimeout", api.connect_unix);
-  resolve(handle, "redisSetTimeout", api.set_timeout);
-  resolve(handle, "redisCommandArgv", api.command_argv);
-  resolve(handle, "freeReplyObject", api.free_reply);
-  resolve(handle, "redisFree", api.free_context);
-  return api;
 }
 
 const HiredisApi& hiredis() {

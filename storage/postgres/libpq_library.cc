@@ -1,9 +1,9 @@
 #include "storage/postgres/libpq_library.h"
 
-#include <dlfcn.h>
-
+#include <stdexcept>
 #include <string>
 
+#include "storage/dynamic_library.h"
 #include "ticketsim/errors.h"
 
 namespace ticketsim {
@@ -11,54 +11,41 @@ namespace {
 
 constexpr const char* kLibraryName = "libpq.so.5";
 
-// Looks `name` up in `handle` into `function`; throws StoreError when it is missing.
-template <typename Function>
-void resolve(void* handle, const char* name, Function& function) {
-  void* symbol = ::dlsym(handle, name);
-  if (symbol == nullptr) {
-    throw StoreError(kLibraryName, std::string("has no function ") + name +
-                                       " (libpq from PostgreSQL 10 or later is needed)");
-  }
-  function = reinterpret_cast<Function>(symbol);
-}
-
 LibPq load() {
-  // Never unloaded: libpq stays mapped for the rest of the process, as a linked library would.
-  void* handle = ::dlopen(kLibraryName, RTLD_NOW | RTLD_LOCAL);
-  if (handle == nullptr) {
-    const char* why = ::dlerror();
-    throw StoreError(kLibraryName,
-                     std::string("cannot load PostgreSQL's client library (install the libpq5 "
-                                 "package): ") +
-                         (why != nullptr ? why : "unknown error"));
+  try {
+    const DynamicLibrary library({kLibraryName});
+    LibPq api{};
+    library.resolve("PQconnectStartParams", api.connectStartParams);
+    library.resolve("PQconnectPoll", api.connectPoll);
+    library.resolve("PQstatus", api.status);
+    library.resolve("PQsocket", api.socket);
+    library.resolve("PQerrorMessage", api.errorMessage);
+    library.resolve("PQfinish", api.finish);
+    library.resolve("PQsetnonblocking", api.setnonblocking);
+    library.resolve("PQsendQuery", api.sendQuery);
+    library.resolve("PQsendQueryPrepared", api.sendQueryPrepared);
+    library.resolve("PQsendQueryParams", api.sendQueryParams);
+    library.resolve("PQflush", api.flush);
+    library.resolve("PQconsumeInput", api.consumeInput);
+    library.resolve("PQisBusy", api.isBusy);
+    library.resolve("PQgetResult", api.getResult);
+    library.resolve("PQresultStatus", api.resultStatus);
+    library.resolve("PQresultErrorField", api.resultErrorField);
+    library.resolve("PQresultErrorMessage", api.resultErrorMessage);
+    library.resolve("PQntuples", api.ntuples);
+    library.resolve("PQgetvalue", api.getvalue);
+    library.resolve("PQgetisnull", api.getisnull);
+    library.resolve("PQclear", api.clear);
+    library.resolve("PQconninfoParse", api.conninfoParse);
+    library.resolve("PQconninfoFree", api.conninfoFree);
+    library.resolve("PQfreemem", api.freemem);
+    library.resolve("PQsetNoticeProcessor", api.setNoticeProcessor);
+    return api;
+  } catch (const std::runtime_error& e) {
+    throw StoreError(kLibraryName, std::string("cannot use PostgreSQL's client library (install "
+                                               "the libpq5 package, PostgreSQL 10 or later): ") +
+                                       e.what());
   }
-  LibPq api{};
-  resolve(handle, "PQconnectStartParams", api.connectStartParams);
-  resolve(handle, "PQconnectPoll", api.connectPoll);
-  resolve(handle, "PQstatus", api.status);
-  resolve(handle, "PQsocket", api.socket);
-  resolve(handle, "PQerrorMessage", api.errorMessage);
-  resolve(handle, "PQfinish", api.finish);
-  resolve(handle, "PQsetnonblocking", api.setnonblocking);
-  resolve(handle, "PQsendQuery", api.sendQuery);
-  resolve(handle, "PQsendQueryPrepared", api.sendQueryPrepared);
-  resolve(handle, "PQsendQueryParams", api.sendQueryParams);
-  resolve(handle, "PQflush", api.flush);
-  resolve(handle, "PQconsumeInput", api.consumeInput);
-  resolve(handle, "PQisBusy", api.isBusy);
-  resolve(handle, "PQgetResult", api.getResult);
-  resolve(handle, "PQresultStatus", api.resultStatus);
-  resolve(handle, "PQresultErrorField", api.resultErrorField);
-  resolve(handle, "PQresultErrorMessage", api.resultErrorMessage);
-  resolve(handle, "PQntuples", api.ntuples);
-  resolve(handle, "PQgetvalue", api.getvalue);
-  resolve(handle, "PQgetisnull", api.getisnull);
-  resolve(handle, "PQclear", api.clear);
-  resolve(handle, "PQconninfoParse", api.conninfoParse);
-  resolve(handle, "PQconninfoFree", api.conninfoFree);
-  resolve(handle, "PQfreemem", api.freemem);
-  resolve(handle, "PQsetNoticeProcessor", api.setNoticeProcessor);
-  return api;
 }
 
 }  // namespace

@@ -119,39 +119,35 @@ PgAnswer PgConnection::connect(std::int64_t deadline_ns) {
   return PgAnswer{};
 }
 
-PgAnswer PgConnection::exec(const char* sql, std::int64_t deadline_ns) {
+// Connects if needed, hands the statement to libpq with `send` (0: it could not), then waits
+// for the answer.
+template <typename Send>
+PgAnswer PgConnection::send_and_await(std::int64_t deadline_ns, Send send) {
   PgAnswer connection = connect(deadline_ns);
   if (!connection.ok()) return connection;
-  if (pq_.sendQuery(conn_, sql) == 0) {
-    return broken(PgAnswer::Kind::kLost, false, one_line(pq_.errorMessage(conn_)));
-  }
+  if (send() == 0) return broken(PgAnswer::Kind::kLost, false, one_line(pq_.errorMessage(conn_)));
   return await(deadline_ns);
+}
+
+PgAnswer PgConnection::exec(const char* sql, std::int64_t deadline_ns) {
+  return send_and_await(deadline_ns, [&] { return pq_.sendQuery(conn_, sql); });
 }
 
 PgAnswer PgConnection::exec_prepared(const char* name, std::initializer_list<const char*> params,
                                      std::int64_t deadline_ns) {
-  PgAnswer connection = connect(deadline_ns);
-  if (!connection.ok()) return connection;
-  const char* values[8] = {};
-  int count = 0;
-  for (const char* param : params) values[count++] = param;
-  if (pq_.sendQueryPrepared(conn_, name, count, values, nullptr, nullptr, 0) == 0) {
-    return broken(PgAnswer::Kind::kLost, false, one_line(pq_.errorMessage(conn_)));
-  }
-  return await(deadline_ns);
+  // An initializer_list's elements are one array: libpq's parameter array, as it is.
+  return send_and_await(deadline_ns, [&] {
+    return pq_.sendQueryPrepared(conn_, name, static_cast<int>(params.size()), params.begin(),
+                                 nullptr, nullptr, 0);
+  });
 }
 
 PgAnswer PgConnection::exec_params(const char* sql, std::initializer_list<const char*> params,
                                    std::int64_t deadline_ns) {
-  PgAnswer connection = connect(deadline_ns);
-  if (!connection.ok()) return connection;
-  const char* values[8] = {};
-  int count = 0;
-  for (const char* param : params) values[count++] = param;
-  if (pq_.sendQueryParams(conn_, sql, count, nullptr, values, nullptr, nullptr, 0) == 0) {
-    return broken(PgAnswer::Kind::kLost, false, one_line(pq_.errorMessage(conn_)));
-  }
-  return await(deadline_ns);
+  return send_and_await(deadline_ns, [&] {
+    return pq_.sendQueryParams(conn_, sql, static_cast<int>(params.size()), nullptr, params.begin(),
+                               nullptr, nullptr, 0);
+  });
 }
 
 PgAnswer PgConnection::await(std::int64_t deadline_ns) {

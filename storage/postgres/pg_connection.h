@@ -68,6 +68,8 @@ class PgConnection {
   void close();
 
  private:
+  template <typename Send>
+  PgAnswer send_and_await(std::int64_t deadline_ns, Send send);
   // Waits for the answer to what was just sent.
   PgAnswer await(std::int64_t deadline_ns);
   // Waits until the socket is readable (or writable, `for_write`) or the deadline passes.
