@@ -368,7 +368,13 @@ TEST_CASE("Redis killed mid-trial: no hang, the customers' failures counted, not
        redis.url(), "--procs", "4", "--attempts", "50", "--tickets", "1000", "--latency", "20ms",
        "--search-latency", "0", "--hold", "0", "--json"},
       dir.path() + "/out", dir.path() + "/err");
-  for (int i = 0; i < 2000 && redis.cli("KEYS ticketsim:lock:*").empty(); ++i) ::usleep(10'000);
+  // Wait until a customer holds the lock (redis-cli prints an empty line for no keys).
+  bool held = false;
+  for (int i = 0; i < 2000 && !held; ++i) {
+    held = redis.cli("KEYS ticketsim:lock:*").find("ticketsim:lock:") != std::string::npos;
+    if (!held) ::usleep(10'000);
+  }
+  REQUIRE(held);
   redis.kill_now();
   REQUIRE(ticketsim::testing::wait_command(run) == 1);
   const std::string out = ticketsim::testing::read_file(dir.path() + "/out");
