@@ -14,9 +14,13 @@ namespace {
 
 // Takes the lock only if nobody holds it, for a lease of ARGV[2] ms; with fencing, numbers
 // the grant. Returns the grant's fencing token (1, 2, ...), or 0 when the lock was taken.
+// The counter outlives every grant by an hour (ARGV[3]), so that a run killed with -9
+// leaves nothing for longer.
 constexpr const char* kAcquireFenced =
     "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then"
-    " return redis.call('INCR', KEYS[2]) else return 0 end";
+    " local token = redis.call('INCR', KEYS[2]) redis.call('PEXPIRE', KEYS[2], ARGV[3])"
+    " return token else return 0 end";
+constexpr const char* kFenceLifetimeMs = "3600000";
 // Deletes the lock only if it still holds this holder's token: 1, or 0 when the lease ran
 // out (and perhaps another holder's token is there now).
 constexpr const char* kRelease =
@@ -64,8 +68,8 @@ class RedisLock final : public CustomerLock {
     token_ = std::to_string(::getpid()) + "." + std::to_string(++grants_);
     expired_ = false;
     if (fencing_) {
-      RedisAnswer answer =
-          client_.command({"EVAL", kAcquireFenced, "2", key_, fence_key_, token_, lease_ms_});
+      RedisAnswer answer = client_.command(
+          {"EVAL", kAcquireFenced, "2", key_, fence_key_, token_, lease_ms_, kFenceLifetimeMs});
       if (!answer.ok()) fail(address_, answer);
       fencing_token_ = answer.integer;
       return answer.integer > 0;

@@ -91,6 +91,9 @@ class TicketStore {
   // database's UPDATE ... WHERE): mode optimistic then needs no lock around it. A file's
   // compare-and-write is atomic only under the lock.
   virtual bool compare_and_set_is_atomic() const { return false; }
+  // True while a transaction is open (a database lock mode's purchase): writes take effect
+  // only when it commits. Stores without transactions are never in one.
+  virtual bool in_transaction() const { return false; }
   // True when a reader must hold the reader lock to see a whole count (a file can be read
   // half-written). A database's reads see committed data, so its searches take no lock.
   virtual bool reads_need_lock() const { return true; }

@@ -133,6 +133,8 @@ int report_command(const ReportFlags& flags) {
                                    "postgresql://..."));
   }
   if (flags.forget) {
+    if (flags.json) throw UsageError("--json", tr("--forget prints no report; drop --json"));
+    shared_experiment_result(flags.store, flags.experiment);  // throws when there is none
     forget_shared_experiment_result(flags.store, flags.experiment);
     StdoutSink().write(trf("Forgot experiment {}.", flags.experiment) + "\n");
     StdoutSink::flush();
@@ -410,7 +412,9 @@ int run_cli(int argc, char** argv) {
       ->capture_default_str();
   step->add_option("--attempts", step_flags.attempts, tr("Purchases per customer"))
       ->capture_default_str();
-  step->add_option("--store", step_flags.store, tr("JSON store (read, never modified)"));
+  step->add_option(
+      "--store", step_flags.store,
+      tr("JSON store (read, never modified), or postgresql://... (a row per session)"));
   step->add_flag("--predict", step_flags.predict,
                  tr("Hide counts and outcomes until revealed (r): students guess first"));
   step->add_flag("--web", step_flags.web,
@@ -551,6 +555,8 @@ int run_cli(int argc, char** argv) {
   } catch (const std::exception&) {
     // Whatever failed after stdout's reader went away (a write's EPIPE): end quietly.
     if (interrupt_signal() == SIGPIPE) return 128 + SIGPIPE;
+    // A wait for a database or the other hosts that Ctrl-C (or SIGTERM) cut short.
+    if (interrupt_signal() != 0) return 128 + interrupt_signal();
     try {
       throw;
     } catch (const UsageError& e) {

@@ -158,8 +158,9 @@ void add_common_flags(CLI::App& command, Flags& flags) {
   command.add_option("--max-trials", flags.max_trials, tr("With --until-ci: stop after this many"))
       ->capture_default_str();
   command.add_option("--store", flags.store,
-                     tr("JSON store such as data/tickets.json; read, never modified (default: a "
-                        "fresh {\"count\": N} store)"));
+                     tr("JSON store such as data/tickets.json, read and never modified (default: "
+                        "a fresh {\"count\": N} store), or a PostgreSQL database, "
+                        "postgresql://..., where each trial gets a row of its own"));
   command.add_option("--seed", flags.seed, tr("Seed for latency ranges"))->capture_default_str();
   command.add_option("--trial-timeout", flags.trial_timeout,
                      tr("Kill a trial still running after this long and report it stalled "

@@ -18,6 +18,7 @@
 #include "simulator/text/terminal_width.h"
 #include "simulator/text/translate.h"
 #include "simulator/text/wrap.h"
+#include "storage/postgres/postgres_store.h"
 #include "storage/store_file.h"
 
 namespace ticketsim {
@@ -152,7 +153,8 @@ void refuse_inapplicable_flags(const Flags& flags, const CLI::App& command,
       }
     }
   }
-  if (config.in_place && !config.store_path.empty()) {
+  if (config.in_place && !config.store_path.empty() && !is_postgres_url(config.store_path)) {
+    // (A database store's --in-place is refused by ExperimentConfig::validate.)
     // The write-back replaces the file by rename in its directory: a directory that cannot
     // be written would fail only after every trial ran.
     const std::string directory = replacement_site(config.store_path).second;

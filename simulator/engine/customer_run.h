@@ -276,7 +276,14 @@ class Customer {
     }
     record.t_written = now();
     record.value_written = next;
-    record.outcome = Outcome::kBought;
+    if (store_->in_transaction()) {
+      // The write takes effect at the COMMIT that releases the lock (finish_purchase): until
+      // then a customer that dies leaves nothing behind (the server rolls it back).
+      record.write_state = WriteState::kNone;
+      commit_pending_ = true;
+    } else {
+      record.outcome = Outcome::kBought;
+    }
     sleep_for_ns(config_.hold.count());
   }
 
@@ -338,20 +345,33 @@ class Customer {
     }
     maybe_crash(CrashPoint::kBeforeRelease, attempt);
     record.t_released = now();
+    const bool committing = std::exchange(commit_pending_, false);
+    // A database lock's release is the transaction's COMMIT, and the write takes effect
+    // there: once COMMIT is on its way the write's effect is unknown until it answers.
+    if (committing) record.write_state = WriteState::kBegun;
     try {
       release(held);
-      if (lock_->lease_expired() && slot_.lease_expired_attempt < 0) {
-        slot_.lease_expired_attempt = attempt;
-      }
     } catch (const StoreUnavailable& e) {
-      // A database lock's release is the transaction's COMMIT, and the write takes effect
-      // there: an answer lost after it was sent leaves the write unknown, one never sent
-      // leaves it undone.
-      if (record.write_state == WriteState::kDone) {
-        record.write_state =
-            e.status() == StoreStatus::kIndeterminate ? WriteState::kBegun : WriteState::kNone;
+      // An answer lost after COMMIT was sent leaves the write unknown (kBegun stays); a
+      // COMMIT never sent leaves it undone.
+      if (committing && e.status() != StoreStatus::kIndeterminate) {
+        record.write_state = WriteState::kNone;
       }
       throw;
+    } catch (const LockError& e) {
+      // A lock service that stopped answering (redis-lock) after the write was done: the
+      // purchase stands; the lock is left to its lease. Its next purchase will fail to
+      // acquire and be counted.
+      if (committing || config_.mode != Mode::kRedisLock || !survives_failures()) throw;
+      slot_.holding = 0;
+      if (slot_.error[0] == '\0') slot_.set_error(e.what());
+    }
+    if (committing) {
+      record.write_state = WriteState::kDone;
+      record.outcome = Outcome::kBought;
+    }
+    if (lock_->lease_expired() && slot_.lease_expired_attempt < 0) {
+      slot_.lease_expired_attempt = attempt;
     }
   }
 
@@ -395,7 +415,8 @@ class Customer {
   LockSlot lock_slot_;  // on this customer's stack: opening the lock allocates nothing
   CustomerLock* lock_ = nullptr;
   PurchaseRecord* current_ = nullptr;
-  int meetings_ = 0;  // --hosts: lockstep barriers met so far (every host counts alike)
+  int meetings_ = 0;             // --hosts: lockstep barriers met so far (every host counts alike)
+  bool commit_pending_ = false;  // the write waits for the COMMIT that releases the lock
   std::optional<ServerConnection> server_;  // mode server: this customer's connection
 };
 

@@ -283,6 +283,10 @@ void ExperimentConfig::validate() const {
                                        base, base.size() - (longest - 107)));
     }
   }
+  if (mode == Mode::kAtomic && pause_holder) {
+    throw ConfigError("pause-holder", tr("stops a customer holding a lock, and in mode atomic "
+                                         "nobody holds one: each purchase is one statement"));
+  }
   if (mode == Mode::kServer && (crash_probability > 0 || pause_holder)) {
     throw ConfigError(crash_probability > 0 ? "crash-prob" : "pause-holder",
                       tr("strikes a customer holding a lock, and in mode server no customer holds "

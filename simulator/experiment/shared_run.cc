@@ -1,6 +1,9 @@
 #include "simulator/experiment/shared_run.h"
 
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
 
 #include <algorithm>
 #include <chrono>
@@ -36,7 +39,12 @@ std::string workload_of(const ExperimentConfig& config, std::int64_t tickets) {
                 {"search_latency_ns", config.search_latency.count()},
                 {"hold_ns", config.hold.count()},
                 {"seed", config.seed},
-                {"fencing", config.fencing}};
+                {"fencing", config.fencing},
+                {"lease_ns", config.mode == Mode::kRedisLock ? effective_lease(config).count() : 0},
+                {"redis", config.mode == Mode::kRedisLock ? config.redis_url : ""},
+                {"pause_holder_ns", config.pause_holder.value_or(Nanoseconds(0)).count()},
+                {"crash_probability", config.crash_probability},
+                {"crash_at", static_cast<int>(config.crash_at)}};
   return workload.dump();
 }
 
@@ -139,22 +147,38 @@ ExperimentResult run_shared_experiment(const ExperimentConfig& config, const Pre
   shared.hosts = config.hosts;
   shared.host = experiment.host();
   const StoreFactory factory = store.store_factory();
-  for (int trial = 0; trial < config.trials; ++trial) {
-    if (interrupt_signal() != 0) break;
-    experiment.meet("t" + std::to_string(trial + 1) + "/ready", kJoinWaitNs);
-    const ClockOffset clock = experiment.measure_clock();
-    TrialInput input{&result.config, store.bytes, store.tickets,
-                     trial,          factory,     experiment.row_name(trial)};
-    TrialResult local = run_trial(input);
-    experiment.put_records(trial, clock, host_records_text(local));
-    experiment.finish_trial(trial);
-    if (observer) observer(local);
-    result.trials.push_back(std::move(local));
+  // On a terminal, say why nothing seems to happen while the other hosts are not there yet.
+  auto waiting = [&](int arrived) {
+    if (::isatty(STDERR_FILENO) == 0) return;
+    std::fprintf(stderr, "ticketsim: experiment %s: waiting for the other hosts (%d of %d here)\n",
+                 config.experiment.c_str(), arrived, config.hosts);
+  };
+  try {
+    for (int trial = 0; trial < config.trials; ++trial) {
+      if (interrupt_signal() != 0) break;
+      experiment.meet("t" + std::to_string(trial + 1) + "/ready", kJoinWaitNs, waiting);
+      if (interrupt_signal() != 0) break;  // left the barrier: nothing of this trial ran
+      const ClockOffset clock = experiment.measure_clock();
+      TrialInput input{&result.config, store.bytes, store.tickets,
+                       trial,          factory,     experiment.row_name(trial)};
+      TrialResult local = run_trial(input);
+      experiment.put_records(trial, clock, host_records_text(local));
+      experiment.finish_trial(trial);
+      if (observer) observer(local);
+      result.trials.push_back(std::move(local));
+    }
+  } catch (const std::exception& e) {
+    experiment.abandon(e.what());
+    throw RunError(e.what());
   }
   result.interrupted_by = interrupt_signal();
+  if (result.interrupted_by != 0) {
+    experiment.abandon("interrupted by " + signal_name(result.interrupted_by));
+  }
   if (result.interrupted_by == 0 && experiment.finish()) {
     ExperimentResult merged = shared_experiment_result(store.database_url, config.experiment);
     merged.config = config;
+    merged.config.procs = config.procs * config.hosts;
     merged.shared->host = experiment.host();
     return merged;
   }
@@ -167,6 +191,8 @@ ExperimentResult shared_experiment_result(const std::string& store, const std::s
   const StoredExperiment stored = load_shared_experiment(store, name);
   ExperimentResult result;
   result.config = config_of(stored.workload, store, name, stored.hosts);
+  // Every host's customers are one trial's: the report counts them all.
+  const int procs_per_host = result.config.procs;
   result.store_label = redacted_postgres_url(store);
   result.tickets = result.config.tickets.value_or(1);
   ExperimentResult::SharedRun shared;
@@ -186,6 +212,7 @@ ExperimentResult shared_experiment_result(const std::string& store, const std::s
     }
     result.trials.push_back(merge_trial(result.config, trial, result.tickets, shared));
   }
+  result.config.procs = procs_per_host * stored.hosts;
   result.config.trials = static_cast<int>(result.trials.size());
   result.shared = shared;
   return result;

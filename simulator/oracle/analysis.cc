@@ -33,8 +33,13 @@ void analyse_trial(TrialResult& result, const std::vector<CustomerHistory>& cust
   const std::int64_t trial_end = result.t_start + result.wall_ns;
   for (const CustomerHistory& customer : customers) {
     if (customer.search.outcome == Outcome::kTornRead) ++result.torn_reads;
-    result.lock_wait_ns +=
-        wait_ns(customer.search.t_lock_requested, customer.search.t_lock_acquired, trial_end);
+    // A search that read without a lock (a database's) never waited for one.
+    const bool unlocked_search =
+        customer.search.t_lock_acquired == 0 && customer.search.t_read != 0;
+    if (!unlocked_search) {
+      result.lock_wait_ns +=
+          wait_ns(customer.search.t_lock_requested, customer.search.t_lock_acquired, trial_end);
+    }
     // A lock timeout is a stall, and leaving a barrier the run broke is the run's doing.
     if (!customer.error.empty() && !customer.lock_timed_out && !customer.stopped_by_run) {
       if (result.errors == 0) {

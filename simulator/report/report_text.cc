@@ -852,26 +852,26 @@ std::string store_line(const std::string& store, bool wrote_back, bool from_file
 // that did not finish last) where the merged report is.
 std::string shared_run_lines(const ExperimentResult& result, int width) {
   const ExperimentResult::SharedRun& shared = *result.shared;
-  std::string url = result.config.store_path;
   if (!shared.merged) {
-    return wrap_text(
-               trf("Experiment {}: this was host {} of {}; its customers' records are in "
-                   "the database. The last host to finish prints the report of every "
-                   "host; to print it again: ticketsim report --experiment {} --store {}",
-                   shared.name, shared.host + 1, shared.hosts, shared.name, result.store_label),
-               width, 0, 2) +
+    return wrap_text(trf("Experiment {}: this was host {} of {}; its customers' records are in "
+                         "the database. The last host to finish prints the report of every "
+                         "host; to print it again: ticketsim report --experiment {} --store URL "
+                         "(the database this host used).",
+                         shared.name, shared.host + 1, shared.hosts, shared.name),
+                     width, 0, 2) +
            "\n";
   }
   std::vector<std::string> hosts;
+  const int per_host = result.config.procs / std::max(1, shared.hosts);
   for (std::size_t i = 0; i < shared.hostnames.size(); ++i) {
-    const int first = static_cast<int>(i) * result.config.procs + 1;
+    const int first = static_cast<int>(i) * per_host + 1;
     hosts.push_back(trf("host {} ({}): customers {}-{}", i + 1, shared.hostnames[i], first,
-                        first + result.config.procs - 1));
+                        first + per_host - 1));
   }
   std::string out = wrap_text(
-      trf("Experiment {}: {} customers on each of {} hosts, one trial through the database; "
-          "{}.",
-          shared.name, result.config.procs, shared.hosts, join_list(hosts)),
+      trf("Experiment {}: {} customers on each of {} hosts, sharing every trial through the "
+          "database; {}.",
+          shared.name, per_host, shared.hosts, join_list(hosts)),
       width, 0, 2);
   out += wrap_text(trf("Times are on the database server's clock: each host's clock was read "
                        "against it to within {:.3f} ms, so steps on different hosts closer than "

@@ -39,8 +39,12 @@ std::vector<Span> spans_of(const CustomerHistory& customer) {
     if (begin != 0 && end != 0 && end >= begin) spans.push_back(Span{begin, end, state});
   };
   const SearchRecord& search = customer.search;
-  add(search.t_lock_requested, search.t_lock_acquired, kWaiting);
-  add(search.t_lock_acquired, search.t_released, kSearch);
+  if (search.t_lock_acquired == 0 && search.t_read != 0) {
+    add(search.t_lock_requested, search.t_read, kSearch);  // read without a lock (a database)
+  } else {
+    add(search.t_lock_requested, search.t_lock_acquired, kWaiting);
+    add(search.t_lock_acquired, search.t_released, kSearch);
+  }
   for (const PurchaseRecord& purchase : customer.purchases) {
     add(purchase.t_lock_requested, purchase.t_lock_acquired, kWaiting);
     add(purchase.t_lock_acquired, purchase.t_read, kHolding);

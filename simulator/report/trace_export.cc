@@ -65,9 +65,14 @@ void write_chrome_trace(const std::vector<TracedTrial>& trials, TextSink& out) {
           "\"customer {} (pid {})\"}}}}",
           pid, tid, tid, customer.pid);
       const SearchRecord& search = customer.search;
-      slice("wait for lock", "lock", tid, search.t_lock_requested, search.t_lock_acquired,
-            "\"for\":\"search\"");
-      slice("search", "search", tid, search.t_lock_acquired, search.t_released,
+      // A search that read without a lock (a database's) has no wait and ends at its read.
+      const bool unlocked = search.t_lock_acquired == 0 && search.t_read != 0;
+      if (!unlocked) {
+        slice("wait for lock", "lock", tid, search.t_lock_requested, search.t_lock_acquired,
+              "\"for\":\"search\"");
+      }
+      slice("search", "search", tid, unlocked ? search.t_lock_requested : search.t_lock_acquired,
+            unlocked ? search.t_read : search.t_released,
             fmt::format("\"seen\":{},\"outcome\":\"{}\"", search.value_seen,
                         outcome_name(search.outcome)));
       for (std::size_t attempt = 0; attempt < customer.purchases.size(); ++attempt) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "storage/postgres/libpq_library.h"
+#include "ticketsim/interrupt.h"
 
 namespace ticketsim {
 namespace {
@@ -48,7 +49,8 @@ PgConnection::PgConnection(PgConnection&& other) noexcept
     : pq_(other.pq_),
       url_(std::move(other.url_)),
       setup_(std::move(other.setup_)),
-      conn_(std::exchange(other.conn_, nullptr)) {}
+      conn_(std::exchange(other.conn_, nullptr)),
+      ever_connected_(other.ever_connected_) {}
 
 PgConnection::~PgConnection() { close(); }
 
@@ -76,7 +78,8 @@ bool PgConnection::wait_socket(bool for_write, std::int64_t deadline_ns) {
       timeout_ms = static_cast<int>((left + 999'999) / 1'000'000);
     }
     const int ready = ::poll(&fd, 1, timeout_ms);
-    if (ready > 0) return true;  // readable, writable, or an error libpq will read
+    if (ready > 0) return true;                 // readable, writable, or an error libpq will read
+    if (interrupt_signal() != 0) return false;  // Ctrl-C: give up waiting, as at a deadline
     if (ready < 0 && errno != EINTR) return true;
     if (ready == 0 && deadline_ns != 0 && pg_clock_ns() >= deadline_ns) return false;
   }
@@ -84,6 +87,26 @@ bool PgConnection::wait_socket(bool for_write, std::int64_t deadline_ns) {
 
 PgAnswer PgConnection::connect(std::int64_t deadline_ns) {
   if (conn_ != nullptr) return PgAnswer{};
+  // The first connection fails at once (a wrong address is reported without a wait); a
+  // connection that worked before and broke is tried again until the deadline, every
+  // 50 ms, as a client waits for a restarting server.
+  for (;;) {
+    PgAnswer answer = connect_once(deadline_ns);
+    if (answer.ok()) {
+      ever_connected_ = true;
+      return answer;
+    }
+    const std::int64_t pause = 50'000'000;
+    if (!ever_connected_ || answer.kind == PgAnswer::Kind::kTimeout ||
+        (deadline_ns != 0 && pg_clock_ns() + pause > deadline_ns) || interrupt_signal() != 0) {
+      return answer;
+    }
+    const timespec wait{0, pause};
+    ::nanosleep(&wait, nullptr);
+  }
+}
+
+PgAnswer PgConnection::connect_once(std::int64_t deadline_ns) {
   const char* keywords[] = {"dbname", "application_name", nullptr};
   const char* values[] = {url_.c_str(), "ticketsim", nullptr};
   conn_ = pq_.connectStartParams(keywords, values, /*expand_dbname=*/1);

@@ -75,11 +75,13 @@ class PgConnection {
   // Waits until the socket is readable (or writable, `for_write`) or the deadline passes.
   bool wait_socket(bool for_write, std::int64_t deadline_ns);
   PgAnswer broken(PgAnswer::Kind kind, bool sent, std::string message);
+  PgAnswer connect_once(std::int64_t deadline_ns);
 
   const LibPq& pq_;
   std::string url_;
   std::string setup_;
   PGconn* conn_ = nullptr;
+  bool ever_connected_ = false;
 };
 
 // The monotonic clock in ns (the customers' clock, locks/deadline.h's monotonic_ns).

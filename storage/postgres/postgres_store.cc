@@ -80,6 +80,46 @@ std::string redacted_postgres_url(std::string_view url) {
   return text;
 }
 
+namespace {
+
+// The password `url` carries (user:PASSWORD@ or password=...), as typed; empty if none.
+std::string password_in(std::string_view url) {
+  const std::size_t scheme = url.find("://");
+  if (scheme != std::string_view::npos) {
+    const std::size_t start = scheme + 3;
+    const std::size_t at = url.find('@', start);
+    const std::size_t slash = url.find('/', start);
+    if (at != std::string_view::npos && (slash == std::string_view::npos || at < slash)) {
+      const std::size_t colon = url.find(':', start);
+      if (colon != std::string_view::npos && colon < at) {
+        return std::string(url.substr(colon + 1, at - colon - 1));
+      }
+    }
+  }
+  const std::size_t key = url.find("password=");
+  if (key == std::string_view::npos) return "";
+  const std::size_t begin = key + std::strlen("password=");
+  const std::size_t end = url.find_first_of("& ", begin);
+  return std::string(
+      url.substr(begin, end == std::string_view::npos ? url.size() - begin : end - begin));
+}
+
+}  // namespace
+
+StoreError database_error(const std::string& url, const std::string& message) {
+  std::string text = message;
+  const std::string password = password_in(url);
+  if (!password.empty()) {
+    // libpq's messages may quote the URI or a piece of it (a malformed one, a bad
+    // percent-encoding): no copy of the password leaves.
+    for (std::size_t at = text.find(password); at != std::string::npos;
+         at = text.find(password, at + 3)) {
+      text.replace(at, password.size(), "***");
+    }
+  }
+  return StoreError(redacted_postgres_url(url), text);
+}
+
 void check_postgres_url(const std::string& url) {
   const LibPq& pq = libpq();
   char* error = nullptr;
@@ -88,7 +128,7 @@ void check_postgres_url(const std::string& url) {
     std::string why = error != nullptr ? error : "not a PostgreSQL connection URI";
     if (error != nullptr) pq.freemem(error);
     while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-    throw StoreError(redacted_postgres_url(url), why);
+    throw database_error(url, why);
   }
   pq.conninfoFree(options);
 }
@@ -96,6 +136,7 @@ void check_postgres_url(const std::string& url) {
 PostgresTicketStore::PostgresTicketStore(const std::string& url, const std::string& row,
                                          std::int64_t timeout_ns)
     : connection_(url, kCustomerSetup),
+      url_full_(url),
       row_(row),
       url_(redacted_postgres_url(url)),
       timeout_ns_(timeout_ns) {}
@@ -110,7 +151,7 @@ StoreReply PostgresTicketStore::reply_for(const PgAnswer& answer, bool writes) {
         connection_.exec("ROLLBACK", deadline());
         throw TransactionConflict("PostgreSQL: " + answer.message);
       }
-      throw StoreError(url_, answer.message);
+      throw database_error(url_full_, answer.message);
     case PgAnswer::Kind::kTimeout:
     case PgAnswer::Kind::kLost: {
       // A statement inside a transaction never takes effect without its COMMIT, which
@@ -166,7 +207,11 @@ StoreReply PostgresTicketStore::write_count_fenced(std::int64_t count, std::int6
 
 bool PostgresTicketStore::meet_other_hosts(const std::string& point, int hosts,
                                            std::int64_t deadline_ns) {
-  return meet_hosts(connection_, row_, point, hosts, deadline_ns);
+  // Inside a transaction (serializable's race point) the purchase's own connection would
+  // see its snapshot, never the other hosts' arrivals: meet over a connection of its own.
+  if (!in_transaction_) return meet_hosts(connection_, row_, point, hosts, deadline_ns);
+  if (!barrier_) barrier_.emplace(url_full_, "");
+  return meet_hosts(*barrier_, row_, point, hosts, deadline_ns);
 }
 
 StoreReply PostgresTicketStore::take_one() {
@@ -334,7 +379,7 @@ class PostgresStoreProvider final : public StoreProvider {
 
  private:
   void check(const PgAnswer& answer) const {
-    if (!answer.ok()) throw StoreError(redacted_postgres_url(url_), answer.message);
+    if (!answer.ok()) throw database_error(url_, answer.message);
   }
 
   std::string url_;
@@ -355,13 +400,13 @@ std::vector<std::string> remove_rows_of_dead_runs(const std::string& url) {
   const std::int64_t deadline = pg_clock_ns() + kParentTimeoutNs;
   PgAnswer exists =
       admin.exec("SELECT 1 WHERE to_regclass('ticketsim.trial_stores') IS NOT NULL", deadline);
-  if (!exists.ok()) throw StoreError(redacted_postgres_url(url), exists.message);
+  if (!exists.ok()) throw database_error(url, exists.message);
   std::vector<std::string> removed;
   if (exists.rows == 0) return removed;
   PgAnswer pids = admin.exec_params(
       "SELECT string_agg(DISTINCT pid::text, ',') FROM ticketsim.trial_stores WHERE host = $1",
       {host}, deadline);
-  if (!pids.ok()) throw StoreError(redacted_postgres_url(url), pids.message);
+  if (!pids.ok()) throw database_error(url, pids.message);
   std::size_t start = 0;
   while (start < pids.text.size()) {
     std::size_t comma = pids.text.find(',', start);

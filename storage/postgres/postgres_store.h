@@ -3,12 +3,14 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "storage/postgres/pg_connection.h"
 #include "storage/ticket_store.h"
+#include "ticketsim/errors.h"
 
 namespace ticketsim {
 
@@ -18,6 +20,10 @@ bool is_postgres_url(std::string_view store);
 // `url` with its password (user:PASSWORD@ or password=...) replaced by "***", for reports,
 // errors and records.
 std::string redacted_postgres_url(std::string_view url);
+
+// The StoreError for `message` about the database at `url`: the URL redacted, and any copy
+// of its password in the message (libpq quotes malformed URIs) replaced by "***".
+StoreError database_error(const std::string& url, const std::string& message);
 
 // Throws StoreError (naming the redacted URL) when libpq cannot parse `url`.
 void check_postgres_url(const std::string& url);
@@ -73,7 +79,7 @@ class PostgresTicketStore final : public TicketStore {
   StoreReply commit();
   // Ends the transaction, undoing it (or forgets it when the connection is gone).
   void rollback();
-  bool in_transaction() const { return in_transaction_; }
+  bool in_transaction() const override { return in_transaction_; }
 
  private:
   std::int64_t deadline() const { return pg_clock_ns() + timeout_ns_; }
@@ -81,6 +87,8 @@ class PostgresTicketStore final : public TicketStore {
   StoreReply reply_for(const PgAnswer& answer, bool writes);
 
   PgConnection connection_;
+  std::string url_full_;                 // with its password: for a second connection
+  std::optional<PgConnection> barrier_;  // --hosts: barriers met while in a transaction
   std::string row_;
   std::string url_;  // redacted, for errors
   std::int64_t timeout_ns_;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -27,6 +28,7 @@ constexpr const char* kSchema =
     " name text PRIMARY KEY, hosts integer NOT NULL, workload text NOT NULL,"
     " hosts_done integer NOT NULL DEFAULT 0,"
     " created timestamptz NOT NULL DEFAULT clock_timestamp());"
+    "ALTER TABLE ticketsim.experiments ADD COLUMN IF NOT EXISTS abandoned text;"
     "CREATE TABLE IF NOT EXISTS ticketsim.experiment_hosts ("
     " name text NOT NULL, host integer NOT NULL, hostname text NOT NULL, pid integer NOT NULL,"
     " joined timestamptz NOT NULL DEFAULT clock_timestamp(), PRIMARY KEY (name, host));"
@@ -68,7 +70,7 @@ SharedExperiment::SharedExperiment(std::string url, std::string name, int hosts,
 PgAnswer SharedExperiment::run(const char* sql, std::initializer_list<const char*> params) {
   PgAnswer answer = params.size() == 0 ? connection_.exec(sql, deadline())
                                        : connection_.exec_params(sql, params, deadline());
-  if (!answer.ok()) throw StoreError(redacted_postgres_url(url_), answer.message);
+  if (!answer.ok()) throw database_error(url_, answer.message);
   return answer;
 }
 
@@ -91,21 +93,32 @@ SharedExperiment SharedExperiment::join(const std::string& url, const std::strin
   const nlohmann::json existing = nlohmann::json::parse(found.text);
   auto refuse = [&](const std::string& why) {
     experiment.connection_.exec("ROLLBACK", deadline());
-    throw StoreError(redacted_postgres_url(url), "experiment '" + name + "' " + why);
+    throw database_error(url, "experiment '" + name + "' " + why);
   };
   if (existing["hosts"].get<int>() != hosts) {
     refuse("was started for " + std::to_string(existing["hosts"].get<int>()) + " hosts, not " +
            host_count);
   }
   if (existing["workload"].get<std::string>() != workload) {
-    refuse("was started with another workload: " + existing["workload"].get<std::string>());
+    // Name the settings that differ, as "procs 4 there, 2 here".
+    const nlohmann::json there = nlohmann::json::parse(existing["workload"].get<std::string>());
+    const nlohmann::json here = nlohmann::json::parse(workload);
+    std::string differences;
+    for (auto item = here.begin(); item != here.end(); ++item) {
+      const auto found = there.find(item.key());
+      const std::string theirs = found == there.end() ? "unset" : found->dump();
+      if (found != there.end() && *found == item.value()) continue;
+      differences += (differences.empty() ? "" : ", ") + item.key() + " " + theirs + " there, " +
+                     item.value().dump() + " here";
+    }
+    refuse("was started with another workload (" + differences + ")");
   }
   const int joined = existing["joined"].get<int>();
   if (joined >= hosts) {
     refuse("already has its " + host_count +
-           " hosts (a finished experiment keeps its name: choose a new one, or `ticketsim "
-           "report --experiment " +
-           name + " --forget`)");
+           " hosts (an experiment keeps its name: choose a new one, or `ticketsim report "
+           "--experiment " +
+           name + " --store URL --forget`)");
   }
   const std::string host = std::to_string(joined);
   const std::string hostname = this_host();
@@ -140,11 +153,56 @@ bool meet_hosts(PgConnection& connection, const std::string& name, const std::st
   return arrived.ok();
 }
 
-void SharedExperiment::meet(const std::string& point, std::int64_t timeout_ns) {
-  if (!meet_hosts(connection_, name_, point, hosts_, pg_clock_ns() + timeout_ns)) {
-    if (interrupt_signal() != 0) return;  // the caller sees the interrupt and stops
-    throw StoreError(redacted_postgres_url(url_),
-                     "experiment '" + name_ + "': not every host arrived at " + point);
+void SharedExperiment::meet(const std::string& point, std::int64_t timeout_ns,
+                            const std::function<void(int arrived)>& waiting) {
+  PgAnswer arrived =
+      run("INSERT INTO ticketsim.experiment_barriers (name, point, arrived) VALUES ($1, $2, 1)"
+          " ON CONFLICT (name, point) DO UPDATE SET arrived = experiment_barriers.arrived + 1"
+          " RETURNING arrived",
+          {name_.c_str(), point.c_str()});
+  const std::int64_t start = pg_clock_ns();
+  bool announced = false;
+  for (;;) {
+    PgAnswer state =
+        run("SELECT json_build_object('arrived', (SELECT arrived FROM ticketsim.experiment_barriers"
+            " WHERE name = $1 AND point = $2), 'abandoned', abandoned)::text"
+            " FROM ticketsim.experiments WHERE name = $1",
+            {name_.c_str(), point.c_str()});
+    const nlohmann::json found = nlohmann::json::parse(state.text);
+    if (!found["abandoned"].is_null()) {
+      throw database_error(url_, "experiment '" + name_ +
+                                     "' was abandoned: " + found["abandoned"].get<std::string>());
+    }
+    const int count = found["arrived"].get<int>();
+    if (count >= hosts_) return;
+    if (interrupt_signal() != 0) {
+      // Leave the barrier, so that the count stays true for the hosts still waiting.
+      connection_.exec_params(
+          "UPDATE ticketsim.experiment_barriers SET arrived = arrived - 1"
+          " WHERE name = $1 AND point = $2",
+          {name_.c_str(), point.c_str()}, deadline());
+      return;
+    }
+    const std::int64_t waited = pg_clock_ns() - start;
+    if (waited > timeout_ns) {
+      throw database_error(url_, "experiment '" + name_ + "': only " + std::to_string(count) +
+                                     " of " + std::to_string(hosts_) + " hosts arrived at " +
+                                     point);
+    }
+    if (!announced && waited > 2'000'000'000 && waiting) {
+      waiting(count);
+      announced = true;
+    }
+    pause_ns(5'000'000);
+  }
+}
+
+void SharedExperiment::abandon(const std::string& reason) noexcept {
+  try {
+    const std::string why = "host " + std::to_string(host_ + 1) + ": " + reason;
+    connection_.exec_params("UPDATE ticketsim.experiments SET abandoned = $2 WHERE name = $1",
+                            {name_.c_str(), why.c_str()}, deadline());
+  } catch (...) {
   }
 }
 
@@ -225,9 +283,9 @@ StoredExperiment load_shared_experiment(const std::string& url, const std::strin
   if (!answer.ok() && answer.sqlstate == "42P01")
     answer.rows = 0;  // no table: no experiment
   else if (!answer.ok())
-    throw StoreError(redacted_postgres_url(url), answer.message);
+    throw database_error(url, answer.message);
   if (answer.rows == 0) {
-    throw StoreError(redacted_postgres_url(url), "no experiment named '" + name + "'");
+    throw database_error(url, "no experiment named '" + name + "'");
   }
   const nlohmann::json found = nlohmann::json::parse(answer.text);
   StoredExperiment experiment;
@@ -268,7 +326,7 @@ void forget_shared_experiment(const std::string& url, const std::string& name) {
     const std::string sql = std::string("DELETE FROM ticketsim.") + table + " WHERE name = $1";
     PgAnswer answer = connection.exec_params(sql.c_str(), {name.c_str()}, deadline());
     if (!answer.ok() && answer.sqlstate != "42P01") {
-      throw StoreError(redacted_postgres_url(url), answer.message);
+      throw database_error(url, answer.message);
     }
   }
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,9 +60,15 @@ class SharedExperiment {
   // The store row every host's customers share in trial `trial` (0-based).
   std::string row_name(int trial) const;
 
-  // Waits until every host has arrived at `point` (a name unique to this meeting), or
-  // throws StoreError after `timeout_ns`.
-  void meet(const std::string& point, std::int64_t timeout_ns);
+  // Waits until every host has arrived at `point` (a name unique to this meeting). Throws
+  // StoreError after `timeout_ns`, or at once when another host abandoned the experiment.
+  // Calls `waiting` (with how many have arrived) once, after 2 s of waiting. On an
+  // interrupt it leaves the barrier (uncounting its arrival) and returns.
+  void meet(const std::string& point, std::int64_t timeout_ns,
+            const std::function<void(int arrived)>& waiting = {});
+  // Marks the experiment abandoned (this host was interrupted or failed), so that the
+  // hosts waiting at a barrier stop with `reason` instead of waiting for it.
+  void abandon(const std::string& reason) noexcept;
   // Reads the server's clock a few times and keeps the tightest reading.
   ClockOffset measure_clock();
   // Stores this host's part of trial `trial`.
