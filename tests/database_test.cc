@@ -4,6 +4,7 @@
 // "postgresql://" (libpq fills in the rest from them) is that cluster.
 #include <catch2/catch.hpp>
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -606,4 +607,102 @@ TEST_CASE(
   REQUIRE(refused.exit_code == 2);
   REQUIRE(refused.err.find("not available with it yet") != std::string::npos);
   REQUIRE(trial_rows().empty());
+}
+
+TEST_CASE("a customer that dies before its COMMIT sold nothing: the transaction rolled back",
+          "[database][faults]") {
+  auto mode = GENERATE("row-lock", "advisory", "serializable");
+  CAPTURE(mode);
+  // Every purchase dies right before it releases the lock, that is before COMMIT.
+  auto run = ticketsim_cli({"run",
+                            "--store",
+                            kStore,
+                            "--mode",
+                            mode,
+                            "--procs",
+                            "3",
+                            "--tickets",
+                            "2",
+                            "--crash-prob",
+                            "1",
+                            "--crash-at",
+                            "before-release",
+                            "--latency",
+                            "0",
+                            "--hold",
+                            "0",
+                            "--search-latency",
+                            "0",
+                            "--json"});
+  INFO(run.out << run.err);
+  REQUIRE(run.out.find("\"sold\": 0") != std::string::npos);
+  REQUIRE(run.out.find("\"final_count\": 2") != std::string::npos);
+  REQUIRE(run.out.find("\"lost_updates\": 0") != std::string::npos);
+  REQUIRE(run.out.find("\"writes_made\": 0") != std::string::npos);
+  REQUIRE(run.out.find("\"indeterminate\": 0") != std::string::npos);
+  REQUIRE(run.out.find("UNSAFE") == std::string::npos);
+}
+
+TEST_CASE("serializable purchases on two hosts meet in lockstep and sell exactly the tickets",
+          "[database][hosts]") {
+  auto runs = run_hosts(2, "serializable-hosts",
+                        {"--mode", "serializable", "--procs", "2", "--tickets", "3", "--schedule",
+                         "lockstep", "--latency", "5ms"});
+  for (const HostRun& run : runs) {
+    INFO(run.out << run.err);
+    REQUIRE(run.exit_code == 0);
+  }
+  const std::string report = merged_json("serializable-hosts");
+  INFO(report);
+  REQUIRE(report.find("\"sold\": 3") != std::string::npos);
+  REQUIRE(report.find("\"oversold\": 0") != std::string::npos);
+  REQUIRE(report.find("\"stalled\": false") != std::string::npos);
+}
+
+TEST_CASE(
+    "a host interrupted while it waits for the others abandons the experiment, and a "
+    "late host stops at once",
+    "[database][hosts]") {
+  ticketsim::testing::TempDir dir;
+  const std::vector<std::string> argv{ticketsim::testing::ticketsim_binary(),
+                                      "run",
+                                      "--store",
+                                      kStore,
+                                      "--hosts",
+                                      "2",
+                                      "--experiment",
+                                      "abandoned",
+                                      "--procs",
+                                      "1"};
+  const pid_t first =
+      ticketsim::testing::start_command(argv, dir.path() + "/1.out", dir.path() + "/1.err");
+  await_row(
+      "SELECT arrived FROM ticketsim.experiment_barriers WHERE name = 'abandoned' AND "
+      "arrived = 1");
+  ::kill(first, SIGINT);
+  REQUIRE(ticketsim::testing::wait_command(first) == 130);
+  REQUIRE(psql("SELECT arrived FROM ticketsim.experiment_barriers WHERE name = 'abandoned'") ==
+          "0");
+  REQUIRE(psql("SELECT abandoned FROM ticketsim.experiments WHERE name = 'abandoned'") ==
+          "host 1: interrupted by SIGINT");
+  REQUIRE(trial_rows().empty());
+  // The experiment's name is spent; a host arriving later is told why, at once.
+  auto late = ticketsim_cli(
+      {"run", "--store", kStore, "--hosts", "2", "--experiment", "abandoned", "--procs", "1"});
+  INFO(late.out << late.err);
+  REQUIRE(late.exit_code != 0);
+  REQUIRE(late.err.find("abandoned") != std::string::npos);
+}
+
+TEST_CASE("a malformed URL's error never shows its password", "[database]") {
+  for (const std::string url :
+       {"postgresql://u:hun%zzter2@127.0.0.1:5491/db", "postgresql://u:hunter2@[::1"}) {
+    CAPTURE(url);
+    auto run = ticketsim_cli({"run", "--store", url, "--procs", "1"});
+    INFO(run.err);
+    REQUIRE(run.exit_code == 2);
+    REQUIRE(run.err.find("zzter2") == std::string::npos);
+    REQUIRE(run.err.find("hunter2") == std::string::npos);
+    REQUIRE(run.err.find("***") != std::string::npos);
+  }
 }
