@@ -153,6 +153,11 @@ void refuse_inapplicable_flags(const Flags& flags, const CLI::App& command,
       }
     }
   }
+  if (given("--latency") && config.mode == Mode::kAtomic && config.latency.max.count() > 0) {
+    throw UsageError("--latency", tr("is the think time between a purchase's read and its "
+                                     "write, and mode atomic has none: read and write are one "
+                                     "statement"));
+  }
   if (config.in_place && !config.store_path.empty() && !is_postgres_url(config.store_path)) {
     // (A database store's --in-place is refused by ExperimentConfig::validate.)
     // The write-back replaces the file by rename in its directory: a directory that cannot

@@ -346,6 +346,15 @@ std::vector<std::string> explain_trial(const TrialResult& trial, bool by_hand) {
       } else if (trial.mode == Mode::kRobustMutex) {
         after =
             tr(" The next holder was told the owner died, found nothing to repair and went on.");
+      } else if (trial.mode == Mode::kRowLock || trial.mode == Mode::kAdvisory ||
+                 trial.mode == Mode::kSerializable) {
+        after =
+            tr(" PostgreSQL rolled back the dead holder's transaction when its connection "
+               "closed, which released its lock, and the others went on.");
+      } else if (trial.mode == Mode::kRedisLock) {
+        after =
+            tr(" Redis dropped the dead holder's lock when its lease ran out, and the "
+               "others went on.");
       } else if (trial.mode != Mode::kNone && trial.mode != Mode::kJoin) {
         after = tr(" The kernel released the dead holder's lock, and the others went on.");
       }

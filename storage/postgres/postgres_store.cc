@@ -20,6 +20,9 @@ namespace {
 
 // How long the parent waits for the database when it creates, reads or removes a row.
 constexpr std::int64_t kParentTimeoutNs = 30'000'000'000;
+// ... and for its first contact in a run, when a server that accepts connections and never
+// answers should be reported soon.
+constexpr std::int64_t kFirstContactTimeoutNs = 10'000'000'000;
 
 // Every customer session's statements, prepared once per connection. The names are the row
 // ($1) and counts; the advisory lock's key is derived from the row's name by the server.
@@ -282,7 +285,7 @@ namespace {
 // failure.
 PgAnswer parent_exec(PgConnection& admin, const char* sql,
                      std::initializer_list<const char*> params, bool retry) {
-  const std::int64_t deadline = pg_clock_ns() + kParentTimeoutNs;
+  const std::int64_t deadline = pg_clock_ns() + (retry ? kParentTimeoutNs : kFirstContactTimeoutNs);
   std::int64_t pause_ns = 50'000'000;
   for (;;) {
     PgAnswer answer =
@@ -397,7 +400,7 @@ std::vector<std::string> remove_rows_of_dead_runs(const std::string& url) {
   PgConnection admin(url, "");
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
-  const std::int64_t deadline = pg_clock_ns() + kParentTimeoutNs;
+  const std::int64_t deadline = pg_clock_ns() + kFirstContactTimeoutNs;
   PgAnswer exists =
       admin.exec("SELECT 1 WHERE to_regclass('ticketsim.trial_stores') IS NOT NULL", deadline);
   if (!exists.ok()) throw database_error(url, exists.message);
