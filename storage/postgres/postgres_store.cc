@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "storage/postgres/libpq_library.h"
 #include "storage/postgres/shared_experiment.h"
@@ -59,60 +60,48 @@ bool is_postgres_url(std::string_view store) {
   return store.rfind("postgresql://", 0) == 0 || store.rfind("postgres://", 0) == 0;
 }
 
-std::string redacted_postgres_url(std::string_view url) {
-  std::string text(url);
-  // URI form: scheme://user:password@host...
-  const std::size_t scheme = text.find("://");
-  if (scheme != std::string::npos) {
-    const std::size_t start = scheme + 3;
-    const std::size_t at = text.find('@', start);
-    const std::size_t slash = text.find('/', start);
-    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
-      const std::size_t colon = text.find(':', start);
-      if (colon != std::string::npos && colon < at) text.replace(colon + 1, at - colon - 1, "***");
-    }
-  }
-  // password=... as a query parameter or a key=value pair.
-  for (std::size_t at = text.find("password="); at != std::string::npos;
-       at = text.find("password=", at + 1)) {
-    const std::size_t begin = at + std::strlen("password=");
-    std::size_t end = text.find_first_of("& ", begin);
-    if (end == std::string::npos) end = text.size();
-    text.replace(begin, end - begin, "***");
-  }
-  return text;
-}
-
 namespace {
 
-// The password `url` carries (user:PASSWORD@ or password=...), as typed; empty if none.
-std::string password_in(std::string_view url) {
+// Where the passwords in `url` are, as [begin, end) offsets: the userinfo's
+// (scheme://user:PASSWORD@host) and every password=... parameter.
+std::vector<std::pair<std::size_t, std::size_t>> password_spans(std::string_view url) {
+  std::vector<std::pair<std::size_t, std::size_t>> spans;
   const std::size_t scheme = url.find("://");
   if (scheme != std::string_view::npos) {
     const std::size_t start = scheme + 3;
     const std::size_t at = url.find('@', start);
     const std::size_t slash = url.find('/', start);
-    if (at != std::string_view::npos && (slash == std::string_view::npos || at < slash)) {
-      const std::size_t colon = url.find(':', start);
-      if (colon != std::string_view::npos && colon < at) {
-        return std::string(url.substr(colon + 1, at - colon - 1));
-      }
+    const std::size_t colon = url.find(':', start);
+    if (at != std::string_view::npos && (slash == std::string_view::npos || at < slash) &&
+        colon != std::string_view::npos && colon < at) {
+      spans.emplace_back(colon + 1, at);
     }
   }
-  const std::size_t key = url.find("password=");
-  if (key == std::string_view::npos) return "";
-  const std::size_t begin = key + std::strlen("password=");
-  const std::size_t end = url.find_first_of("& ", begin);
-  return std::string(
-      url.substr(begin, end == std::string_view::npos ? url.size() - begin : end - begin));
+  for (std::size_t key = url.find("password="); key != std::string_view::npos;
+       key = url.find("password=", key + 1)) {
+    const std::size_t begin = key + std::strlen("password=");
+    const std::size_t end = url.find_first_of("& ", begin);
+    spans.emplace_back(begin, end == std::string_view::npos ? url.size() : end);
+  }
+  return spans;
 }
 
 }  // namespace
 
+std::string redacted_postgres_url(std::string_view url) {
+  std::string text(url);
+  const auto spans = password_spans(url);
+  for (auto span = spans.rbegin(); span != spans.rend(); ++span) {  // last first: offsets hold
+    text.replace(span->first, span->second - span->first, "***");
+  }
+  return text;
+}
+
 StoreError database_error(const std::string& url, const std::string& message) {
   std::string text = message;
-  const std::string password = password_in(url);
-  if (!password.empty()) {
+  for (const auto& [begin, end] : password_spans(url)) {
+    const std::string password = url.substr(begin, end - begin);
+    if (password.empty()) continue;
     // libpq's messages may quote the URI or a piece of it (a malformed one, a bad
     // percent-encoding): no copy of the password leaves.
     for (std::size_t at = text.find(password); at != std::string::npos;
