@@ -601,6 +601,19 @@ TEST_CASE(
   REQUIRE(locked.out.find("2:acquire") != std::string::npos);
   REQUIRE(locked.out.find("BLOCKED (customer 1 holds the lock)") != std::string::npos);
   REQUIRE(locked.out.find("oversold") != std::string::npos);
+  // A customer that dies after its UPDATE and before its COMMIT wrote nothing: the
+  // transaction rolled back with its connection.
+  auto crashed =
+      ticketsim_cli({"run", "--store", kStore, "--mode", "row-lock", "--procs", "2", "--schedule",
+                     "script:1:search 1:acquire 1:read 1:write 1:crash 2:search "
+                     "2:acquire 2:read 2:write 2:release",
+                     "--json"});
+  INFO(crashed.out << crashed.err);
+  REQUIRE(crashed.out.find("\"sold\": 1") != std::string::npos);
+  REQUIRE(crashed.out.find("\"final_count\": 0") != std::string::npos);
+  REQUIRE(crashed.out.find("\"lost_updates\": 0") != std::string::npos);
+  REQUIRE(crashed.out.find("\"writes_made\": 1") != std::string::npos);
+  REQUIRE(crashed.out.find("\"verdict\": \"UNSAFE\"") == std::string::npos);
   auto refused = ticketsim_cli({"run", "--store", kStore, "--mode", "serializable", "--procs", "2",
                                 "--schedule", "round-robin"});
   REQUIRE(refused.exit_code == 2);

@@ -6,6 +6,7 @@
 #include <exception>
 #include <optional>
 #include <stdexcept>
+#include <utility>
 
 #include "simulator/engine/clock.h"
 #include "simulator/engine/futex.h"
@@ -175,7 +176,14 @@ class SteppedCustomer {
       }
       record.t_written = now();
       record.value_written = value = record.value_read - 1;
-      record.outcome = Outcome::kBought;
+      if (store_->in_transaction()) {
+        // A database lock mode: the write takes effect at the COMMIT that releases the lock;
+        // a customer that dies before it leaves nothing (the server rolls it back).
+        record.write_state = WriteState::kNone;
+        commit_pending_ = true;
+      } else {
+        record.outcome = Outcome::kBought;
+      }
     } else {
       record.outcome = Outcome::kSoldOut;
       value = record.value_read;
@@ -245,8 +253,25 @@ class SteppedCustomer {
   void release() {
     PurchaseRecord& record = purchase();
     slot_.holding = 0;
-    if (holding_) lock_->unlock();
+    const bool committing = std::exchange(commit_pending_, false);
+    if (committing) record.write_state = WriteState::kBegun;  // COMMIT on its way
+    if (holding_) {
+      try {
+        lock_->unlock();
+      } catch (const StoreUnavailable& e) {
+        // A COMMIT never sent left the write undone; a lost answer leaves it unknown.
+        if (committing && e.status() != StoreStatus::kIndeterminate) {
+          record.write_state = WriteState::kNone;
+        }
+        holding_ = false;
+        throw;
+      }
+    }
     holding_ = false;
+    if (committing) {
+      record.write_state = WriteState::kDone;
+      record.outcome = Outcome::kBought;
+    }
     if (sequence_.conflicted()) {
       // Mode optimistic found the count changed since it looked: it gives this try up and
       // starts over (the record keeps the wait, as run_customer's does).
@@ -266,6 +291,7 @@ class SteppedCustomer {
   CustomerSlot& slot_;
   StepMailbox& mailbox_;
   bool torn_read() const { return last_read_.status == StoreStatus::kTorn; }
+  bool commit_pending_ = false;  // a database lock mode's write waits for the COMMIT
 
   StoreSlot store_slot_;
   TicketStore* store_ = nullptr;
