@@ -44,6 +44,10 @@ struct SearchRecord {
   std::int64_t t_released = 0;
   std::int64_t value_seen = -1;
   Outcome outcome = Outcome::kNotRun;
+
+  // The search read without taking a lock (a database store's reads see committed data):
+  // it waited for no lock and is no critical section.
+  bool unlocked() const { return t_lock_acquired == 0 && t_read != 0; }
 };
 
 // One purchase: acquire, read, think (latency), write if count > 0, release.

@@ -34,9 +34,7 @@ void analyse_trial(TrialResult& result, const std::vector<CustomerHistory>& cust
   for (const CustomerHistory& customer : customers) {
     if (customer.search.outcome == Outcome::kTornRead) ++result.torn_reads;
     // A search that read without a lock (a database's) never waited for one.
-    const bool unlocked_search =
-        customer.search.t_lock_acquired == 0 && customer.search.t_read != 0;
-    if (!unlocked_search) {
+    if (!customer.search.unlocked()) {
       result.lock_wait_ns +=
           wait_ns(customer.search.t_lock_requested, customer.search.t_lock_acquired, trial_end);
     }

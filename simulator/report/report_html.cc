@@ -300,7 +300,7 @@ void svg_timeline(const TrialResult& trial, TextSink& out, std::int64_t span_ns 
   if (summarised) {
     for (const CustomerHistory& c : customers) {
       // A search that read without a lock (a database's) waited for none.
-      if (c.search.t_lock_acquired != 0 || c.search.t_read == 0) {
+      if (!c.search.unlocked()) {
         waits.emplace_back(c.search.t_lock_requested, c.search.t_lock_acquired);
       }
       for (const PurchaseRecord& p : c.purchases) {

@@ -39,7 +39,7 @@ std::vector<Span> spans_of(const CustomerHistory& customer) {
     if (begin != 0 && end != 0 && end >= begin) spans.push_back(Span{begin, end, state});
   };
   const SearchRecord& search = customer.search;
-  if (search.t_lock_acquired == 0 && search.t_read != 0) {
+  if (search.unlocked()) {
     add(search.t_lock_requested, search.t_read, kSearch);  // read without a lock (a database)
   } else {
     add(search.t_lock_requested, search.t_lock_acquired, kWaiting);

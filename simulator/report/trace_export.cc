@@ -66,7 +66,7 @@ void write_chrome_trace(const std::vector<TracedTrial>& trials, TextSink& out) {
           pid, tid, tid, customer.pid);
       const SearchRecord& search = customer.search;
       // A search that read without a lock (a database's) has no wait and ends at its read.
-      const bool unlocked = search.t_lock_acquired == 0 && search.t_read != 0;
+      const bool unlocked = search.unlocked();
       if (!unlocked) {
         slice("wait for lock", "lock", tid, search.t_lock_requested, search.t_lock_acquired,
               "\"for\":\"search\"");
