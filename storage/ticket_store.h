@@ -94,6 +94,9 @@ class TicketStore {
   // True while a transaction is open (a database lock mode's purchase): writes take effect
   // only when it commits. Stores without transactions are never in one.
   virtual bool in_transaction() const { return false; }
+  // Undoes the open transaction, if any, and the locks it held: nothing it wrote takes
+  // effect (a customer a controlled schedule leaves before its COMMIT).
+  virtual void rollback() {}
   // True when a reader must hold the reader lock to see a whole count (a file can be read
   // half-written). A database's reads see committed data, so its searches take no lock.
   virtual bool reads_need_lock() const { return true; }

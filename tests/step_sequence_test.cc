@@ -70,3 +70,36 @@ TEST_CASE("optimistic stops retrying after kOptimisticRetries conflicts and read
   CHECK(std::vector<Step>(steps.end() - 4, steps.end()) ==
         std::vector<Step>{Step::kAcquire, Step::kRead, Step::kWrite, Step::kRelease});
 }
+
+TEST_CASE("a database's optimistic purchase is read then write, and reads again after a conflict",
+          "[schedule]") {
+  using enum Step;
+  StepSequence sequence(Mode::kOptimistic, 1, /*database=*/true);
+  CHECK(sequence.shape() == ticketsim::PurchaseSteps::kCompareAndSet);
+  sequence.advance();   // search
+  sequence.advance(2);  // read 2
+  REQUIRE(sequence.next() == kWrite);
+  sequence.conflict();  // the count was no longer 2
+  CHECK(sequence.retries() == 1);
+  CHECK(sequence.value_read() == -1);
+  CHECK(walk(sequence, {1}) == std::vector<Step>{kRead, kWrite});
+}
+
+TEST_CASE("a database's atomic purchase is one buy, as server's", "[schedule]") {
+  using enum Step;
+  CHECK(walk(StepSequence(Mode::kAtomic, 2, true), {}) == std::vector<Step>{kSearch, kBuy, kBuy});
+}
+
+TEST_CASE("serializable begins again at acquire when the database aborts its transaction",
+          "[schedule]") {
+  using enum Step;
+  for (Step aborted_at : {kRead, kWrite, kRelease}) {
+    StepSequence sequence(Mode::kSerializable, 1, true);
+    sequence.advance();  // search
+    while (sequence.next() != aborted_at) sequence.advance(1);
+    sequence.conflict();
+    CHECK(sequence.retries() == 1);
+    CHECK(sequence.attempt() == 0);
+    CHECK(walk(sequence, {0}) == std::vector<Step>{kAcquire, kRead, kWrite, kRelease});
+  }
+}

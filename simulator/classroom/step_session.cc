@@ -19,9 +19,21 @@ ExperimentConfig controlled(ExperimentConfig config) {
 }
 
 // True when `step` is a lock step of a mode that has no lock (none, join): such steps are
-// granted without a key and never shown.
+// granted without a key and never shown. serializable's are its BEGIN and COMMIT.
 bool invisible(const ExperimentConfig& config, Step step) {
-  return !mode_takes_lock(config.mode) && (step == Step::kAcquire || step == Step::kRelease);
+  return !mode_takes_lock(config.mode) && config.mode != Mode::kSerializable &&
+         (step == Step::kAcquire || step == Step::kRelease);
+}
+
+// What a lane shows after a write or buy step: what it left in the store, or why not.
+std::string step_result(const StepRecord& step) {
+  if (step.note == "bought a ticket" || step.note == "one statement sold a ticket") {
+    return trf("({}) BOUGHT", step.value);
+  }
+  if (step.note.starts_with("wrote in its transaction")) return trf("({}) uncommitted", step.value);
+  if (step.note.starts_with("the count was no longer")) return tr("(changed: read again)");
+  if (step.note.starts_with("the database aborted")) return tr("(aborted)");
+  return tr("(sold out)");
 }
 
 }  // namespace
@@ -108,8 +120,10 @@ std::vector<LaneView> StepSession::lanes() const {
     lane.next = next ? trf("next: {}", step_name(*next)) : tr("finished");
     if (lane.waiting) {
       // Under join a customer waits for its turn (the one before it to exit), not for a lock.
-      lane.next += config_.mode == Mode::kJoin ? trf(" (waits: {})", note_text(driver_->blocker(c)))
-                                               : std::string(tr(" (waits for the lock)"));
+      // serializable's write waits for the row another open transaction wrote.
+      const bool named = config_.mode == Mode::kJoin || config_.mode == Mode::kSerializable;
+      lane.next += named ? trf(" (waits: {})", note_text(driver_->blocker(c)))
+                         : std::string(tr(" (waits for the lock)"));
     }
     for (const StepRecord& step : driver_->log()) {
       if (step.customer != c || step.outcome == StepOutcome::kSkipped) continue;
@@ -122,7 +136,11 @@ std::vector<LaneView> StepSession::lanes() const {
       } else if (shown() && step.step == Step::kRead && step.value >= 0) {
         text += fmt::format("({})", step.value);
       } else if (shown() && (step.step == Step::kWrite || step.step == Step::kBuy)) {
-        text += step.note == "bought a ticket" ? trf("({}) BOUGHT", step.value) : tr("(sold out)");
+        text += step_result(step);
+      } else if (shown() && step.step == Step::kRelease && step.note.starts_with("committed")) {
+        text += tr("(committed) BOUGHT");
+      } else if (shown() && step.note.starts_with("the database aborted")) {
+        text += tr("(aborted)");
       }
       lane.done.push_back(std::move(text));
     }

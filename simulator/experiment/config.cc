@@ -23,18 +23,6 @@ void validate_database_store(const ExperimentConfig& config) {
     }
     return;
   }
-  // A controlled schedule grants the pessimistic cycle (search, acquire, read, write,
-  // release): every lock mode has it, the database's row and advisory locks included (an
-  // acquisition that would wait is refused with NOWAIT / pg_try_advisory_xact_lock).
-  // optimistic's one-statement check, atomic's one statement and serializable's retries are
-  // other steps, not yet scheduled one by one on a database.
-  if (is_controlled(config.schedule) &&
-      (config.mode == Mode::kOptimistic || config.mode == Mode::kAtomic ||
-       config.mode == Mode::kSerializable)) {
-    throw ConfigError("schedule", trf("mode {} on a database store runs under the free and "
-                                      "lockstep schedules; {} is not available with it yet",
-                                      mode_name(config.mode), schedule_name(config.schedule)));
-  }
   if (config.in_place) {
     throw ConfigError("in-place", tr("writes a store file back; a database store's rows are "
                                      "the trial's own and are removed after it"));
@@ -91,6 +79,50 @@ void validate_redis_lock(const ExperimentConfig& config) {
   if (config.fencing && !is_postgres_url(config.store_path)) {
     throw ConfigError("fencing", tr("needs a store that checks each write's token: a database "
                                     "store (--store postgresql://...)"));
+  }
+}
+
+// The steps a script names must be the mode's: a purchase is one buy in mode server and a
+// database's atomic, read and write in a database's optimistic, and acquire, read, write
+// and release elsewhere; a database writes a row whole, so nothing dies half-way through.
+void validate_script_steps(const ExperimentConfig& config) {
+  const bool database = is_postgres_url(config.store_path);
+  const Mode mode = config.mode;
+  const auto& script = config.script;
+  for (std::size_t i = 0; i < script.size(); ++i) {
+    const Step step = script[i].step;
+    const bool purchase_step = step == Step::kAcquire || step == Step::kRead ||
+                               step == Step::kWrite || step == Step::kRelease ||
+                               step == Step::kCrashMidWrite;
+    const std::string token = fmt::format("{}:{}", script[i].customer + 1, step_name(step));
+    if (mode == Mode::kServer && purchase_step) {
+      throw ConfigError("schedule", trf("token {} '{}': in mode server a purchase is one "
+                                        "step, buy (the server reads and writes)",
+                                        i + 1, token));
+    }
+    if (mode == Mode::kAtomic && purchase_step) {
+      throw ConfigError("schedule", trf("token {} '{}': in mode atomic a purchase is one step, "
+                                        "buy (one UPDATE ... WHERE count > 0)",
+                                        i + 1, token));
+    }
+    if (step == Step::kBuy && mode != Mode::kServer && mode != Mode::kAtomic) {
+      throw ConfigError("schedule",
+                        trf("token {} '{}': buy is the step of modes server and atomic; mode {} "
+                            "buys with acquire, read, write and release",
+                            i + 1, token, mode_name(mode)));
+    }
+    if (database && step == Step::kCrashMidWrite) {
+      throw ConfigError("schedule", trf("token {} '{}': a database writes a row whole, so no "
+                                        "customer dies half-way through a write; use crash",
+                                        i + 1, token));
+    }
+    if (database && mode == Mode::kOptimistic &&
+        (step == Step::kAcquire || step == Step::kRelease)) {
+      throw ConfigError("schedule",
+                        trf("token {} '{}': mode optimistic on a database takes no lock: a "
+                            "purchase is read, then write (one UPDATE ... WHERE count = <read>)",
+                            i + 1, token));
+    }
   }
 }
 
@@ -231,25 +263,7 @@ void ExperimentConfig::validate() const {
     } catch (const std::invalid_argument& e) {
       throw ConfigError("schedule", e.what());
     }
-    // A purchase is one buy in mode server, and never one elsewhere.
-    for (std::size_t i = 0; i < script.size(); ++i) {
-      const Step step = script[i].step;
-      const bool purchase_step = step == Step::kAcquire || step == Step::kRead ||
-                                 step == Step::kWrite || step == Step::kRelease ||
-                                 step == Step::kCrashMidWrite;
-      const std::string token = fmt::format("{}:{}", script[i].customer + 1, step_name(step));
-      if (mode == Mode::kServer && purchase_step) {
-        throw ConfigError("schedule", trf("token {} '{}': in mode server a purchase is one "
-                                          "step, buy (the server reads and writes)",
-                                          i + 1, token));
-      }
-      if (mode != Mode::kServer && step == Step::kBuy) {
-        throw ConfigError("schedule",
-                          trf("token {} '{}': buy is mode server's step; mode {} buys with "
-                              "acquire, read, write and release",
-                              i + 1, token, mode_name(mode)));
-      }
-    }
+    validate_script_steps(*this);
   }
   if (is_controlled(schedule) && (crash_probability > 0 || pause_holder)) {
     throw ConfigError("schedule",

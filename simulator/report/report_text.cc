@@ -634,6 +634,26 @@ std::string note_text(const std::string& note) {
     return tr("the count changed since it looked: it starts over");
   }
   if (note == "the lock is taken") return tr("the lock is taken");
+  static const std::regex kRowWriter("customer ([0-9]+) wrote the row and has not committed");
+  if (std::regex_match(note, match, kRowWriter)) {
+    return trf("customer {} wrote the row and has not committed", match[1].str());
+  }
+  static const std::regex kAborted(
+      "the database aborted its transaction at the (\\S+) \\(serialization failure\\): nothing "
+      "it wrote took effect, it begins again");
+  if (std::regex_match(note, match, kAborted)) {
+    return trf(
+        "the database aborted its transaction at the {} (serialization failure): nothing "
+        "it wrote took effect, it begins again",
+        match[1].str());
+  }
+  if (note == "the count was no longer the one it read: nothing written, it reads again") {
+    return tr("the count was no longer the one it read: nothing written, it reads again");
+  }
+  if (note == "wrote in its transaction: it takes effect at the commit (release)") {
+    return tr("wrote in its transaction: it takes effect at the commit (release)");
+  }
+  if (note == "committed: bought a ticket") return tr("committed: bought a ticket");
   if (note == "bought a ticket") return tr("bought a ticket");
   if (note == "sold out") return tr("sold out");
   if (note == "torn read: no write") return tr("torn read: no write");
@@ -665,10 +685,15 @@ std::string describe(const StepRecord& step) {
                  ? trf("customer {} {}: wrote count={}, bought a ticket", who, name, step.value)
                  : trf("customer {} {}: {}", who, name, note_text(step.note));
     case Step::kBuy:  // mode server: the server read `value` and sold, or found none
+      if (step.note == "one statement sold a ticket") {  // mode atomic: one UPDATE
+        return trf("customer {} {}: one statement sold a ticket, count={} left", who, name,
+                   step.value);
+      }
       return step.note == "bought a ticket"
                  ? trf("customer {} {}: the server read count={} and sold a ticket", who, name,
                        step.value)
                  : trf("customer {} {}: {}", who, name, note_text(step.note));
+    case Step::kAcquire:
     case Step::kRelease:
       return step.note.empty() ? trf("customer {} {}", who, name)
                                : trf("customer {} {}: {}", who, name, note_text(step.note));
@@ -683,11 +708,12 @@ std::string render_steps(const TrialResult& trial, int max_lines, int width) {
       wrap_text(tr("Schedule that ran (rerun it exactly with --schedule script:\"...\"):"), width) +
       wrap_text(trial.schedule_ran, width, 2, 2) + "\n" + tr("Steps:") + "\n";
   // A mode without a lock has lock steps in its script (the replay needs them) but nothing
-  // happens in them: the list leaves them out.
+  // happens in them: the list leaves them out, unless something did (serializable's BEGIN
+  // and COMMIT).
   std::vector<const StepRecord*> listed;
   for (const StepRecord& step : trial.steps) {
     const bool lock_step = step.step == Step::kAcquire || step.step == Step::kRelease;
-    if (!lock_step || mode_takes_lock(trial.mode)) listed.push_back(&step);
+    if (!lock_step || mode_takes_lock(trial.mode) || !step.note.empty()) listed.push_back(&step);
   }
   const auto shown = std::min(listed.size(), static_cast<std::size_t>(max_lines));
   for (std::size_t i = 0; i < shown; ++i) {

@@ -11,6 +11,7 @@
 #include "simulator/engine/futex.h"
 #include "simulator/schedule/stepped_customer.h"
 #include "storage/posix_io.h"
+#include "storage/postgres/postgres_store.h"
 #include "ticketsim/interrupt.h"
 
 namespace ticketsim {
@@ -18,7 +19,8 @@ namespace {
 
 constexpr std::int64_t kStepTimeoutNs = 10'000'000'000;  // a step takes microseconds
 constexpr std::uint8_t kBlockedAnswer = 1;
-constexpr std::uint8_t kFailedAnswer = 2;  // the store did not answer; the customer exits
+constexpr std::uint8_t kFailedAnswer = 2;    // the store did not answer; the customer exits
+constexpr std::uint8_t kConflictAnswer = 3;  // the store undid the try: it starts over
 
 }  // namespace
 
@@ -29,7 +31,8 @@ StepDriver::StepDriver(const TrialInput& input)
       exits_{std::vector<int>(static_cast<std::size_t>(input_.config->procs), 0),
              std::vector<bool>(static_cast<std::size_t>(input_.config->procs), false), false},
       sequences_(static_cast<std::size_t>(input_.config->procs),
-                 StepSequence(input_.config->mode, input_.config->attempts)),
+                 StepSequence(input_.config->mode, input_.config->attempts,
+                              is_postgres_url(input_.config->store_path))),
       pids_(static_cast<std::size_t>(input_.config->procs), 0),
       reaped_(static_cast<std::size_t>(input_.config->procs), false),
       failed_(static_cast<std::size_t>(input_.config->procs), false),
@@ -39,6 +42,7 @@ StepDriver::StepDriver(const TrialInput& input)
     exits_.killed[static_cast<std::size_t>(exit.tag)] = killing_;
     reaped_[static_cast<std::size_t>(exit.tag)] = true;
   };
+  database_ = is_postgres_url(config().store_path);
   t_start_ = monotonic_ns();
   for (int i = 0; i < procs(); ++i) {
     const CustomerPlan plan = resources_.plan(input_, i);
@@ -94,8 +98,14 @@ std::string StepDriver::blocker(int customer) const {
     }
     return "";
   }
+  if (config().mode == Mode::kSerializable) {
+    // The UPDATE waits for the row lock of another open transaction that wrote the row.
+    if (*next != Step::kWrite || row_writer_ < 0 || row_writer_ == customer) return "";
+    return fmt::format("customer {} wrote the row and has not committed", row_writer_ + 1);
+  }
   if (!mode_takes_lock(config().mode) || holder_ < 0 || holder_ == customer) return "";
-  bool wants_lock = *next == Step::kAcquire || *next == Step::kSearch;
+  // A database's searches take no lock: they read committed data.
+  bool wants_lock = *next == Step::kAcquire || (*next == Step::kSearch && !database_);
   if (!wants_lock) return "";
   if (dead(holder_)) return fmt::format("customer {} died holding the lock", holder_ + 1);
   return fmt::format("customer {} holds the lock", holder_ + 1);
@@ -205,12 +215,37 @@ void StepDriver::crash(StepRecord& record, std::optional<Step> next) {
   record.outcome = StepOutcome::kDone;
   const bool held = holder_ == customer;
   if (held && resources_.locks->released_when_holder_dies()) holder_ = -1;
+  if (row_writer_ == customer) row_writer_ = -1;  // the server rolls its transaction back
   record.note = fmt::format("customer {} was killed (SIGKILL) before its {} step{}", customer + 1,
                             step_name(*next), held ? ", holding the lock" : "");
   if (mid_write) {
     record.note =
         fmt::format("customer {} was killed (SIGKILL) half-way through its write", customer + 1);
   }
+}
+
+std::string StepDriver::purchase_note(const PurchaseRecord& purchase, Step step) const {
+  if (purchase.outcome == Outcome::kBought) {
+    return step == Step::kBuy && config().mode == Mode::kAtomic ? "one statement sold a ticket"
+                                                                : "bought a ticket";
+  }
+  if (purchase.outcome == Outcome::kSoldOut) return "sold out";
+  if (purchase.outcome == Outcome::kTornRead) return "torn read: no write";
+  return "wrote in its transaction: it takes effect at the commit (release)";
+}
+
+void StepDriver::conflict(StepRecord& record, Step step) {
+  const int customer = record.customer;
+  StepSequence& sequence = sequences_[static_cast<std::size_t>(customer)];
+  record.note = sequence.shape() == PurchaseSteps::kCompareAndSet
+                    ? "the count was no longer the one it read: nothing written, it reads again"
+                    : fmt::format(
+                          "the database aborted its transaction at the {} (serialization "
+                          "failure): nothing it wrote took effect, it begins again",
+                          step == Step::kRelease ? "COMMIT" : step_name(step));
+  sequence.conflict();
+  if (holder_ == customer) holder_ = -1;
+  if (row_writer_ == customer) row_writer_ = -1;
 }
 
 void StepDriver::reap_finished(int customer) {
@@ -246,8 +281,11 @@ const StepRecord& StepDriver::step(int customer, std::optional<Step> expected) {
         waiting ? fmt::format("customer {} does not hold the lock: its acquire was blocked",
                               customer + 1)
                 : fmt::format("customer {}'s next step is {}", customer + 1, step_name(*next));
-  } else if (std::string why = blocker(customer); !why.empty() && config().mode == Mode::kJoin) {
-    record.outcome = StepOutcome::kBlocked;  // join: the parent has not started it yet
+  } else if (std::string why = blocker(customer);
+             !why.empty() && (config().mode == Mode::kJoin || mode_needs_database(config().mode))) {
+    // join: the parent has not started it yet. A database's own lock: the parent knows its
+    // holder, and a customer that asked the database would wait, not answer.
+    record.outcome = StepOutcome::kBlocked;
     record.note = why;
   } else {
     auto [answer, value] = grant(customer, *next);
@@ -258,7 +296,10 @@ const StepRecord& StepDriver::step(int customer, std::optional<Step> expected) {
       record.note.assign(slot.error, ::strnlen(slot.error, kCustomerErrorBytes));
       failed_[static_cast<std::size_t>(customer)] = true;
       if (holder_ == customer) holder_ = -1;  // it released the lock before exiting
+      if (row_writer_ == customer) row_writer_ = -1;
       reap_finished(customer);
+    } else if (answer == kConflictAnswer) {
+      conflict(record, *next);
     } else if (answer == kBlockedAnswer) {
       record.outcome = StepOutcome::kBlocked;
       record.note = holder_ >= 0 ? fmt::format("customer {} holds the lock", holder_ + 1)
@@ -274,9 +315,18 @@ const StepRecord& StepDriver::step(int customer, std::optional<Step> expected) {
       if (*next == Step::kRelease && holder_ == customer) holder_ = -1;
       if (*next == Step::kWrite || *next == Step::kBuy) {
         const PurchaseRecord& purchase = resources_.table->purchase(customer, attempt);
-        record.note = purchase.outcome == Outcome::kBought    ? "bought a ticket"
-                      : purchase.outcome == Outcome::kSoldOut ? "sold out"
-                                                              : "torn read: no write";
+        record.note = purchase_note(purchase, *next);
+        const bool pending = purchase.outcome == Outcome::kNotRun && purchase.value_written >= 0;
+        if (pending && config().mode == Mode::kSerializable) row_writer_ = customer;
+      }
+      if (*next == Step::kRelease && row_writer_ == customer) row_writer_ = -1;
+      if (*next == Step::kAcquire && config().mode == Mode::kSerializable) {
+        record.note = "BEGIN ISOLATION LEVEL SERIALIZABLE";
+      }
+      if (*next == Step::kRelease && record.note.empty() && attempt < config().attempts &&
+          resources_.table->purchase(customer, attempt).write_state == WriteState::kDone &&
+          mode_needs_database(config().mode)) {
+        record.note = "committed: bought a ticket";
       }
       // join starts the next customer only once this one has exited.
       if (finished(customer) && config().mode == Mode::kJoin) reap_finished(customer);

@@ -72,6 +72,10 @@ class StepDriver {
   // Grants a crash step and waits until the customer has died and been reaped.
   void grant_crash(int customer, Step step);
   void reap_finished(int customer);
+  // The note a write or buy step gets from the purchase it ended or left pending.
+  std::string purchase_note(const PurchaseRecord& purchase, Step step) const;
+  // Records that the store undid `record.customer`'s try at `step`: it starts over.
+  void conflict(StepRecord& record, Step step);
   // Fills `record` for a crash step asked of `customer`, whose next step is `next`.
   void crash(StepRecord& record, std::optional<Step> next);
   // The stall a dead holder left: who died holding the lock and who waits; "" when none.
@@ -89,6 +93,9 @@ class StepDriver {
   std::vector<bool> dead_;    // a crash step killed it
   bool killing_ = false;      // finish() is killing what is left: exits are not crashes
   int holder_ = -1;
+  int row_writer_ = -1;
+  bool database_ = false;  // the store is a database: its searches take no lock  // serializable:
+                           // who wrote the row in a transaction still open
   std::int64_t t_start_ = 0;
   std::vector<StepRecord> log_;
   bool finished_ = false;

@@ -2,8 +2,16 @@
 
 namespace ticketsim {
 
-StepSequence::StepSequence(Mode mode, int attempts)
-    : optimistic_(mode == Mode::kOptimistic), server_(mode == Mode::kServer), attempts_(attempts) {}
+PurchaseSteps purchase_steps(Mode mode, bool database) {
+  if (mode == Mode::kServer || mode == Mode::kAtomic) return PurchaseSteps::kOneStep;
+  if (mode == Mode::kOptimistic) {
+    return database ? PurchaseSteps::kCompareAndSet : PurchaseSteps::kOptimistic;
+  }
+  return PurchaseSteps::kLocked;
+}
+
+StepSequence::StepSequence(Mode mode, int attempts, bool database)
+    : shape_(purchase_steps(mode, database)), attempts_(attempts) {}
 
 std::optional<Step> StepSequence::next() const {
   switch (phase_) {
@@ -27,14 +35,26 @@ std::optional<Step> StepSequence::next() const {
 }
 
 bool StepSequence::conflicted() const {
-  return optimistic_ && retries_ < kOptimisticRetries &&
+  return shape_ == PurchaseSteps::kOptimistic && retries_ < kOptimisticRetries &&
          (check_ < 0 || look_ < 0 || check_ != look_);
 }
 
+StepSequence::Phase StepSequence::first_of_purchase() const {
+  switch (shape_) {
+    case PurchaseSteps::kOneStep:
+      return Phase::kBuy;
+    case PurchaseSteps::kCompareAndSet:
+      return Phase::kRead;
+    case PurchaseSteps::kOptimistic:
+      return retries_ < kOptimisticRetries ? Phase::kLook : Phase::kAcquire;
+    case PurchaseSteps::kLocked:
+      break;
+  }
+  return Phase::kAcquire;
+}
+
 StepSequence::Phase StepSequence::after_release() const {
-  if (attempt_ >= attempts_) return Phase::kDone;
-  if (server_) return Phase::kBuy;
-  return optimistic_ && retries_ < kOptimisticRetries ? Phase::kLook : Phase::kAcquire;
+  return attempt_ >= attempts_ ? Phase::kDone : first_of_purchase();
 }
 
 void StepSequence::advance(std::int64_t value) {
@@ -55,7 +75,14 @@ void StepSequence::advance(std::int64_t value) {
       phase_ = conflicted() ? Phase::kRelease : Phase::kWrite;
       break;
     case Phase::kWrite:
-      phase_ = Phase::kRelease;
+      if (shape_ == PurchaseSteps::kCompareAndSet) {  // the write was the whole purchase
+        ++attempt_;
+        retries_ = 0;
+        check_ = -1;
+        phase_ = after_release();
+      } else {
+        phase_ = Phase::kRelease;
+      }
       break;
     case Phase::kRelease:
       if (conflicted()) {
@@ -74,6 +101,13 @@ void StepSequence::advance(std::int64_t value) {
     case Phase::kDone:
       break;
   }
+}
+
+void StepSequence::conflict() {
+  if (phase_ == Phase::kDone || phase_ == Phase::kSearch) return;
+  ++retries_;
+  look_ = check_ = -1;
+  phase_ = first_of_purchase();
 }
 
 std::vector<std::int64_t> StepSequence::key() const {

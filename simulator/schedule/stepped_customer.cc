@@ -12,6 +12,7 @@
 #include "simulator/engine/futex.h"
 #include "simulator/engine/ticket_server.h"
 #include "simulator/schedule/step_sequence.h"
+#include "storage/postgres/postgres_store.h"
 #include "storage/ticket_store.h"
 
 namespace ticketsim {
@@ -19,7 +20,11 @@ namespace {
 
 constexpr std::uint8_t kDone = 0;
 constexpr std::uint8_t kBlocked = 1;
-constexpr std::uint8_t kFailed = 2;  // the store did not answer: the customer exits
+constexpr std::uint8_t kFailed = 2;    // the store did not answer: the customer exits
+constexpr std::uint8_t kConflict = 3;  // the store undid the try: the purchase starts over
+// How long a step may wait for a database lock the parent knows to be free: a customer
+// killed holding it leaves it to the server, which rolls its transaction back a moment later.
+constexpr std::int64_t kDeadHolderGraceNs = 5'000'000'000;
 
 class SteppedCustomer {
  public:
@@ -28,7 +33,8 @@ class SteppedCustomer {
         config_(*plan.config),
         slot_(plan.table->slot(plan.index)),
         mailbox_(plan.table->mailbox(plan.index)),
-        sequence_(config_.mode, config_.attempts) {}
+        database_(is_postgres_url(config_.store_path)),
+        sequence_(config_.mode, config_.attempts, database_) {}
 
   void run() {
     slot_.pid = ::getpid();
@@ -52,6 +58,7 @@ class SteppedCustomer {
       std::int64_t value = -1;
       std::uint8_t outcome = perform_or_fail(step, value);
       if (outcome == kDone && step != Step::kExit) sequence_.advance(value);
+      if (outcome == kConflict) sequence_.conflict();
       mailbox_.value.store(value);
       mailbox_.outcome.store(outcome);
       mailbox_.finished.store(seen);
@@ -70,10 +77,15 @@ class SteppedCustomer {
 
   // perform(), except that a store that could not answer fails the customer: the error goes
   // into its slot and its current search or purchase, it lets go of the lock, and the
-  // parent hears kFailed (a remote store's failure is an outcome, not a crash).
+  // parent hears kFailed (a remote store's failure is an outcome, not a crash). A database
+  // that aborted the purchase's transaction (a serialization failure) undid the try: the
+  // parent hears kConflict and the purchase starts over.
   std::uint8_t perform_or_fail(Step step, std::int64_t& value) {
     try {
       return perform(step, value);
+    } catch (const TransactionConflict& e) {
+      start_over();
+      return kConflict;
     } catch (const StoreUnavailable& e) {
       slot_.set_error(e.what());
       if (step == Step::kSearch) {
@@ -102,7 +114,13 @@ class SteppedCustomer {
         release();
         return kDone;
       case Step::kExit:
-        if (holding_) lock_->unlock();
+        // A transaction the schedule left before its COMMIT is undone, not committed: what
+        // it wrote never took effect, as the records say.
+        if (store_ != nullptr && store_->in_transaction()) {
+          store_->rollback();
+        } else if (holding_) {
+          lock_->unlock();
+        }
         holding_ = false;
         return kDone;
       case Step::kCrash:
@@ -123,12 +141,19 @@ class SteppedCustomer {
       return kDone;
     }
     if (search.t_lock_requested == 0) search.t_lock_requested = now();
-    if (!take_lock(/*shared=*/true)) return kBlocked;
-    search.t_lock_acquired = now();
+    // A store whose reads see only committed counts (a database) is searched unlocked, as
+    // run_customer searches it: no critical section (its lock times stay 0).
+    const bool locked = store_->reads_need_lock();
+    if (locked) {
+      if (!take_lock(/*shared=*/true)) return kBlocked;
+      search.t_lock_acquired = now();
+    }
     const StoreReply read = require_answer(store_->read_count(), "read");
     search.t_read = now();
-    search.t_released = now();
-    lock_->unlock_shared();
+    if (locked) {
+      search.t_released = now();
+      lock_->unlock_shared();
+    }
     if (read.status == StoreStatus::kTorn) {
       search.outcome = Outcome::kTornRead;
     } else {
@@ -141,7 +166,16 @@ class SteppedCustomer {
   std::uint8_t acquire() {
     PurchaseRecord& record = purchase();
     if (record.t_lock_requested == 0) record.t_lock_requested = now();
-    if (!take_lock(/*shared=*/false)) return kBlocked;
+    if (mode_needs_database(config_.mode)) {
+      // The parent grants a database lock's acquire only when it knows it free (it sees
+      // every holder's steps), so this waits only for a killed holder's rollback.
+      if (lock_->lock(monotonic_ns() + kDeadHolderGraceNs) != Acquisition::kAcquired) {
+        throw StoreUnavailable("lock", StoreReply{StoreStatus::kTimeout, 0,
+                                                  "a killed holder's transaction never ended"});
+      }
+    } else if (!take_lock(/*shared=*/false)) {
+      return kBlocked;
+    }
     record.t_lock_acquired = now();
     holding_ = true;
     slot_.holding = 1;
@@ -156,6 +190,8 @@ class SteppedCustomer {
       return kDone;
     }
     PurchaseRecord& record = purchase();
+    // A compare-and-set purchase takes no lock: its try begins with this read.
+    if (sequence_.shape() == PurchaseSteps::kCompareAndSet) record.t_lock_requested = now();
     last_read_ = require_answer(store_->read_count(), "read");
     record.t_read = now();
     if (!torn_read()) record.value_read = value = last_read_.count;
@@ -165,6 +201,7 @@ class SteppedCustomer {
   std::uint8_t write(std::int64_t& value) {
     PurchaseRecord& record = purchase();
     record.t_write_begin = now();
+    if (sequence_.shape() == PurchaseSteps::kCompareAndSet) return compare_and_set(value);
     if (torn_read()) {
       record.outcome = Outcome::kTornRead;
     } else if (record.value_read > 0) {
@@ -191,14 +228,94 @@ class SteppedCustomer {
     return kDone;
   }
 
-  // Mode server: asks the server to buy; it reads, writes and records the purchase in this
-  // customer's slot before it answers.
+  // A database's optimistic write: UPDATE ... WHERE count = <the count read>, one statement
+  // that needs no lock (as purchase_by_compare_and_set records it). kConflict when the count
+  // had changed: nothing written, a retry counted, and the purchase reads again.
+  std::uint8_t compare_and_set(std::int64_t& value) {
+    PurchaseRecord& record = purchase();
+    if (torn_read() || record.value_read <= 0) {
+      record.t_lock_acquired = record.t_released = now();
+      record.outcome = torn_read() ? Outcome::kTornRead : Outcome::kSoldOut;
+      value = record.value_read;
+      finish_purchase();
+      return kDone;
+    }
+    record.write_state = WriteState::kBegun;
+    const StoreReply swapped = store_->compare_and_set(record.value_read, record.value_read - 1);
+    if (swapped.failed()) {
+      if (swapped.status != StoreStatus::kIndeterminate) record.write_state = WriteState::kNone;
+      require_answer(swapped, "write");  // throws StoreUnavailable
+    }
+    record.t_lock_acquired = record.t_written = record.t_released = now();
+    if (!swapped.ok()) {
+      record.write_state = WriteState::kNone;
+      start_over();
+      return kConflict;
+    }
+    record.write_state = WriteState::kDone;
+    record.value_written = value = record.value_read - 1;
+    record.outcome = Outcome::kBought;
+    finish_purchase();
+    return kDone;
+  }
+
+  // A purchase in one step. Mode server asks the server, which reads, writes and records the
+  // purchase in this customer's slot before it answers; a database's atomic sends one
+  // UPDATE ... WHERE count > 0 (as purchase_atomically records it).
   std::uint8_t buy(std::int64_t& value) {
-    purchase().t_lock_requested = now();
-    value = server_->ask({kServerBuy, plan_.index, attempt_}).count;
+    PurchaseRecord& record = purchase();
+    record.t_lock_requested = now();
+    if (server_) {
+      value = server_->ask({kServerBuy, plan_.index, attempt_}).count;
+    } else {
+      record.write_state = WriteState::kBegun;
+      const StoreReply taken = store_->take_one();
+      if (taken.failed()) {
+        if (taken.status != StoreStatus::kIndeterminate) record.write_state = WriteState::kNone;
+        require_answer(taken, "write");  // throws StoreUnavailable
+      }
+      const std::int64_t answered = now();
+      record.t_lock_acquired = record.t_read = record.t_write_begin = answered;
+      record.t_written = record.t_released = answered;
+      if (taken.ok()) {
+        record.value_read = taken.count + 1;
+        record.value_written = value = taken.count;
+        record.write_state = WriteState::kDone;
+        record.outcome = Outcome::kBought;
+      } else {
+        record.value_read = value = 0;
+        record.write_state = WriteState::kNone;
+        record.outcome = Outcome::kSoldOut;
+      }
+    }
+    finish_purchase();
+    return kDone;
+  }
+
+  // The purchase under way is over: the next step belongs to the next one.
+  void finish_purchase() {
     ++attempt_;
     ++slot_.purchases_done;
-    return kDone;
+  }
+
+  // The store undid the purchase's try (a serialization failure rolled its transaction
+  // back, or a compare-and-set found another count): nothing it wrote took effect, so the
+  // record forgets the try, keeps its wait, and counts a retry (as purchase_serializably).
+  void start_over() {
+    PurchaseRecord& record = purchase();
+    slot_.holding = 0;
+    holding_ = false;  // the rolled-back transaction was the lock
+    commit_pending_ = false;
+    record.write_state = WriteState::kNone;
+    record.outcome = Outcome::kNotRun;
+    record.value_written = -1;
+    record.t_written = 0;
+    if (record.t_lock_acquired != 0) {
+      record.earlier_lock_waits_us +=
+          static_cast<std::int32_t>((record.t_lock_acquired - record.t_lock_requested) / 1000);
+    }
+    record.t_lock_requested = 0;
+    if (record.retries < INT16_MAX) ++record.retries;
   }
 
   // Takes the lock without waiting; false when somebody holds it. A robust mutex whose
@@ -282,8 +399,7 @@ class SteppedCustomer {
       return;
     }
     record.t_released = now();
-    ++attempt_;
-    ++slot_.purchases_done;
+    finish_purchase();
   }
 
   const CustomerPlan& plan_;
@@ -292,6 +408,7 @@ class SteppedCustomer {
   StepMailbox& mailbox_;
   bool torn_read() const { return last_read_.status == StoreStatus::kTorn; }
   bool commit_pending_ = false;  // a database lock mode's write waits for the COMMIT
+  bool database_;                // the store is a database (its own lock modes, its steps)
 
   StoreSlot store_slot_;
   TicketStore* store_ = nullptr;

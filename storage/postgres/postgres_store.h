@@ -78,7 +78,7 @@ class PostgresTicketStore final : public TicketStore {
   // after COMMIT was sent; kConnectionLost when it never reached the server.
   StoreReply commit();
   // Ends the transaction, undoing it (or forgets it when the connection is gone).
-  void rollback();
+  void rollback() override;
   bool in_transaction() const override { return in_transaction_; }
 
  private:
