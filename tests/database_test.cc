@@ -4,7 +4,10 @@
 // "postgresql://" (libpq fills in the rest from them) is that cluster.
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -151,16 +154,47 @@ TEST_CASE("a database compare reports the six database modes and flock side by s
   REQUIRE(trial_rows().empty());
 }
 
-TEST_CASE("a database that cannot be reached is a clear error naming the store, password hidden",
-          "[database]") {
+TEST_CASE(
+    "a database or a Redis that cannot be reached fails the run (exit 1), naming it, "
+    "password hidden",
+    "[database]") {
   // Port 1 on the loopback: nothing listens there.
   auto run = ticketsim_cli({"run", "--store", "postgresql://someone:secret@127.0.0.1:1/db",
                             "--mode", "row-lock", "--procs", "2"});
   INFO(run.out << run.err);
-  REQUIRE(run.exit_code != 0);
-  REQUIRE(run.err.find("postgresql://someone:***@127.0.0.1:1/db") != std::string::npos);
+  REQUIRE(run.exit_code == 1);
+  REQUIRE(run.err.find("cannot reach the database store postgresql://someone:***@127.0.0.1:1/db") !=
+          std::string::npos);
   REQUIRE(run.err.find("secret") == std::string::npos);
   REQUIRE(run.err.find("connect") != std::string::npos);
+  auto redis = ticketsim_cli({"run", "--store", kStore, "--mode", "redis-lock", "--redis",
+                              "redis://127.0.0.1:1", "--procs", "2"});
+  INFO(redis.out << redis.err);
+  REQUIRE(redis.exit_code == 1);
+  REQUIRE(redis.err.find("Redis at redis://127.0.0.1:1") != std::string::npos);
+  REQUIRE(trial_rows().empty());
+}
+
+TEST_CASE("a database that accepts but never answers is given up at the URL's connect_timeout",
+          "[database]") {
+  // A socket that listens and never answers: the kernel completes the handshake, and the
+  // startup message waits for ever.
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(listener >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  REQUIRE(::listen(listener, 8) == 0);
+  socklen_t length = sizeof address;
+  REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  const std::string url = "postgresql://x@127.0.0.1:" + std::to_string(ntohs(address.sin_port)) +
+                          "/db?sslmode=disable&connect_timeout=2";
+  auto run = ticketsim_cli({"run", "--store", url, "--procs", "1"});
+  ::close(listener);
+  INFO(run.out << run.err);
+  REQUIRE(run.exit_code == 1);
+  REQUIRE(run.err.find("no connection before the deadline") != std::string::npos);
 }
 
 TEST_CASE("a run removes the rows that killed runs on this host left, and only those",

@@ -56,9 +56,13 @@ namespace {
 
 // `run --json`: the report, and with --customers every customer's record of the explained
 // trial, streamed purchase by purchase so that a million purchases never sit in memory.
-void print_run_json(const ExperimentResult& result, bool with_customers) {
+// `command` names the command that printed it ("run", or "report" reading one back).
+void print_run_json(const ExperimentResult& result, bool with_customers,
+                    const char* command = "run") {
   StdoutSink out;
-  std::string head = run_report_json(result).dump(2);
+  nlohmann::ordered_json report = run_report_json(result);
+  report["command"] = command;
+  std::string head = report.dump(2);
   const TrialResult* shown = explained_trial(result);
   if (!with_customers || shown == nullptr) {
     out.write(head);
@@ -143,7 +147,7 @@ int report_command(const ReportFlags& flags) {
   ExperimentResult result = shared_experiment_result(flags.store, flags.experiment);
   try {
     if (flags.json) {
-      print_run_json(result, false);
+      print_run_json(result, false, "report");
     } else {
       TextReportOptions options = text_options(Flags{});
       options.command = "report";

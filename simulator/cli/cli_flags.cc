@@ -208,8 +208,9 @@ void add_common_flags(CLI::App& command, Flags& flags) {
                    tr("Mode redis-lock: number every grant and have the database store refuse "
                       "a write whose number is older than one it accepted"));
   command.add_flag("--expect-safe", flags.expect_safe,
-                   tr("Exit 3 when any trial raced (oversold, lost an update, tore a read, "
-                      "overlapped critical sections) or stalled"));
+                   tr("Exit 3 when any trial's verdict is not safe: it oversold, lost an "
+                      "update, tore a read, overlapped critical sections its mode keeps apart "
+                      "(with --fencing the store refuses the stale holder instead), or stalled"));
 }
 
 Nanoseconds duration_flag(const std::string& flag, const std::string& text) {

@@ -102,8 +102,7 @@ class Customer {
         search();
       } catch (const StoreUnavailable& e) {
         if (!survives_failures()) throw;
-        if (slot_.error[0] == '\0') slot_.set_error(e.what());
-        slot_.search.outcome = Outcome::kError;
+        record_failure(e.what(), slot_.search.outcome);
       }
     }
     for (int attempt = 0; attempt < config_.attempts; ++attempt) {
@@ -112,10 +111,10 @@ class Customer {
         purchase_by_mode(attempt);
       } catch (const StoreUnavailable& e) {
         if (!survives_failures()) throw;
-        record_failure(e.what());
+        record_failure(e.what(), current_->outcome);
       } catch (const LockError& e) {
         if (!survives_failures() || config_.mode != Mode::kRedisLock) throw;
-        record_failure(e.what());  // the lock service did not answer
+        record_failure(e.what(), current_->outcome);  // the lock service did not answer
       }
       current_ = nullptr;
       ++slot_.purchases_done;
@@ -140,15 +139,16 @@ class Customer {
     }
   }
 
-  // A remote store or lock service failed one purchase: under the free schedule the customer
-  // records it (the first message, the purchase as an error whose write state says whether
-  // it may have taken effect) and goes on to its next purchase, as a client would. Under
+  // A remote store or lock service failed the search or one purchase: under the free
+  // schedule the customer records it (the first message; `outcome`, the search's or the
+  // purchase's, an error, a purchase's write state saying whether it may have taken effect)
+  // and goes on to its next purchase, as a client would. Under
   // lockstep it stops, so that the barriers never wait for a customer out of step.
   bool survives_failures() const { return config_.schedule == Schedule::kFree; }
-  void record_failure(const char* message) {
+  void record_failure(const char* message, Outcome& outcome) {
     if (slot_.error[0] == '\0') slot_.set_error(message);
     slot_.holding = 0;
-    current_->outcome = Outcome::kError;
+    outcome = Outcome::kError;
   }
 
   // The purchase in progress when an exception escaped, if any.

@@ -12,7 +12,7 @@
 namespace ticketsim {
 
 // Longest error message a customer can leave for the parent (truncated beyond).
-inline constexpr std::size_t kCustomerErrorBytes = 160;
+inline constexpr std::size_t kCustomerErrorBytes = 512;
 
 // One customer's slot in the shared table. Written only by that customer (after fork)
 // and read by the parent only after the customer has been reaped.
@@ -38,10 +38,17 @@ struct CustomerSlot {
   std::int64_t fenced_by = 0;               // ... and the newer token the store had accepted
   char error[kCustomerErrorBytes] = {};     // NUL-terminated; empty when no error
 
-  // Leaves `message` for the parent, truncated to fit and always NUL-terminated.
+  // Leaves `message` for the parent, always NUL-terminated, truncated to fit without
+  // splitting a UTF-8 character (a server's message may be in the user's language).
   void set_error(const char* message) {
-    std::strncpy(error, message, kCustomerErrorBytes - 1);
-    error[kCustomerErrorBytes - 1] = '\0';
+    std::size_t length = ::strnlen(message, kCustomerErrorBytes);
+    if (length == kCustomerErrorBytes) {
+      length = kCustomerErrorBytes - 1;
+      // Back to the start of the character the cut fell in (continuation bytes are 10xxxxxx).
+      while (length > 0 && (static_cast<unsigned char>(message[length]) & 0xC0) == 0x80) --length;
+    }
+    std::memcpy(error, message, length);
+    error[length] = '\0';
   }
 };
 

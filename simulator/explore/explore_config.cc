@@ -15,13 +15,15 @@ inline constexpr int kMaxExploreJobs = 256;
 inline constexpr int kMaxExploreSteps = 1000;
 
 void ExploreConfig::validate() const {
-  if (workload.store_path.rfind("postgresql://", 0) == 0 ||
-      workload.store_path.rfind("postgres://", 0) == 0 || mode_needs_database(workload.mode) ||
-      workload.mode == Mode::kRedisLock) {
-    throw ConfigError(workload.store_path.empty() ? "mode" : "store",
+  const bool database = workload.store_path.rfind("postgresql://", 0) == 0 ||
+                        workload.store_path.rfind("postgres://", 0) == 0;
+  if (database || mode_needs_database(workload.mode) || workload.mode == Mode::kRedisLock) {
+    // Its model of every interleaving knows a file's and the kernel's locks, not a
+    // database's snapshots or a lease's clock.
+    throw ConfigError(database ? "store" : "mode",
                       tr("explore runs every schedule on fresh processes and a store file; a "
                          "database store or a lock served over the network is run with `run` "
-                         "(free, lockstep or a script)"));
+                         "(any schedule, a script included) or `step`"));
   }
   if (workload.procs < 1 || workload.procs > kMaxExploreProcs) {
     throw ConfigError(

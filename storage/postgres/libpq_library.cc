@@ -38,6 +38,7 @@ LibPq load() {
     library.resolve("PQclear", api.clear);
     library.resolve("PQconninfoParse", api.conninfoParse);
     library.resolve("PQconninfoFree", api.conninfoFree);
+    library.resolve("PQconninfo", api.conninfo);
     library.resolve("PQfreemem", api.freemem);
     library.resolve("PQsetNoticeProcessor", api.setNoticeProcessor);
     return api;

@@ -34,6 +34,7 @@ struct LibPq {
   decltype(&::PQclear) clear;
   decltype(&::PQconninfoParse) conninfoParse;
   decltype(&::PQconninfoFree) conninfoFree;
+  decltype(&::PQconninfo) conninfo;
   decltype(&::PQfreemem) freemem;
   decltype(&::PQsetNoticeProcessor) setNoticeProcessor;
 };

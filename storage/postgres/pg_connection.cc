@@ -3,8 +3,10 @@
 #include <poll.h>
 #include <time.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <utility>
 #include <vector>
@@ -106,6 +108,23 @@ PgAnswer PgConnection::connect(std::int64_t deadline_ns) {
   }
 }
 
+std::int64_t PgConnection::connect_timeout_ns() const {
+  // libpq applies connect_timeout (the URL's, or PGCONNECT_TIMEOUT) only when it blocks; an
+  // asynchronous connection must bound itself. As libpq reads it: whole seconds, at least 2;
+  // 0, negative or unparseable: no bound of its own.
+  PQconninfoOption* options = pq_.conninfo(conn_);
+  if (options == nullptr) return 0;
+  std::int64_t seconds = 0;
+  for (PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
+    if (std::strcmp(option->keyword, "connect_timeout") != 0 || option->val == nullptr) continue;
+    char* end = nullptr;
+    const long long value = std::strtoll(option->val, &end, 10);
+    if (end != option->val && *end == '\0' && value > 0) seconds = std::max<long long>(value, 2);
+  }
+  pq_.conninfoFree(options);
+  return seconds * 1'000'000'000;
+}
+
 PgAnswer PgConnection::connect_once(std::int64_t deadline_ns) {
   const char* keywords[] = {"dbname", "application_name", nullptr};
   const char* values[] = {url_.c_str(), "ticketsim", nullptr};
@@ -113,6 +132,10 @@ PgAnswer PgConnection::connect_once(std::int64_t deadline_ns) {
   if (conn_ == nullptr) return broken(PgAnswer::Kind::kLost, false, "libpq: out of memory");
   if (pq_.status(conn_) == CONNECTION_BAD) {
     return broken(PgAnswer::Kind::kLost, false, one_line(pq_.errorMessage(conn_)));
+  }
+  if (const std::int64_t limit = connect_timeout_ns(); limit > 0) {
+    const std::int64_t by = pg_clock_ns() + limit;
+    deadline_ns = deadline_ns == 0 ? by : std::min(deadline_ns, by);
   }
   PostgresPollingStatusType state = PGRES_POLLING_WRITING;
   while (state != PGRES_POLLING_OK) {

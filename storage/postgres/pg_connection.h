@@ -76,6 +76,8 @@ class PgConnection {
   bool wait_socket(bool for_write, std::int64_t deadline_ns);
   PgAnswer broken(PgAnswer::Kind kind, bool sent, std::string message);
   PgAnswer connect_once(std::int64_t deadline_ns);
+  // The connection's connect_timeout (URL or PGCONNECT_TIMEOUT) in ns, 0 when unbounded.
+  std::int64_t connect_timeout_ns() const;
 
   const LibPq& pq_;
   std::string url_;

@@ -112,6 +112,14 @@ StoreError database_error(const std::string& url, const std::string& message) {
   return StoreError(redacted_postgres_url(url), text);
 }
 
+void throw_database_failure(const std::string& url, const PgAnswer& answer) {
+  const StoreError error = database_error(url, answer.message);
+  if (answer.failed()) {
+    throw RunError("cannot reach the database store " + error.path() + ": " + error.problem());
+  }
+  throw error;
+}
+
 void check_postgres_url(const std::string& url) {
   const LibPq& pq = libpq();
   char* error = nullptr;
@@ -371,7 +379,7 @@ class PostgresStoreProvider final : public StoreProvider {
 
  private:
   void check(const PgAnswer& answer) const {
-    if (!answer.ok()) throw database_error(url_, answer.message);
+    if (!answer.ok()) throw_database_failure(url_, answer);
   }
 
   std::string url_;
@@ -392,13 +400,13 @@ std::vector<std::string> remove_rows_of_dead_runs(const std::string& url) {
   const std::int64_t deadline = pg_clock_ns() + kFirstContactTimeoutNs;
   PgAnswer exists =
       admin.exec("SELECT 1 WHERE to_regclass('ticketsim.trial_stores') IS NOT NULL", deadline);
-  if (!exists.ok()) throw database_error(url, exists.message);
+  if (!exists.ok()) throw_database_failure(url, exists);
   std::vector<std::string> removed;
   if (exists.rows == 0) return removed;
   PgAnswer pids = admin.exec_params(
       "SELECT string_agg(DISTINCT pid::text, ',') FROM ticketsim.trial_stores WHERE host = $1",
       {host}, deadline);
-  if (!pids.ok()) throw database_error(url, pids.message);
+  if (!pids.ok()) throw_database_failure(url, pids);
   std::size_t start = 0;
   while (start < pids.text.size()) {
     std::size_t comma = pids.text.find(',', start);

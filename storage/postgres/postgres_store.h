@@ -25,6 +25,11 @@ std::string redacted_postgres_url(std::string_view url);
 // of its password in the message (libpq quotes malformed URIs) replaced by "***".
 StoreError database_error(const std::string& url, const std::string& message);
 
+// Throws what `answer`, a statement's failure, means: RunError when the database could not be
+// reached or did not answer in time (the run failed, as with an unreachable Redis: exit 1),
+// else database_error() (the store refused: exit 2). Passwords redacted either way.
+[[noreturn]] void throw_database_failure(const std::string& url, const PgAnswer& answer);
+
 // Throws StoreError (naming the redacted URL) when libpq cannot parse `url`.
 void check_postgres_url(const std::string& url);
 

@@ -70,7 +70,7 @@ SharedExperiment::SharedExperiment(std::string url, std::string name, int hosts,
 PgAnswer SharedExperiment::run(const char* sql, std::initializer_list<const char*> params) {
   PgAnswer answer = params.size() == 0 ? connection_.exec(sql, deadline())
                                        : connection_.exec_params(sql, params, deadline());
-  if (!answer.ok()) throw database_error(url_, answer.message);
+  if (!answer.ok()) throw_database_failure(url_, answer);
   return answer;
 }
 
@@ -283,7 +283,7 @@ StoredExperiment load_shared_experiment(const std::string& url, const std::strin
   if (!answer.ok() && answer.sqlstate == "42P01")
     answer.rows = 0;  // no table: no experiment
   else if (!answer.ok())
-    throw database_error(url, answer.message);
+    throw_database_failure(url, answer);
   if (answer.rows == 0) {
     throw database_error(url, "no experiment named '" + name + "'");
   }
@@ -326,7 +326,7 @@ void forget_shared_experiment(const std::string& url, const std::string& name) {
     const std::string sql = std::string("DELETE FROM ticketsim.") + table + " WHERE name = $1";
     PgAnswer answer = connection.exec_params(sql.c_str(), {name.c_str()}, deadline());
     if (!answer.ok() && answer.sqlstate != "42P01") {
-      throw database_error(url, answer.message);
+      throw_database_failure(url, answer);
     }
   }
 }
