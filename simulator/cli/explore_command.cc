@@ -76,7 +76,9 @@ void add_explore_flags(CLI::App& command, ExploreFlags& flags) {
   command.add_option("--attempts", flags.attempts, tr("Purchases per customer"))
       ->capture_default_str();
   command.add_option("--tickets", flags.tickets, tr("Tickets in the store"))->capture_default_str();
-  command.add_option("--store", flags.store, tr("JSON store (read, never modified)"));
+  command.add_option("--store", flags.store,
+                     tr("JSON store (read, never modified), or a PostgreSQL database, "
+                        "postgresql://..., where each schedule gets a row of its own"));
   command
       .add_option("--write", flags.write, tr("How customers rewrite the store: inplace or atomic"))
       ->capture_default_str();

@@ -177,12 +177,7 @@ ExperimentResult run_experiment(const ExperimentConfig& given, const TrialObserv
     config.write_cost =
         measure_atomic_write_cost(config.workdir.empty() ? default_workdir() : config.workdir);
   }
-  // A purchase on a database is a few round trips and a commit: the default timeouts allow
-  // 1 ms a purchase (a local server answers 8 customers' purchases in 0.02 to 0.25 ms each;
-  // README "Database modes"), so that a long run is not taken for a stalled one.
-  if (!store.database_url.empty() && !config.write_cost) {
-    config.write_cost = std::chrono::milliseconds(1);
-  }
+  allow_for_database(config, store);
   ExperimentResult result;
   LeftoverPlaces places;
   places.workdir = config.workdir.empty() ? default_workdir() : config.workdir;

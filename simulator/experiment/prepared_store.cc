@@ -53,4 +53,10 @@ StoreFactory PreparedStore::store_factory() const {
   };
 }
 
+void allow_for_database(ExperimentConfig& config, const PreparedStore& store) {
+  if (!store.database_url.empty() && !config.write_cost) {
+    config.write_cost = std::chrono::milliseconds(1);
+  }
+}
+
 }  // namespace ticketsim

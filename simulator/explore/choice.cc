@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "simulator/schedule/step_sequence.h"
+
 namespace ticketsim {
 
 bool dependent(const Move& a, const Move& b) {
@@ -15,18 +17,19 @@ bool dependent(const Move& a, const Move& b) {
   return y.exclusive_lock && x.shared_lock;
 }
 
-Footprint footprint_of(Mode mode, Step step, bool holds_lock, Step next) {
-  if (mode == Mode::kServer && !is_crash(step)) {
-    // No lock: the server answers one request at a time, each one whole. A search reads the
-    // store; a purchase reads and writes it.
+Footprint footprint_of(Mode mode, bool database, Step step, bool holds_lock, Step next) {
+  if ((mode == Mode::kServer || mode == Mode::kAtomic) && !is_crash(step)) {
+    // No lock: the server answers one request at a time, each one whole, and atomic's one
+    // statement is one instant in the database. A search reads the store; a purchase reads
+    // and writes it.
     Footprint footprint;
     footprint.reads_store = step == Step::kSearch || step == Step::kBuy;
     footprint.writes_store = step == Step::kBuy;
     return footprint;
   }
   if (is_crash(step)) {
-    Footprint footprint = footprint_of(mode, next, holds_lock, next);
-    const Footprint death = footprint_of(mode, Step::kExit, holds_lock, next);
+    Footprint footprint = footprint_of(mode, database, next, holds_lock, next);
+    const Footprint death = footprint_of(mode, database, Step::kExit, holds_lock, next);
     footprint.exclusive_lock = footprint.exclusive_lock || death.exclusive_lock;
     footprint.writes_store = footprint.writes_store || step == Step::kCrashMidWrite;
     footprint.crash = true;
@@ -34,19 +37,26 @@ Footprint footprint_of(Mode mode, Step step, bool holds_lock, Step next) {
   }
   Footprint footprint;
   footprint.serial = mode == Mode::kJoin;
-  const bool locked = mode_takes_lock(mode);
+  // A database's optimistic purchase takes no lock (one UPDATE ... WHERE count = <read>);
+  // serializable takes none either, but its write holds the row until COMMIT, as a lock.
+  const bool compare_and_set = purchase_steps(mode, database) == PurchaseSteps::kCompareAndSet;
+  const bool locked = mode_takes_lock(mode) && !compare_and_set;
+  const bool row_held = mode == Mode::kSerializable;
+  // In a transaction (the database's lock modes) the write takes effect at the COMMIT.
+  const bool commits = mode == Mode::kRowLock || mode == Mode::kAdvisory || row_held;
   switch (step) {
     case Step::kSearch:
       footprint.reads_store = true;
-      footprint.shared_lock = locked;
-      footprint.waits_for_lock = locked ? 1 : 0;
+      footprint.shared_lock = locked && !database;  // a database's searches take no lock
+      footprint.waits_for_lock = footprint.shared_lock ? 1 : 0;
       break;
     case Step::kAcquire:
       footprint.exclusive_lock = locked;
       footprint.waits_for_lock = locked ? 2 : 0;
       break;
     case Step::kRelease:
-      footprint.exclusive_lock = locked;
+      footprint.exclusive_lock = locked || row_held;
+      footprint.writes_store = commits;
       break;
     case Step::kRead:
       footprint.reads_store = true;
@@ -54,11 +64,16 @@ Footprint footprint_of(Mode mode, Step step, bool holds_lock, Step next) {
     case Step::kWrite:
     case Step::kBuy:
       footprint.writes_store = true;
+      // compare-and-set reads the count it compares; serializable's UPDATE waits for
+      // another open writer's row and fails on a commit since its snapshot.
+      footprint.reads_store = compare_and_set || row_held;
+      footprint.exclusive_lock = row_held;
+      footprint.waits_for_lock = row_held ? 2 : 0;
       break;
     case Step::kCrashMidWrite:
     case Step::kCrash:
     case Step::kExit:
-      footprint.exclusive_lock = locked && holds_lock;
+      footprint.exclusive_lock = (locked || row_held) && holds_lock;
       break;
   }
   return footprint;

@@ -50,11 +50,12 @@ struct Move {
 // Whether `a` and `b` may not be swapped: see Footprint.
 bool dependent(const Move& a, const Move& b);
 
-// The footprint of a customer taking `step` in `mode`; `holds_lock` says whether it holds
-// the purchase lock exclusively before the move (its death then frees or poisons the lock).
-// A crash is offered only where the customer's `next` step could happen, so it carries
-// that step's footprint too: whatever could stop the step from happening stops the crash.
-Footprint footprint_of(Mode mode, Step step, bool holds_lock, Step next);
+// The footprint of a customer taking `step` in `mode` (on a database store when `database`);
+// `holds_lock` says whether it holds the purchase lock exclusively before the move (its death
+// then frees or poisons the lock; serializable: the row its open transaction wrote). A crash
+// is offered only where the customer's `next` step could happen, so it carries that step's
+// footprint too: whatever could stop the step from happening stops the crash.
+Footprint footprint_of(Mode mode, bool database, Step step, bool holds_lock, Step next);
 
 // "2:write", as a script names the move.
 std::string choice_name(const Choice& choice);

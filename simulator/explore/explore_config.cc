@@ -3,6 +3,8 @@
 #include "simulator/text/translate.h"
 #include "ticketsim/explore.h"
 
+#include "simulator/explore/worker_pool.h"
+
 namespace ticketsim {
 
 // Beyond these, an exhaustive search is not what the user wants: the space is astronomical
@@ -15,15 +17,11 @@ inline constexpr int kMaxExploreJobs = 256;
 inline constexpr int kMaxExploreSteps = 1000;
 
 void ExploreConfig::validate() const {
-  const bool database = workload.store_path.rfind("postgresql://", 0) == 0 ||
-                        workload.store_path.rfind("postgres://", 0) == 0;
-  if (database || mode_needs_database(workload.mode) || workload.mode == Mode::kRedisLock) {
-    // Its model of every interleaving knows a file's and the kernel's locks, not a
-    // database's snapshots or a lease's clock.
-    throw ConfigError(database ? "store" : "mode",
-                      tr("explore runs every schedule on fresh processes and a store file; a "
-                         "database store or a lock served over the network is run with `run` "
-                         "(any schedule, a script included) or `step`"));
+  if (workload.mode == Mode::kRedisLock) {
+    // A lease runs out by the clock, which no interleaving of steps decides.
+    throw ConfigError("mode", tr("explore runs every interleaving of the customers' steps, and "
+                                 "redis-lock's leases run out by the clock; run it with `run` "
+                                 "(any schedule, a script included) or `step`"));
   }
   if (workload.procs < 1 || workload.procs > kMaxExploreProcs) {
     throw ConfigError(
@@ -55,6 +53,11 @@ void ExploreConfig::validate() const {
   }
   if (preemptions && *preemptions < 0) {
     throw ConfigError("preemptions", trf("must be 0 or more (got {})", *preemptions));
+  }
+  if (runs_alone(workload) && jobs > 1) {
+    throw ConfigError("jobs", tr("serializable on a database runs its schedules one at a time: "
+                                 "PostgreSQL's predicate locks can cover a page or the whole "
+                                 "table, so trials side by side would abort each other"));
   }
   if (jobs < 0 || jobs > kMaxExploreJobs) {
     throw ConfigError(

@@ -9,6 +9,7 @@
 #include "simulator/explore/interleaving_count.h"
 #include "simulator/explore/search_tree.h"
 #include "simulator/explore/worker_pool.h"
+#include "storage/postgres/postgres_store.h"
 #include "ticketsim/explore.h"
 #include "ticketsim/interrupt.h"
 
@@ -118,7 +119,10 @@ ExploreResult explore(const ExploreConfig& config, const ExploreObserver& observ
   result.config = config;
   result.config.workload.tickets = store.tickets;
   result.store_label = store.label;
-  const ExperimentConfig workload = schedule_workload(config, store.tickets);
+  ExperimentConfig workload = schedule_workload(config, store.tickets);
+  allow_for_database(workload, store);
+  // Rows of killed runs on this host go first, as `run` removes them.
+  if (!store.database_url.empty()) remove_rows_of_dead_runs(store.database_url);
   // Mode none without crashes or a bound: every order of the steps, the multinomial (the
   // model agrees, and the suite checks it); otherwise the model counts.
   result.interleavings_total =
@@ -137,6 +141,7 @@ ExploreResult explore(const ExploreConfig& config, const ExploreObserver& observ
   input.config = &workload;
   input.store_bytes = store.bytes;
   input.tickets = store.tickets;
+  input.make_store = store.store_factory();
 
   const bool reduction = config.reduction && !config.preemptions;
   SchedulePolicy policy;
@@ -144,7 +149,9 @@ ExploreResult explore(const ExploreConfig& config, const ExploreObserver& observ
   policy.use_sleep = reduction;
   policy.preemptions = config.preemptions;
   SearchTree tree(reduction, config.preemptions);
-  result.jobs = config.jobs > 0 ? config.jobs : default_jobs();
+  result.jobs = config.jobs > 0               ? config.jobs
+                : runs_alone(config.workload) ? 1  // see validate()
+                                              : default_jobs();
   OutcomeTable outcomes;
   {
     WorkerPool pool(input, policy, result.jobs);

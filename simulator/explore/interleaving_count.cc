@@ -8,6 +8,7 @@
 
 #include "simulator/engine/clock.h"
 #include "simulator/schedule/step_sequence.h"
+#include "storage/postgres/postgres_store.h"
 #include "ticketsim/interrupt.h"
 #include "ticketsim/step.h"
 
@@ -15,16 +16,21 @@ namespace ticketsim {
 namespace {
 
 // One customer in the model: where it is in its steps (the same StepSequence the step
-// driver keeps), and whether it died.
+// driver keeps), and whether it died. In a database transaction: the count its write left
+// to take effect at COMMIT (-1: none), and serializable's snapshot (the commits it saw).
 struct Customer {
   StepSequence steps;
   std::int32_t dead = 0;
+  std::int64_t pending = -1;
+  std::int64_t snapshot = 0;
 };
 
 // The model's state: what decides which moves are offered from here on.
 struct State {
   std::vector<Customer> customers;
   std::int32_t holder = -1;      // who holds the purchase lock exclusively
+  std::int32_t row_writer = -1;  // serializable: whose open transaction wrote the row
+  std::int64_t commits = 0;      // serializable: writes committed so far
   std::int32_t holder_dead = 0;  // the holder died and the lock stays taken (named-mutex)
   std::int64_t count = 0;        // the store: -1 torn
   std::int64_t committed = 0;    // robust-mutex's journal: the last completed write
@@ -40,19 +46,25 @@ class Model {
         std::size_t max_states, std::int64_t deadline_ns)
       : mode_(config.mode),
         attempts_(config.attempts),
+        database_(is_postgres_url(config.store_path)),
+        compare_and_set_(purchase_steps(config.mode, database_) == PurchaseSteps::kCompareAndSet),
+        serializable_(config.mode == Mode::kSerializable),
+        // The database's lock modes: a write takes effect at the COMMIT (release).
+        transaction_(config.mode == Mode::kRowLock || config.mode == Mode::kAdvisory ||
+                     serializable_),
         crash_budget_(crashes),
         bound_(bound),
         max_states_(max_states),
         deadline_ns_(deadline_ns),
-        locked_(mode_takes_lock(config.mode)),
+        locked_(mode_takes_lock(config.mode) && !compare_and_set_),
         // Only join tells customers apart by number; elsewhere alike customers are one.
         symmetric_(config.mode != Mode::kJoin && !bound),
         released_on_death_(config.mode != Mode::kNamedMutex),
         journal_(config.mode == Mode::kRobustMutex),
         torn_by_crash_(config.write == WriteStrategy::kInPlace),
         // The count decides which moves come only through mid-write crashes, and, for
-        // optimistic, whether a purchase starts over.
-        track_data_(crashes > 0 || config.mode == Mode::kOptimistic) {}
+        // optimistic and serializable, whether a purchase starts over.
+        track_data_(crashes > 0 || config.mode == Mode::kOptimistic || serializable_) {}
 
   std::optional<long double> count(State state) {
     overflow_ = false;
@@ -75,8 +87,11 @@ class Model {
       }
       return false;
     }
+    if (serializable_) {  // the UPDATE waits for another open transaction's row
+      return next == Step::kWrite && s.row_writer >= 0 && s.row_writer != i;
+    }
     if (!locked_ || s.holder < 0 || s.holder == i) return false;
-    return next == Step::kAcquire || next == Step::kSearch;
+    return next == Step::kAcquire || (next == Step::kSearch && !database_);
   }
 
   // The key a state is remembered by: alike customers sorted (the holder and the last mover
@@ -89,7 +104,10 @@ class Model {
       std::vector<std::int64_t> row = c.steps.key();
       if (!track_data_) row.resize(3);  // phase, attempt, retries: the values do not matter
       row.push_back(c.dead);
+      row.push_back(track_data_ ? c.pending : c.pending >= 0);
+      row.push_back(track_data_ ? s.commits - c.snapshot : 0);
       row.push_back(static_cast<std::int64_t>(s.holder) == static_cast<std::int64_t>(i));
+      row.push_back(static_cast<std::int64_t>(s.row_writer) == static_cast<std::int64_t>(i));
       row.push_back(symmetric_ ? 0 : static_cast<std::int64_t>(i));
       rows.push_back(std::move(row));
     }
@@ -125,7 +143,7 @@ class Model {
       offers.push_back({i, *next});
       if (s.crashes >= crash_budget_) continue;
       offers.push_back({i, Step::kCrash});
-      if (*next == Step::kWrite && c.steps.value_read() > 0) {
+      if (*next == Step::kWrite && !database_ && c.steps.value_read() > 0) {
         offers.push_back({i, Step::kCrashMidWrite});
       }
     }
@@ -168,7 +186,10 @@ class Model {
   }
 
   void die(State& s, int i) {
-    s.customers[static_cast<std::size_t>(i)].dead = 1;
+    Customer& c = s.customers[static_cast<std::size_t>(i)];
+    c.dead = 1;
+    c.pending = -1;  // the server rolls its transaction back
+    if (s.row_writer == i) s.row_writer = -1;
     ++s.crashes;
     if (s.holder == i) {
       if (released_on_death_) {
@@ -193,14 +214,20 @@ class Model {
         c.steps.advance();
         break;
       case Step::kRead:
+        c.snapshot = s.commits;    // serializable's snapshot is taken at its first read
         c.steps.advance(s.count);  // -1: torn
         break;
       case Step::kWrite:
-        if (c.steps.value_read() > 0) s.count = s.committed = c.steps.value_read() - 1;
-        c.steps.advance();
+        write(s, i);
         break;
       case Step::kRelease:
         if (s.holder == i) s.holder = -1;
+        if (s.row_writer == i) s.row_writer = -1;
+        if (c.pending >= 0) {  // COMMIT: the write takes effect
+          s.count = s.committed = c.pending;
+          c.pending = -1;
+          ++s.commits;
+        }
         c.steps.advance();
         break;
       case Step::kBuy:  // the server reads and writes at once
@@ -218,8 +245,37 @@ class Model {
     }
   }
 
+  // A write step, as the database or the file takes it.
+  void write(State& s, int i) {
+    Customer& c = s.customers[static_cast<std::size_t>(i)];
+    const std::int64_t read = c.steps.value_read();
+    if (read <= 0) {  // sold out (or torn): nothing written
+      c.steps.advance();
+    } else if (compare_and_set_) {  // UPDATE ... WHERE count = <read>
+      if (s.count == read) {
+        s.count = s.committed = read - 1;
+        c.steps.advance();
+      } else {
+        c.steps.conflict();
+      }
+    } else if (serializable_ && s.commits > c.snapshot) {
+      c.steps.conflict();  // a write committed since its snapshot: 40001, rolled back
+    } else if (transaction_) {
+      c.pending = read - 1;
+      if (serializable_) s.row_writer = i;
+      c.steps.advance();
+    } else {
+      s.count = s.committed = read - 1;
+      c.steps.advance();
+    }
+  }
+
   Mode mode_;
   int attempts_;
+  bool database_;
+  bool compare_and_set_;
+  bool serializable_;
+  bool transaction_;
   int crash_budget_;
   std::optional<int> bound_;
   std::size_t max_states_;
@@ -240,8 +296,9 @@ std::optional<long double> count_interleavings(const ExperimentConfig& config, i
                                                std::optional<int> preemption_bound,
                                                std::size_t max_states, double max_seconds) {
   State start;
-  start.customers.assign(static_cast<std::size_t>(config.procs),
-                         Customer{StepSequence(config.mode, config.attempts), 0});
+  start.customers.assign(
+      static_cast<std::size_t>(config.procs),
+      Customer{StepSequence(config.mode, config.attempts, is_postgres_url(config.store_path)), 0});
   start.count = start.committed = config.tickets.value_or(1);
   if (max_states == 0) {
     // A remembered state is a key of about 8 numbers per customer, and a map node.

@@ -34,19 +34,22 @@ bool preempts(const std::vector<Move>& offered, int last, const Move& move) {
 
 std::vector<Move> moves_offered(const StepDriver& driver, bool crash_allowed) {
   const Mode mode = driver.config().mode;
+  const bool database = driver.database();
   std::vector<Move> moves;
   for (int customer = 0; customer < driver.procs(); ++customer) {
     const std::optional<Step> next = driver.next_step(customer);
     // A customer dies at a step it is about to take: one waiting for a lock is not there.
     if (!next || !driver.blocker(customer).empty()) continue;
     const bool holds = driver.lock_holder() == customer;
-    moves.push_back(Move{Choice{customer, *next}, footprint_of(mode, *next, holds, *next)});
-    if (!crash_allowed) continue;
     moves.push_back(
-        Move{Choice{customer, Step::kCrash}, footprint_of(mode, Step::kCrash, holds, *next)});
-    if (*next == Step::kWrite && driver.value_read(customer).value_or(0) > 0) {
+        Move{Choice{customer, *next}, footprint_of(mode, database, *next, holds, *next)});
+    if (!crash_allowed) continue;
+    moves.push_back(Move{Choice{customer, Step::kCrash},
+                         footprint_of(mode, database, Step::kCrash, holds, *next)});
+    // A database writes a row whole: nobody dies half-way through a write.
+    if (*next == Step::kWrite && !database && driver.value_read(customer).value_or(0) > 0) {
       moves.push_back(Move{Choice{customer, Step::kCrashMidWrite},
-                           footprint_of(mode, Step::kCrashMidWrite, holds, *next)});
+                           footprint_of(mode, database, Step::kCrashMidWrite, holds, *next)});
     }
   }
   return moves;

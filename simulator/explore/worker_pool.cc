@@ -12,9 +12,15 @@
 
 #include "simulator/engine/clock.h"
 #include "storage/posix_io.h"
+#include "storage/postgres/postgres_store.h"
 #include "ticketsim/errors.h"
 
 namespace ticketsim {
+
+bool runs_alone(const ExperimentConfig& workload) {
+  return workload.mode == Mode::kSerializable && is_postgres_url(workload.store_path);
+}
+
 namespace {
 
 constexpr std::uint8_t kExecution = 0;

@@ -14,6 +14,11 @@
 
 namespace ticketsim {
 
+// True when `workload`'s schedules must run one at a time: serializable on a database, where
+// PostgreSQL's predicate locks can cover a page or the whole table, so that trials side by
+// side would abort each other's transactions and no schedule would replay as it ran.
+bool runs_alone(const ExperimentConfig& workload);
+
 // Forks `workers` processes (their own process group, so a terminal's Ctrl-C reaches only the
 // explorer; each dies with it, PR_SET_PDEATHSIG). A worker takes one job at a time over its
 // socket, runs it with run_schedule on fresh customers of its own, and answers with the

@@ -42,7 +42,10 @@ class StepDriver {
   bool all_finished() const;
   // The customer holding the lock exclusively (as the steps so far imply), or -1. A holder
   // that died keeps the lock only where the mechanism leaves it taken (named-mutex).
-  int lock_holder() const { return holder_; }
+  // serializable: the customer whose open transaction wrote the row (its row lock).
+  int lock_holder() const { return holder_ >= 0 ? holder_ : row_writer_; }
+  // True when the store is a database (its searches take no lock, its writes are whole).
+  bool database() const { return database_; }
   // The value `customer`'s current purchase read (nullopt before its read, or when torn).
   std::optional<std::int64_t> value_read(int customer) const;
   // Why `customer`'s next step cannot happen now, or "" when it can.

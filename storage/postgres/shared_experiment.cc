@@ -19,6 +19,7 @@ namespace {
 constexpr std::int64_t kStatementTimeoutNs = 30'000'000'000;
 constexpr std::int64_t kPollNs = 500'000;
 
+// Creates what is missing, never an ALTER TABLE (see postgres_store.cc's kSchema).
 constexpr const char* kSchema =
     "SET client_min_messages = warning;"
     "BEGIN;"
@@ -27,8 +28,7 @@ constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS ticketsim.experiments ("
     " name text PRIMARY KEY, hosts integer NOT NULL, workload text NOT NULL,"
     " hosts_done integer NOT NULL DEFAULT 0,"
-    " created timestamptz NOT NULL DEFAULT clock_timestamp());"
-    "ALTER TABLE ticketsim.experiments ADD COLUMN IF NOT EXISTS abandoned text;"
+    " created timestamptz NOT NULL DEFAULT clock_timestamp(), abandoned text);"
     "CREATE TABLE IF NOT EXISTS ticketsim.experiment_hosts ("
     " name text NOT NULL, host integer NOT NULL, hostname text NOT NULL, pid integer NOT NULL,"
     " joined timestamptz NOT NULL DEFAULT clock_timestamp(), PRIMARY KEY (name, host));"
