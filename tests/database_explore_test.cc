@@ -61,6 +61,7 @@ std::string trial_rows() {
        "SELECT count(*) FROM ticketsim.trial_stores WHERE to_regclass('ticketsim.trial_stores') "
        "IS NOT NULL"});
   REQUIRE(result.exit_code == 0);
+  if (!result.out.empty() && result.out.back() == '\n') result.out.pop_back();
   return result.out;
 }
 
