@@ -3,18 +3,18 @@
 // count of them and against the unreduced search.
 #include <catch2/catch.hpp>
 
-#include <map>
 #include <string>
-#include <tuple>
 
+#include "tests/explore_checks.h"
 #include "tests/test_support.h"
-#include "ticketsim/errors.h"
 #include "ticketsim/explore.h"
 
-using ticketsim::ExploreConfig;
 using ticketsim::ExploredOutcome;
 using ticketsim::ExploreResult;
 using ticketsim::Mode;
+using ticketsim::testing::check_reduction_against_everything;
+using ticketsim::testing::explore;
+using ticketsim::testing::Search;
 using ticketsim::testing::TempDir;
 using ticketsim::testing::ticketsim_cli;
 
@@ -22,39 +22,18 @@ namespace {
 
 const std::string kStore = "postgresql://";
 
-struct Search {
-  Mode mode = Mode::kNone;
-  int procs = 2;
-  std::int64_t tickets = 1;
-  int crashes = 0;
-};
-
-ExploreResult explore(const Search& search, bool reduction, const TempDir& workdir) {
-  ExploreConfig config;
-  config.workload.store_path = kStore;
-  config.workload.mode = search.mode;
-  config.workload.procs = search.procs;
-  config.workload.tickets = search.tickets;
-  config.workload.workdir = workdir.path();
-  config.crashes = search.crashes;
-  config.reduction = reduction;
-  return ticketsim::explore(config);
+// A search of `mode` on the private cluster, with explore's own choice of workers.
+Search on_database(Mode mode, std::int64_t tickets = 1, int crashes = 0) {
+  Search search;
+  search.mode = mode;
+  search.tickets = tickets;
+  search.crashes = crashes;
+  search.store = kStore;
+  search.jobs = 0;  // serializable: one at a time
+  return search;
 }
 
-using Figures =
-    std::tuple<std::string, std::int64_t, std::int64_t, std::int64_t, std::int64_t, bool, int>;
-
-// Each outcome's figures, with the interleavings it stands for.
-std::map<Figures, long double> outcome_weights(const ExploreResult& result) {
-  std::map<Figures, long double> weights;
-  for (const ExploredOutcome& o : result.outcomes) {
-    REQUIRE(o.interleavings.has_value());
-    weights[{o.verdict, o.sold, o.oversold, o.lost_updates.value_or(-1), o.final_count.value_or(-1),
-             o.stalled, o.crashed}] = *o.interleavings;
-  }
-  return weights;
-}
-
+// ticketsim's rows in the cluster: "0" when every search cleaned up after itself.
 std::string trial_rows() {
   auto result = ticketsim::testing::run_command(
       {"/usr/bin/psql", "-X", "-A", "-t", "-q", "-c",
@@ -72,22 +51,10 @@ TEST_CASE(
     "interleavings, as many as the model counts, in every database mode",
     "[database][explore]") {
   for (const Search& search :
-       {Search{Mode::kNone}, Search{Mode::kRowLock, 2, 1, 1}, Search{Mode::kAdvisory},
-        Search{Mode::kOptimistic, 2, 1, 1}, Search{Mode::kAtomic, 2, 1, 1},
-        Search{Mode::kSerializable, 2, 2}, Search{Mode::kFlock, 2, 1, 1}}) {
-    CAPTURE(mode_name(search.mode), search.tickets, search.crashes);
-    TempDir workdir;
-    const ExploreResult reduced = explore(search, true, workdir);
-    const ExploreResult everything = explore(search, false, workdir);
-    REQUIRE(reduced.complete);
-    REQUIRE(everything.complete);
-    REQUIRE(everything.interleavings_total.has_value());
-    CHECK(static_cast<long double>(everything.schedules_run) == *everything.interleavings_total);
-    CHECK(reduced.interleavings_covered == everything.interleavings_total);
-    CHECK(outcome_weights(reduced) == outcome_weights(everything));
-    CHECK(reduced.schedules_run <= everything.schedules_run);
-    CHECK(reduced.found_unsafe() == (search.mode == Mode::kNone));
-    CHECK(workdir.entries().empty());
+       {on_database(Mode::kNone), on_database(Mode::kRowLock, 1, 1), on_database(Mode::kAdvisory),
+        on_database(Mode::kOptimistic), on_database(Mode::kAtomic, 1, 1),
+        on_database(Mode::kSerializable, 2)}) {
+    check_reduction_against_everything(search);
   }
   CHECK(trial_rows() == "0");
 }
@@ -97,10 +64,11 @@ TEST_CASE(
     "replays with run",
     "[database][explore]") {
   TempDir workdir;
-  const ExploreResult serializable = explore(Search{Mode::kSerializable}, true, workdir);
+  const ExploreResult serializable = explore(on_database(Mode::kSerializable), workdir);
   REQUIRE(serializable.safe());
   CHECK(serializable.jobs == 1);  // predicate locks: one schedule at a time
-  const ExploreResult none = explore(Search{Mode::kNone}, true, workdir);
+  const ExploreResult none = explore(on_database(Mode::kNone), workdir);
+  REQUIRE(none.found_unsafe());
   const ExploredOutcome* unsafe = none.shortest_unsafe();
   REQUIRE(unsafe != nullptr);
   auto replay =

@@ -16,6 +16,7 @@
 #include "simulator/explore/happens_before.h"
 #include "simulator/explore/interleaving_count.h"
 #include "simulator/text/display_width.h"
+#include "tests/explore_checks.h"
 #include "tests/test_support.h"
 #include "ticketsim/experiment.h"
 #include "ticketsim/explore.h"
@@ -24,81 +25,10 @@ using ticketsim::ExploreConfig;
 using ticketsim::ExploredOutcome;
 using ticketsim::ExploreResult;
 using ticketsim::Mode;
+using ticketsim::testing::check_reduction_against_everything;
+using ticketsim::testing::explore;
+using ticketsim::testing::Search;
 using ticketsim::testing::TempDir;
-
-namespace {
-
-// An outcome's figures, to compare the outcome sets of two searches.
-using Figures = std::tuple<std::string, std::int64_t, std::int64_t, std::int64_t, std::int64_t,
-                           std::int64_t, bool, int>;
-
-Figures figures_of(const ExploredOutcome& o) {
-  return {o.verdict,    o.sold,
-          o.oversold,   o.lost_updates.value_or(-1),
-          o.torn_reads, o.final_count.value_or(-1),
-          o.stalled,    o.crashed};
-}
-
-struct Search {
-  Mode mode = Mode::kNone;
-  int procs = 2;
-  int attempts = 1;
-  std::int64_t tickets = 1;
-  int crashes = 0;
-  bool reduction = true;
-  ticketsim::WriteStrategy write = ticketsim::WriteStrategy::kInPlace;
-};
-
-ExploreResult explore(const Search& search, const TempDir& workdir) {
-  ExploreConfig config;
-  config.workload.mode = search.mode;
-  config.workload.procs = search.procs;
-  config.workload.attempts = search.attempts;
-  config.workload.tickets = search.tickets;
-  config.workload.write = search.write;
-  config.workload.workdir = workdir.path();
-  config.crashes = search.crashes;
-  config.reduction = search.reduction;
-  config.jobs = 2;
-  return ticketsim::explore(config);
-}
-
-// The outcomes, each with the interleavings it stands for (with reduction: its schedules'
-// equivalents; without: its schedules).
-std::map<Figures, long double> outcome_weights(const ExploreResult& result) {
-  std::map<Figures, long double> weights;
-  for (const ExploredOutcome& outcome : result.outcomes) {
-    REQUIRE(outcome.interleavings.has_value());
-    weights[figures_of(outcome)] = *outcome.interleavings;
-  }
-  return weights;
-}
-
-std::string name_of(const Search& s) {
-  return fmt::format("{} procs {} attempts {} tickets {} crashes {}", ticketsim::mode_name(s.mode),
-                     s.procs, s.attempts, s.tickets, s.crashes);
-}
-
-// Both searches of `search`: the same outcomes, reached by the same number of interleavings,
-// all of those the model counts; and nothing left in the work directory.
-void check_reduction_against_everything(Search search) {
-  CAPTURE(name_of(search));
-  TempDir workdir;
-  search.reduction = true;
-  const ExploreResult reduced = explore(search, workdir);
-  search.reduction = false;
-  const ExploreResult everything = explore(search, workdir);
-  REQUIRE(reduced.complete);
-  REQUIRE(everything.complete);
-  REQUIRE(everything.interleavings_total.has_value());
-  CHECK(static_cast<long double>(everything.schedules_run) == *everything.interleavings_total);
-  CHECK(reduced.interleavings_covered == everything.interleavings_total);
-  CHECK(outcome_weights(reduced) == outcome_weights(everything));
-  CHECK(reduced.schedules_run <= everything.schedules_run);
-  CHECK(workdir.entries().empty());
-}
-
-}  // namespace
 
 TEST_CASE(
     "explore: with and without reduction, the same outcomes from the same interleavings, "

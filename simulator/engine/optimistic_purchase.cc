@@ -1,6 +1,7 @@
 // Mode optimistic: the purchase thinks without holding anything and takes the lock only to
 // check that the count it read is still the count, and to write.
 #include "simulator/engine/customer_run.h"
+#include "simulator/engine/database_purchase.h"
 
 namespace ticketsim::customer_detail {
 
@@ -70,23 +71,11 @@ void Customer::purchase_by_compare_and_set(PurchaseRecord& record, int attempt) 
     sleep_for_ns(draw_latency_ns(config_.latency, latency_random_));
     maybe_crash(CrashPoint::kAfterAcquire, attempt);
     record.t_write_begin = now();
-    record.write_state = WriteState::kBegun;
-    const StoreReply swapped = store_->compare_and_set(record.value_read, record.value_read - 1);
-    if (swapped.failed()) {
-      if (swapped.status != StoreStatus::kIndeterminate) record.write_state = WriteState::kNone;
-      require_answer(swapped, "write");  // throws StoreUnavailable
-    }
-    const std::int64_t answered = now();
-    record.t_lock_acquired = record.t_written = record.t_released = answered;
-    if (swapped.ok()) {
-      record.write_state = WriteState::kDone;
-      record.value_written = record.value_read - 1;
-      record.outcome = Outcome::kBought;
+    if (compare_and_set_recorded(*store_, record, [this] { return now(); })) {
       maybe_crash(CrashPoint::kBeforeRelease, attempt);
       sleep_for_ns(config_.hold.count());
       return;
     }
-    record.write_state = WriteState::kNone;  // kConflict: nothing written
     if (record.retries < INT16_MAX) ++record.retries;
   }
 }

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "simulator/engine/clock.h"
+#include "simulator/engine/database_purchase.h"
 #include "simulator/engine/futex.h"
 #include "simulator/engine/ticket_server.h"
 #include "simulator/schedule/step_sequence.h"
@@ -240,21 +241,11 @@ class SteppedCustomer {
       finish_purchase();
       return kDone;
     }
-    record.write_state = WriteState::kBegun;
-    const StoreReply swapped = store_->compare_and_set(record.value_read, record.value_read - 1);
-    if (swapped.failed()) {
-      if (swapped.status != StoreStatus::kIndeterminate) record.write_state = WriteState::kNone;
-      require_answer(swapped, "write");  // throws StoreUnavailable
-    }
-    record.t_lock_acquired = record.t_written = record.t_released = now();
-    if (!swapped.ok()) {
-      record.write_state = WriteState::kNone;
+    if (!compare_and_set_recorded(*store_, record, [this] { return now(); })) {
       start_over();
       return kConflict;
     }
-    record.write_state = WriteState::kDone;
-    record.value_written = value = record.value_read - 1;
-    record.outcome = Outcome::kBought;
+    value = record.value_written;
     finish_purchase();
     return kDone;
   }
@@ -268,25 +259,8 @@ class SteppedCustomer {
     if (server_) {
       value = server_->ask({kServerBuy, plan_.index, attempt_}).count;
     } else {
-      record.write_state = WriteState::kBegun;
-      const StoreReply taken = store_->take_one();
-      if (taken.failed()) {
-        if (taken.status != StoreStatus::kIndeterminate) record.write_state = WriteState::kNone;
-        require_answer(taken, "write");  // throws StoreUnavailable
-      }
-      const std::int64_t answered = now();
-      record.t_lock_acquired = record.t_read = record.t_write_begin = answered;
-      record.t_written = record.t_released = answered;
-      if (taken.ok()) {
-        record.value_read = taken.count + 1;
-        record.value_written = value = taken.count;
-        record.write_state = WriteState::kDone;
-        record.outcome = Outcome::kBought;
-      } else {
-        record.value_read = value = 0;
-        record.write_state = WriteState::kNone;
-        record.outcome = Outcome::kSoldOut;
-      }
+      take_one_recorded(*store_, record, [this] { return now(); });
+      value = record.outcome == Outcome::kBought ? record.value_written : 0;
     }
     finish_purchase();
     return kDone;
