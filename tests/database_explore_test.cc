@@ -80,8 +80,10 @@ TEST_CASE(
   CHECK(replay.out.find("\"oversold\": " + std::to_string(unsafe->oversold)) != std::string::npos);
 }
 
-TEST_CASE("explore refuses redis-lock, and serializable side by side on a database",
-          "[database][explore]") {
+TEST_CASE(
+    "explore refuses redis-lock, serializable side by side, local locks and --write on a "
+    "database, and database modes without one",
+    "[database][explore]") {
   auto redis = ticketsim_cli({"explore", "--store", kStore, "--mode", "redis-lock"});
   REQUIRE(redis.exit_code == 2);
   REQUIRE(redis.err.find("leases run out by the clock") != std::string::npos);
@@ -90,4 +92,15 @@ TEST_CASE("explore refuses redis-lock, and serializable side by side on a databa
   REQUIRE(jobs.exit_code == 2);
   REQUIRE(jobs.err.find("--jobs") != std::string::npos);
   REQUIRE(jobs.err.find("predicate locks") != std::string::npos);
+  // A local lock is explored on a file; a database mode needs a database; a database has no
+  // --write to choose.
+  auto flock = ticketsim_cli({"explore", "--store", kStore, "--mode", "flock"});
+  REQUIRE(flock.exit_code == 2);
+  REQUIRE(flock.err.find("explore flock on a store file") != std::string::npos);
+  auto no_database = ticketsim_cli({"explore", "--mode", "row-lock"});
+  REQUIRE(no_database.exit_code == 2);
+  REQUIRE(no_database.err.find("needs a database store") != std::string::npos);
+  auto write = ticketsim_cli({"explore", "--store", kStore, "--mode", "none", "--write", "atomic"});
+  REQUIRE(write.exit_code == 2);
+  REQUIRE(write.err.find("--write") != std::string::npos);
 }

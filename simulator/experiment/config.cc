@@ -107,9 +107,13 @@ void validate_script_steps(const ExperimentConfig& config) {
     }
     if (step == Step::kBuy && mode != Mode::kServer && mode != Mode::kAtomic) {
       throw ConfigError("schedule",
-                        trf("token {} '{}': buy is the step of modes server and atomic; mode {} "
-                            "buys with acquire, read, write and release",
-                            i + 1, token, mode_name(mode)));
+                        database && mode == Mode::kOptimistic
+                            ? trf("token {} '{}': buy is the step of modes server and atomic; "
+                                  "mode optimistic on a database buys with read and write",
+                                  i + 1, token)
+                            : trf("token {} '{}': buy is the step of modes server and atomic; "
+                                  "mode {} buys with acquire, read, write and release",
+                                  i + 1, token, mode_name(mode)));
     }
     if (database && step == Step::kCrashMidWrite) {
       throw ConfigError("schedule", trf("token {} '{}': a database writes a row whole, so no "
