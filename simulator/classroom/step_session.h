@@ -57,6 +57,12 @@ class StepSession {
   std::string count_text() const;
   // The customer holding the lock, or -1 (always -1 in a mode without a lock).
   int lock_holder() const { return driver_->lock_holder(); }
+  // True when the mode takes a lock the screen can show free or held (not a database's
+  // optimistic, whose purchase is one UPDATE ... WHERE count = <read>).
+  bool shows_lock() const {
+    return mode_takes_lock(config_.mode) &&
+           !(config_.mode == Mode::kOptimistic && driver_->database());
+  }
   std::vector<LaneView> lanes() const;
   bool all_finished() const { return driver_->all_finished(); }
   // "All done: 2 tickets sold from 1 - 1 OVERSOLD." (hidden while --predict hides), or "".

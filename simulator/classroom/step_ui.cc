@@ -87,7 +87,7 @@ class StepScreen {
         trf("ticketsim step - mode {} - {} x {} - store count: {}", mode_name(config.mode),
             counted(config.procs, "{} customer", "{} customers"),
             counted(config.attempts, "{} attempt", "{} attempts"), bold(session_.count_text()));
-    if (mode_takes_lock(config.mode)) {
+    if (session_.shows_lock()) {
       const int holder = session_.lock_holder();
       heading += holder < 0 ? tr(" - lock: free") : trf(" - lock: held by customer {}", holder + 1);
     }

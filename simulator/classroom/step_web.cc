@@ -54,7 +54,7 @@ nlohmann::json state_json(const StepSession& session, const std::string& message
       trf("mode {} - {} x {} - store count: {}", mode_name(config.mode),
           counted(config.procs, "{} customer", "{} customers"),
           counted(config.attempts, "{} attempt", "{} attempts"), session.count_text());
-  if (mode_takes_lock(config.mode)) {
+  if (session.shows_lock()) {
     const int holder = session.lock_holder();
     status += holder < 0 ? tr(" - lock: free") : trf(" - lock: held by customer {}", holder + 1);
   }

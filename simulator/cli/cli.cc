@@ -409,7 +409,14 @@ int run_cli(int argc, char** argv) {
   for (Mode mode : modes_for_schedule(Schedule::kRoundRobin)) {
     steppable += (steppable.empty() ? "" : ", ") + std::string(mode_name(mode));
   }
-  step->add_option("--mode", step_flags.mode, steppable)->capture_default_str();
+  std::string database_modes;  // a database store adds its own
+  for (Mode mode : all_modes()) {
+    if (!mode_needs_database(mode)) continue;
+    database_modes += (database_modes.empty() ? "" : ", ") + std::string(mode_name(mode));
+  }
+  step->add_option("--mode", step_flags.mode,
+                   trf("{}; with --store postgresql://... also {}", steppable, database_modes))
+      ->capture_default_str();
   step->add_option("--procs", step_flags.procs, tr("Customers, 1 to 9 (keys 1-9)"))
       ->capture_default_str();
   step->add_option("--tickets", step_flags.tickets, tr("Tickets in the store"))
