@@ -244,6 +244,10 @@ void StepDriver::conflict(StepRecord& record, Step step) {
                           "failure): nothing it wrote took effect, it begins again",
                           step == Step::kRelease ? "COMMIT" : step_name(step));
   sequence.conflict();
+  let_go(customer);  // its transaction was rolled back
+}
+
+void StepDriver::let_go(int customer) {
   if (holder_ == customer) holder_ = -1;
   if (row_writer_ == customer) row_writer_ = -1;
 }
@@ -295,8 +299,7 @@ const StepRecord& StepDriver::step(int customer, std::optional<Step> expected) {
       const CustomerSlot& slot = resources_.table->slot(customer);
       record.note.assign(slot.error, ::strnlen(slot.error, kCustomerErrorBytes));
       failed_[static_cast<std::size_t>(customer)] = true;
-      if (holder_ == customer) holder_ = -1;  // it released the lock before exiting
-      if (row_writer_ == customer) row_writer_ = -1;
+      let_go(customer);  // it released the lock (or rolled back) before exiting
       reap_finished(customer);
     } else if (answer == kConflictAnswer) {
       conflict(record, *next);
@@ -312,14 +315,13 @@ const StepRecord& StepDriver::step(int customer, std::optional<Step> expected) {
       }
       sequence.advance(value);
       if (*next == Step::kAcquire && mode_takes_lock(config().mode)) holder_ = customer;
-      if (*next == Step::kRelease && holder_ == customer) holder_ = -1;
+      if (*next == Step::kRelease) let_go(customer);
       if (*next == Step::kWrite || *next == Step::kBuy) {
         const PurchaseRecord& purchase = resources_.table->purchase(customer, attempt);
         record.note = purchase_note(purchase, *next);
         const bool pending = purchase.outcome == Outcome::kNotRun && purchase.value_written >= 0;
         if (pending && config().mode == Mode::kSerializable) row_writer_ = customer;
       }
-      if (*next == Step::kRelease && row_writer_ == customer) row_writer_ = -1;
       if (*next == Step::kAcquire && config().mode == Mode::kSerializable) {
         record.note = "BEGIN ISOLATION LEVEL SERIALIZABLE";
       }

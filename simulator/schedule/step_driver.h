@@ -77,6 +77,8 @@ class StepDriver {
   void reap_finished(int customer);
   // The note a write or buy step gets from the purchase it ended or left pending.
   std::string purchase_note(const PurchaseRecord& purchase, Step step) const;
+  // `customer` holds nothing any more: its lock released, its open transaction ended.
+  void let_go(int customer);
   // Records that the store undid `record.customer`'s try at `step`: it starts over.
   void conflict(StepRecord& record, Step step);
   // Fills `record` for a crash step asked of `customer`, whose next step is `next`.
