@@ -26,13 +26,13 @@ constexpr std::uint8_t kConflictAnswer = 3;  // the store undid the try: it star
 
 StepDriver::StepDriver(const TrialInput& input)
     : input_(input),
+      database_(is_postgres_url(input_.config->store_path)),
       resources_(TrialResources::create(input_)),
       children_(input_.config->procs),
       exits_{std::vector<int>(static_cast<std::size_t>(input_.config->procs), 0),
              std::vector<bool>(static_cast<std::size_t>(input_.config->procs), false), false},
       sequences_(static_cast<std::size_t>(input_.config->procs),
-                 StepSequence(input_.config->mode, input_.config->attempts,
-                              is_postgres_url(input_.config->store_path))),
+                 StepSequence(input_.config->mode, input_.config->attempts, database_)),
       pids_(static_cast<std::size_t>(input_.config->procs), 0),
       reaped_(static_cast<std::size_t>(input_.config->procs), false),
       failed_(static_cast<std::size_t>(input_.config->procs), false),
@@ -42,7 +42,6 @@ StepDriver::StepDriver(const TrialInput& input)
     exits_.killed[static_cast<std::size_t>(exit.tag)] = killing_;
     reaped_[static_cast<std::size_t>(exit.tag)] = true;
   };
-  database_ = is_postgres_url(config().store_path);
   t_start_ = monotonic_ns();
   for (int i = 0; i < procs(); ++i) {
     const CustomerPlan plan = resources_.plan(input_, i);

@@ -87,6 +87,7 @@ class StepDriver {
   std::string dead_holder_stall() const;
 
   TrialInput input_;
+  bool database_;  // the store is a database: its searches take no lock, its writes are whole
   TrialResources resources_;
   CustomerProcesses children_;
   WaitHooks hooks_;
@@ -98,9 +99,7 @@ class StepDriver {
   std::vector<bool> dead_;    // a crash step killed it
   bool killing_ = false;      // finish() is killing what is left: exits are not crashes
   int holder_ = -1;
-  int row_writer_ = -1;
-  bool database_ = false;  // the store is a database: its searches take no lock  // serializable:
-                           // who wrote the row in a transaction still open
+  int row_writer_ = -1;  // serializable: who wrote the row in a transaction still open
   std::int64_t t_start_ = 0;
   std::vector<StepRecord> log_;
   bool finished_ = false;
