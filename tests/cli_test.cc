@@ -255,20 +255,21 @@ TEST_CASE(
     "[cli]") {
   TempDir dir, slow_workdir;
   write_file(dir.file("s.json"), "{\"count\": 100}\n");
-  // The slow run reads 100 and sells one ticket in about 1 s; the fast run reads 100, sells
-  // 10 and writes 90 back meanwhile. The slow run then finds 90, not the 100 it read.
+  // The slow run reads 100, and its customer stops itself holding the lock (--pause-holder):
+  // it stays stopped until the test lets it go. Meanwhile the fast run reads 100, sells 10 and
+  // writes 90 back. The slow run then finds 90, not the 100 it read.
   pid_t slow = ticketsim::testing::start_command(
       {ticketsim::testing::ticketsim_binary(), "run", "--mode", "flock", "--store",
-       dir.file("s.json"), "--procs", "1", "--latency", "1s", "--in-place", "--workdir",
-       slow_workdir.path()},
+       dir.file("s.json"), "--procs", "1", "--latency", "0", "--pause-holder", "60min",
+       "--in-place", "--workdir", slow_workdir.path()},
       dir.file("slow.out"), dir.file("slow.err"));
-  // Its trial directory exists once it has read the store.
-  for (int i = 0; i < 1000 && slow_workdir.entries().empty(); ++i) ::usleep(10000);
-  REQUIRE(slow_workdir.entries().size() == 1);
+  const pid_t holder = ticketsim::testing::wait_for_stopped_child(slow, std::chrono::seconds(60));
+  REQUIRE(holder > 0);
   auto fast = ticketsim_cli({"run", "--mode", "flock", "--store", dir.file("s.json"), "--procs",
                              "10", "--latency", "0", "--in-place"});
   REQUIRE(fast.exit_code == 0);
   CHECK(read_file(dir.file("s.json")) == "{\"count\": 90}\n");
+  REQUIRE(::kill(holder, SIGCONT) == 0);
   CHECK(ticketsim::testing::wait_command(slow) == 1);
   CHECK_THAT(read_file(dir.file("slow.err")),
              Catch::Contains("--in-place") && Catch::Contains("changed while the run was running"));

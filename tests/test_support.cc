@@ -19,6 +19,7 @@
 #include <iterator>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 extern char** environ;
 
@@ -333,6 +334,17 @@ std::vector<pid_t> children_of(pid_t parent) {
     if (ps.ppid == parent) children.push_back(ps.pid);
   }
   return children;
+}
+
+pid_t wait_for_stopped_child(pid_t parent, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  do {
+    for (const ProcStat& ps : all_processes()) {
+      if (ps.ppid == parent && ps.state == 'T') return ps.pid;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  } while (std::chrono::steady_clock::now() < deadline);
+  return 0;
 }
 
 std::string describe_process(pid_t pid) {

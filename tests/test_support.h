@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <functional>
 #include <set>
 #include <string>
@@ -97,6 +98,10 @@ std::set<std::string> shm_entries_containing(const std::string& fragment);
 
 // Processes (alive or zombie) whose parent is `parent`, from /proc.
 std::vector<pid_t> children_of(pid_t parent);
+
+// The first child of `parent` found stopped (SIGSTOP, state T), polling /proc until `limit`
+// has passed; 0 if none stopped by then.
+pid_t wait_for_stopped_child(pid_t parent, std::chrono::milliseconds limit);
 
 // "<state> <command line>" of `pid`, from /proc, for failure messages.
 std::string describe_process(pid_t pid);
