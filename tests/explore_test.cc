@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <set>
@@ -284,8 +285,16 @@ TEST_CASE("explore: SIGINT ends the search with what was found, complete false, 
       {ticketsim::testing::ticketsim_binary(), "explore", "--procs", "3", "--no-reduction",
        "--workdir", workdir.path(), "--json"},
       out.file("out"), out.file("err"));
-  // Wait until it has run some schedules (its trial directories come and go), then stop it.
-  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  // Wait until a schedule has run (its trial directory came and went), then stop it.
+  std::string first;
+  for (int i = 0; i < 6000 && first.empty(); ++i) {
+    for (const std::string& entry : workdir.entries()) first = entry;
+    if (first.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE_FALSE(first.empty());
+  for (int i = 0; i < 6000 && std::ranges::count(workdir.entries(), first) > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   ::kill(pid, SIGINT);
   const int status = ticketsim::testing::wait_command(pid);
   CHECK(status == 130);
