@@ -105,9 +105,12 @@ TEST_CASE("an interrupt stops the run and kills every customer and leaves nothin
   config.search_latency = {};
   config.trials = 5;
   ticketsim::clear_interrupt();
-  // The customers are parked in their 30 s think time; ask the run to stop.
+  // Once the first trial has begun (a child of this process exists), the customers are parked
+  // in their 30 s think time; ask the run to stop.
   std::thread interrupter([] {
-    std::this_thread::sleep_for(300ms);
+    for (int i = 0; i < 6000 && ticketsim::testing::children_of(::getpid()).empty(); ++i) {
+      std::this_thread::sleep_for(10ms);
+    }
     ticketsim::request_interrupt(SIGINT);
   });
   auto result = ticketsim::run_experiment(config);

@@ -625,9 +625,12 @@ TEST_CASE("a store with no ticket is never said to have raced apart or to race u
 
 TEST_CASE("critical sections a stall cut short are reported unchecked, never covered by 'held'",
           "[figures]") {
-  // Every customer is inside its purchase when the trial times out (see the stall test).
-  auto result = ticketsim_cli({"run", "--schedule", "lockstep", "--procs", "4", "--latency", "0",
-                               "--pause-holder", "5s", "--trial-timeout", "500ms"});
+  // Every customer is inside its purchase when the trial times out: the first to write stops
+  // for an hour, and lockstep holds the others at the race point until it writes. The timeout
+  // leaves room for all four to get there, however slowly this machine forks.
+  auto result =
+      ticketsim_cli({"run", "--schedule", "lockstep", "--procs", "4", "--latency", "0",
+                     "--search-latency", "0", "--pause-holder", "60min", "--trial-timeout", "3s"});
   CAPTURE(result.out);
   REQUIRE(result.exit_code == 0);
   CHECK_THAT(result.out, Catch::Contains("cut short before release"));

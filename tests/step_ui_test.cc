@@ -264,8 +264,8 @@ TEST_CASE("demo at a terminal: a key goes on, q quits at once, Ctrl-C ends witho
     std::string act2 = session.screen_with("one ticket sold twice");
     std::smatch read_time;
     REQUIRE(std::regex_search(act2, read_time, std::regex("both read count=1 \\(([0-9.]+) ms")));
-    CHECK(std::stod(read_time[1]) < 1000);
-    session.keys("q");  // quits at the prompt at once
+    CHECK(std::stod(read_time[1]) < 1500);  // the 1.5 s the teacher talked is not in it
+    session.keys("q");                      // quits at the prompt at once
     std::string ended = session.screen_with("EXIT=");
     CHECK_THAT(ended, Catch::Contains("EXIT=0"));
     CHECK_THAT(ended, !Catch::Contains("Act 3"));
