@@ -195,6 +195,38 @@ Ticketsim::Options piped_stdout() { return Ticketsim::Options{true, false, ""}; 
 
 std::vector<pid_t> children(pid_t pid) { return ticketsim::testing::children_of(pid); }
 
+// A run's first trial (its `per_trial` customers) and the customers of its second trial seen so
+// far. Each trial is held open while the test looks, by stopping one of its customers (SIGSTOP:
+// the run waits for a customer it did not stop), so the test finds the second trial still
+// running however slowly it polls; the second trial's customer stays stopped.
+struct FirstTwoTrials {
+  std::vector<pid_t> first, second;
+};
+FirstTwoTrials hold_second_trial(pid_t run, std::size_t per_trial) {
+  FirstTwoTrials trials;
+  pid_t held = 0;
+  REQUIRE(Ticketsim::wait_until([&] {
+    const auto now = children(run);
+    if (now.empty()) return false;
+    held = now.front();
+    return ::kill(held, SIGSTOP) == 0;
+  }));
+  REQUIRE(Ticketsim::wait_until([&] {
+    trials.first = children(run);
+    return trials.first.size() == per_trial;
+  }));
+  REQUIRE(::kill(held, SIGCONT) == 0);
+  // The second trial has begun once a customer that is not the first trial's appears.
+  REQUIRE(Ticketsim::wait_until([&] {
+    trials.second = children(run);
+    std::erase_if(trials.second, [&](pid_t pid) {
+      return std::find(trials.first.begin(), trials.first.end(), pid) != trials.first.end();
+    });
+    return !trials.second.empty() && ::kill(trials.second.front(), SIGSTOP) == 0;
+  }));
+  return trials;
+}
+
 // What a finished or interrupted run must leave: no customer running, no named object of the
 // run in /dev/shm, nothing in its work directory.
 void require_nothing_left(pid_t run, const std::vector<pid_t>& customers, const TempDir& workdir) {
@@ -303,19 +335,7 @@ TEST_CASE(
                 {"run", "--schedule", "lockstep", "--procs", "3", "--latency", "300ms", "--trials",
                  "3", "--workdir", workdir.path()},
                 {});
-  std::vector<pid_t> first, second;
-  REQUIRE(Ticketsim::wait_until([&] {
-    first = children(run.pid());
-    return first.size() == 3;
-  }));
-  // The second trial has begun once a customer that is not the first trial's appears.
-  REQUIRE(Ticketsim::wait_until([&] {
-    second = children(run.pid());
-    std::erase_if(second, [&](pid_t pid) {
-      return std::find(first.begin(), first.end(), pid) != first.end();
-    });
-    return !second.empty();
-  }));
+  auto [first, second] = hold_second_trial(run.pid(), 3);
   auto status = run.interrupt(SIGINT);
   REQUIRE(status.has_value());
   CHECK(*status == 130);
@@ -438,18 +458,7 @@ TEST_CASE("an interrupted compare reports the modes that ran and exits 128+signa
                     {"compare", "--modes", "none,flock", "--procs", "2", "--latency", "300ms",
                      "--trials", "1", "--workdir", workdir.path()},
                     {});
-  std::vector<pid_t> first, second;
-  REQUIRE(Ticketsim::wait_until([&] {
-    first = children(compare.pid());
-    return first.size() == 2;
-  }));
-  REQUIRE(Ticketsim::wait_until([&] {
-    second = children(compare.pid());
-    std::erase_if(second, [&](pid_t pid) {
-      return std::find(first.begin(), first.end(), pid) != first.end();
-    });
-    return !second.empty();
-  }));
+  auto [first, second] = hold_second_trial(compare.pid(), 2);
   auto status = compare.interrupt(SIGTERM);
   REQUIRE(status.has_value());
   CHECK(*status == 143);
