@@ -1,7 +1,9 @@
 // Safe modes stay safe with the race window held open, trial after trial.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <set>
 
 #include "ticketsim/experiment.h"
@@ -87,12 +89,12 @@ TEST_CASE("lock modes stay safe under the free schedule with random think times"
 
 // The lesson's point, as structure rather than timing: join runs whole customers one after
 // another, so their network waits before searching never overlap; a lock serialises only the
-// purchases, so the customers wait for the network side by side.
+// purchases, so the customers live and search side by side.
 TEST_CASE("join serialises whole customers, searches included, and a lock only the purchases",
           "[safety]") {
   ExperimentConfig config;  // the lesson's shape: network, search, read, think, write, hold
   config.procs = 3;
-  config.search_latency = 300ms;  // far longer than forking three customers takes
+  config.search_latency = 100ms;  // each customer waits for the network before searching
   config.latency = ticketsim::DurationRange::exactly(1ms);
   config.hold = 1ms;
   // [spawn, asked for the search's lock]: the customer's wait for the network.
@@ -114,10 +116,23 @@ TEST_CASE("join serialises whole customers, searches included, and a lock only t
     CHECK(joined.customers[i - 1].t_exit < joined.customers[i].t_spawn);
   }
   CHECK_FALSE(network_waits_overlap(joined));
+  // A lock lets every customer live and search side by side. Lockstep holds them all at the
+  // round's start after their searches, so this follows from the lock, not from fast forks.
   config.mode = Mode::kFlock;
+  config.schedule = ticketsim::Schedule::kLockstep;
   auto locked = ticketsim::run_experiment(config).trials.at(0);
-  CHECK(network_waits_overlap(locked));
-  CHECK(locked.mutex_violations == 0);
+  REQUIRE(locked.customers.size() == 3);
+  std::int64_t last_spawn = 0, first_exit = INT64_MAX, last_search = 0, first_purchase = INT64_MAX;
+  for (const auto& customer : locked.customers) {
+    last_spawn = std::max(last_spawn, customer.t_spawn);
+    first_exit = std::min(first_exit, customer.t_exit);
+    last_search = std::max(last_search, customer.search.t_read);
+    REQUIRE(customer.purchases.size() == 1);
+    first_purchase = std::min(first_purchase, customer.purchases[0].t_lock_requested);
+  }
+  CHECK(last_spawn < first_exit);       // all three alive at once
+  CHECK(last_search < first_purchase);  // every search before any purchase
+  CHECK(locked.mutex_violations == 0);  // and the purchases one at a time
 }
 
 TEST_CASE("optimistic retries every purchase whose count changed while it thought", "[safety]") {
