@@ -30,16 +30,6 @@ void ExploreConfig::validate() const {
                                   "store (--store postgresql://...)",
                                   mode_name(workload.mode)));
   }
-  // On a database, the model knows none and the database's own modes. A local lock there
-  // (flock, the mutexes) lets searches go unlocked, and with crashes the reduced search was
-  // found to miss interleavings: it is explored on a file store instead.
-  if (database && workload.mode != Mode::kNone && !mode_needs_database(workload.mode) &&
-      workload.mode != Mode::kOptimistic) {
-    throw ConfigError("mode", trf("explore on a database runs none and the database's modes "
-                                  "(row-lock, advisory, optimistic, atomic, serializable); "
-                                  "explore {} on a store file",
-                                  mode_name(workload.mode)));
-  }
   if (database && workload.write == WriteStrategy::kAtomic) {
     throw ConfigError("write", tr("chooses how a store file is rewritten; a database writes "
                                   "each row atomically already"));

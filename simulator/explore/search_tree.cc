@@ -180,11 +180,17 @@ void SearchTree::integrate(std::uint64_t id, const Execution& execution) {
     const int taken = steps[k].taken;
     node->mark[static_cast<std::size_t>(taken)] = kHandedOut;
     const int customer = steps[k].move().choice.customer;
+    const bool crash = is_crash(steps[k].move().choice.step);
     for (std::size_t j = 0; j < node->offered.size(); ++j) {
       if (static_cast<int>(j) == taken) continue;
       // Unreduced: everything. Reduced: the mover's other moves here (its crashes), which no
-      // race would ever reverse into.
-      if (!reduction_ || node->offered[j].choice.customer == customer) {
+      // race would ever reverse into; and after a crash, the other customers' crashes here.
+      // A crash spends the budget the others' crashes need, so it disables them: they never
+      // happen after it in this schedule, and no race between executed moves can show the
+      // conflict (as Flanagan and Godefroid add a transition the executed one disables).
+      // Without them, a customer whose other moves were asleep here never died here.
+      const Choice& other = node->offered[j].choice;
+      if (!reduction_ || other.customer == customer || (crash && is_crash(other.step))) {
         add_branch(node, static_cast<int>(j));
       }
     }

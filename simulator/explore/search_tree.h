@@ -22,8 +22,9 @@ namespace ticketsim {
 // different customers with nothing ordering them in between) adds, at the point before the
 // first, a move that starts the reversed order, unless a move that starts it is already
 // there or asleep; a customer's other moves at the point it moved (its crashes) are branches
-// too. Moves that commute are so never tried in both orders, and every outcome reachable by
-// some schedule is reached (the suite compares both searches' outcomes).
+// too, and so are the other customers' crashes at a point where one died (its crash used up
+// the budget theirs needed). Moves that commute are so never tried in both orders, and every
+// outcome reachable by some schedule is reached (the suite compares both searches' outcomes).
 //
 // Jobs may be handed out before earlier ones come back (workers run them side by side): a
 // move handed out at a point sleeps in the siblings handed out after it, which is sound
