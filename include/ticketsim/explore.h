@@ -76,7 +76,7 @@ struct ExploreResult {
   std::optional<long double> interleavings_covered;
   bool complete = false;   // every schedule (or its equivalent) ran: no bound cut the search
   std::string stopped_by;  // why not: "max-schedules", "max-time", "preemptions", a signal,
-                          // "coverage" (the reduced search stood for fewer than the model counts)
+                           // "coverage" (the reduced search stood for fewer than the model counts)
   int interrupted_by = 0;  // SIGINT/SIGTERM that stopped the search, or 0
   int jobs = 0;            // worker processes used
   double elapsed_s = 0;

@@ -107,11 +107,12 @@ std::string explore_summary(const ExploreResult& result) {
             "left the others out.",
             counted(result.config.preemptions.value_or(0), "{} preemption", "{} preemptions"));
   } else if (result.stopped_by == "coverage") {
-    text += trf("Incomplete: the schedules that ran stand for {} of the {} interleavings; the "
-                "reduction missed the others (a bug in ticketsim: please report it, and run "
-                "with --no-reduction meanwhile).",
-                format_interleavings(result.interleavings_covered.value_or(0.0L)),
-                format_interleavings(result.interleavings_total.value_or(0.0L)));
+    text +=
+        trf("Incomplete: the schedules that ran stand for {} of the {} interleavings; the "
+            "reduction missed the others (a bug in ticketsim: please report it, and run "
+            "with --no-reduction meanwhile).",
+            format_interleavings(result.interleavings_covered.value_or(0.0L)),
+            format_interleavings(result.interleavings_total.value_or(0.0L)));
   } else {
     // The flags as typed; a signal by its name.
     std::string why = result.stopped_by == "preemptions" ? std::string(tr("the preemption bound"))
