@@ -74,7 +74,7 @@ std::vector<StepToken> parse_script(std::string_view text) {
     if (!step) {
       throw std::invalid_argument(
           trf("token {} '{}': unknown step '{}'; expected search, acquire, read, write, release, "
-              "buy (mode server), crash or crash-mid-write",
+              "buy (modes server and atomic), crash or crash-mid-write",
               tokens.size() + 1, token, token.substr(colon + 1)));
     }
     tokens.push_back(StepToken{customer - 1, *step});

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "simulator/text/translate.h"
 #include "storage/postgres/libpq_library.h"
 #include "storage/postgres/shared_experiment.h"
 #include "ticketsim/errors.h"
@@ -115,7 +116,8 @@ StoreError database_error(const std::string& url, const std::string& message) {
 void throw_database_failure(const std::string& url, const PgAnswer& answer) {
   const StoreError error = database_error(url, answer.message);
   if (answer.failed()) {
-    throw RunError("cannot reach the database store " + error.path() + ": " + error.problem());
+    // libpq's own words (error.problem()) stay as libpq wrote them.
+    throw RunError(trf("cannot reach the database store {}: {}", error.path(), error.problem()));
   }
   throw error;
 }
