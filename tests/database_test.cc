@@ -550,6 +550,16 @@ TEST_CASE("an experiment's name is taken once, its workload must match, and --fo
   auto without_database = ticketsim_cli({"run", "--hosts", "2", "--experiment", "x"});
   REQUIRE(without_database.exit_code == 2);
   REQUIRE(without_database.err.find("postgresql://") != std::string::npos);
+  // Each host's parent grants only its own customers' steps: no schedule spans the hosts.
+  for (const char* schedule : {"round-robin", "random", "script:1:search"}) {
+    auto controlled = ticketsim_cli({"run", "--store", kStore, "--hosts", "2", "--experiment",
+                                     "controlled", "--schedule", schedule});
+    CAPTURE(schedule);
+    REQUIRE(controlled.exit_code == 2);
+    REQUIRE(controlled.err.find("--schedule") != std::string::npos);
+    REQUIRE(controlled.err.find("across hosts") != std::string::npos);
+  }
+  REQUIRE(psql("SELECT count(*) FROM ticketsim.experiments WHERE name = 'controlled'") == "0");
 }
 
 TEST_CASE("database and Redis reports fit 60 and 80 columns in both languages",

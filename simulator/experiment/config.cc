@@ -56,6 +56,12 @@ void validate_hosts(const ExperimentConfig& config) {
     throw ConfigError("hosts", tr("hosts meet and share the store in a database: add --store "
                                   "postgresql://..."));
   }
+  if (is_controlled(config.schedule)) {
+    // Each host's parent grants its own customers' steps; nothing orders them across hosts.
+    throw ConfigError("schedule", tr("a controlled schedule orders the steps of one host's "
+                                     "customers, and nothing orders them across hosts: with "
+                                     "--hosts, use free or lockstep"));
+  }
   if (config.mode == Mode::kJoin || config.pool > 0 || config.until_ci || config.in_place) {
     throw ConfigError("hosts", tr("runs the free and lockstep schedules of a fixed number of "
                                   "trials; it cannot be combined with mode join, --pool or "
