@@ -78,6 +78,30 @@ TEST_CASE("a locked run's HTML report has lanes and no witness marks", "[html]")
   CHECK(body_attribute(dom, "data-witness-marks") == 0);
 }
 
+TEST_CASE("a holder stopped by --pause-holder is drawn stopped on its own lane only", "[html]") {
+  // The lanes that draw a stopped bar in the report at `html`.
+  auto lanes_stopped = [](const std::string& html) {
+    const std::string page = read_file(html);
+    const std::regex lane(R"(<g class="lane[^"]*" data-customer="[0-9]+"[^>]*>(.*?)</g>)");
+    int stopped = 0;
+    for (auto it = std::sregex_iterator(page.begin(), page.end(), lane);
+         it != std::sregex_iterator(); ++it) {
+      stopped += (*it)[1].str().find("class=\"stopped\"") != std::string::npos;
+    }
+    return stopped;
+  };
+  TempDir dir;
+  const std::vector<std::string> run{"run",        "--mode",   "flock",     "--procs", "3",
+                                     "--schedule", "lockstep", "--latency", "1ms"};
+  auto paused_run = run;
+  paused_run.insert(paused_run.end(), {"--pause-holder", "100ms"});
+  auto json = run_with_html(paused_run, dir.file("paused.html"));
+  REQUIRE(json["trials"][0]["paused_ms"].get<double>() >= 100);
+  CHECK(lanes_stopped(dir.file("paused.html")) == 1);  // the first holder's, nobody else's
+  run_with_html(run, dir.file("plain.html"));
+  CHECK(lanes_stopped(dir.file("plain.html")) == 0);
+}
+
 TEST_CASE("the compare HTML report has the safety-versus-throughput chart", "[html]") {
   TempDir dir, profile;
   std::string html = dir.file("compare.html");

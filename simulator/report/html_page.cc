@@ -17,7 +17,7 @@ table.outcomes td:last-child,table.outcomes th:last-child{text-align:left}
 .STALLED,.ERROR,.INTERRUPTED,.unprotected{color:#a56a00;font-weight:600}
 .witness{color:#c0182d}ul{padding-left:20px}
 svg{background:#fbfbfd;border:1px solid #dde}
-.wait{fill:#f2c14e}.search{fill:#b56ccf}.hold{fill:#4a78c2}.think{fill:#7cc6d6}.write{fill:#2e9e5b}
+.wait{fill:#f2c14e}.search{fill:#b56ccf}.hold{fill:#4a78c2}.think{fill:#7cc6d6}.write{fill:#2e9e5b}.stopped{fill:#4b4f5c}
 .witnessed .write{fill:#d7263d}.overlap{fill:#d7263d}
 .read-mark{fill:#1d2330}.read-value{font:10px sans-serif;fill:#1d2330}
 .buyer-mark{font:12px sans-serif;fill:#e8a000;stroke:#6b4a00;stroke-width:.4}

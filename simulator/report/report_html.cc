@@ -26,16 +26,23 @@ std::string legend() {
       "<span style=\"background:#4a78c2\"></span>{}"
       "<span style=\"background:#7cc6d6\"></span>{}"
       "<span style=\"background:#2e9e5b\"></span>{}"
+      "<span style=\"background:#4b4f5c\"></span>{}"
       "<span style=\"background:#d7263d\"></span>{}"
       "<span class=\"key-read\">&#9660;</span>{}"
       "<span class=\"key-buyer\">&#9733;</span>{}"
       "<span class=\"key-read\">*</span>{}</p>\n",
       escape(tr("waiting for the lock")), escape(tr("search")),
       escape(tr("holding the lock (without a lock: the store)")), escape(tr("thinking (latency)")),
-      escape(tr("write")),
+      escape(tr("write")), escape(tr("stopped (--pause-holder)")),
       escape(tr("witnessed write; the strip above the lanes: critical sections overlapping")),
       escape(tr("a read, with the count it saw")), escape(tr("a buyer: told it bought a ticket")),
       escape(tr("after a lane's name: a customer the witnesses name")));
+}
+
+// When a holder stopped by --pause-holder went on: its resume, or its end if it never did.
+std::int64_t stopped_until(const CustomerHistory& c) {
+  if (c.t_paused == 0) return 0;
+  return c.t_resumed != 0 ? c.t_resumed : c.t_exit;
 }
 
 double ms(std::int64_t time_ns, std::int64_t origin_ns) {
@@ -50,8 +57,9 @@ constexpr std::size_t kMaxLanes = 40;
 constexpr std::size_t kMaxPurchasesDrawn = 150;
 
 // What a customer was doing, as the timeline colours it.
-enum class Activity { kWait, kSearch, kHold, kThink, kWrite, kCount };
-constexpr const char* kActivityClass[] = {"wait", "search", "hold", "think", "write"};
+// A stopped holder is also holding or thinking: first, so that it wins a column's tie.
+enum class Activity { kStopped, kWait, kSearch, kHold, kThink, kWrite, kCount };
+constexpr const char* kActivityClass[] = {"stopped", "wait", "search", "hold", "think", "write"};
 
 // An SVG timeline of one trial, to real time, written lane by lane. `span_ns` is the time the
 // axis covers (0: this trial's own), so that the timelines of a comparison share one scale.
@@ -213,6 +221,7 @@ void svg_timeline(const TrialResult& trial, TextSink& out, std::int64_t span_ns 
         add(Activity::kWrite, p.t_write_begin, p.t_written);
         add(Activity::kHold, std::max(p.t_written, p.t_write_begin), p.t_released);
       }
+      add(Activity::kStopped, c.t_paused, stopped_until(c));
       auto dominant = [&](int col) {
         const auto& column = busy[static_cast<std::size_t>(col)];
         auto best = std::max_element(column.begin(), column.end());
@@ -260,6 +269,9 @@ void svg_timeline(const TrialResult& trial, TextSink& out, std::int64_t span_ns 
           label_end = star_x + 6;  // a later read's count keeps clear of the star
         }
       }
+      // Drawn last, over the think time or hold it interrupted.
+      bar("stopped", c.t_paused, stopped_until(c),
+          tr("stopped (SIGSTOP, --pause-holder) holding the lock"));
     }
     svg += marks + "</g>\n";
     out.write(svg);
