@@ -748,6 +748,50 @@ TEST_CASE(
   REQUIRE(late.err.find("abandoned") != std::string::npos);
 }
 
+TEST_CASE(
+    "a host killed with kill -9 is noticed by its session's end: the hosts waiting with it "
+    "stop within seconds, naming it",
+    "[database][hosts]") {
+  ticketsim::testing::TempDir dir;
+  const std::vector<std::string> argv{ticketsim::testing::ticketsim_binary(),
+                                      "run",
+                                      "--store",
+                                      kStore,
+                                      "--hosts",
+                                      "3",
+                                      "--experiment",
+                                      "killed-host",
+                                      "--procs",
+                                      "1"};
+  const pid_t first = ticketsim::testing::start_command(argv, dir.file("1.out"), dir.file("1.err"));
+  await_row(
+      "SELECT arrived FROM ticketsim.experiment_barriers WHERE name = 'killed-host' AND "
+      "arrived = 1");
+  const pid_t second =
+      ticketsim::testing::start_command(argv, dir.file("2.out"), dir.file("2.err"));
+  await_row(
+      "SELECT arrived FROM ticketsim.experiment_barriers WHERE name = 'killed-host' AND "
+      "arrived = 2");
+  // Host 2 cannot say it leaves; host 1, waiting for a third, would otherwise wait 10 minutes.
+  ::kill(second, SIGKILL);
+  REQUIRE(ticketsim::testing::wait_command(second) == 128 + SIGKILL);
+  bool ended = false;
+  for (int i = 0; i < 600 && !ended; ++i) {  // a presence check runs every second
+    ended = ticketsim::testing::running_among({first}).empty();
+    if (!ended) ::usleep(50'000);
+  }
+  if (!ended) ::kill(first, SIGKILL);
+  REQUIRE(ended);
+  CHECK(ticketsim::testing::wait_command(first) == 1);
+  const std::string err = ticketsim::testing::read_file(dir.file("1.err"));
+  INFO(err);
+  CHECK(err.find("host 2 (pid " + std::to_string(second)) != std::string::npos);
+  CHECK(err.find("is gone") != std::string::npos);
+  CHECK(psql("SELECT abandoned FROM ticketsim.experiments WHERE name = 'killed-host'")
+            .find("host 2 (pid") != std::string::npos);
+  ticketsim_cli({"report", "--experiment", "killed-host", "--store", kStore, "--forget"});
+}
+
 TEST_CASE("a malformed URL's error never shows its password", "[database]") {
   for (const std::string url :
        {"postgresql://u:hun%zzter2@127.0.0.1:5491/db", "postgresql://u:hunter2@[::1"}) {

@@ -44,6 +44,19 @@ constexpr const char* kSchema =
     " final_count bigint, PRIMARY KEY (name, trial));"
     "COMMIT;";
 
+// A joined host's presence: a session-level advisory lock on (experiment, host), which
+// PostgreSQL releases when the host's session ends, however it ends (kill -9 included). The
+// two-int4 keys are a lock space of their own, apart from the purchases' bigint keys.
+constexpr const char* kHoldPresence =
+    "SELECT pg_advisory_lock(hashtext('ticketsim.host:' || $1), $2::int)";
+// Takes another host's presence lock if nothing holds it any more, and lets it go again: true
+// when that host's session has ended.
+constexpr const char* kHostGone =
+    "SELECT CASE WHEN pg_try_advisory_lock(hashtext('ticketsim.host:' || $1), $2::int)"
+    " THEN pg_advisory_unlock(hashtext('ticketsim.host:' || $1), $2::int) ELSE false END";
+// How often a waiting host checks that the hosts it waits with are still there.
+constexpr std::int64_t kPresenceCheckNs = 1'000'000'000;
+
 std::int64_t deadline() { return pg_clock_ns() + kStatementTimeoutNs; }
 
 void pause_ns(std::int64_t ns) {
@@ -126,6 +139,8 @@ SharedExperiment SharedExperiment::join(const std::string& url, const std::strin
   experiment.run(
       "INSERT INTO ticketsim.experiment_hosts (name, host, hostname, pid) VALUES ($1, $2, $3, $4)",
       {name.c_str(), host.c_str(), hostname.c_str(), pid.c_str()});
+  // Taken before the host is seen to have joined, held until this process's session ends.
+  experiment.run(kHoldPresence, {name.c_str(), host.c_str()});
   experiment.run("COMMIT", {});
   experiment.host_ = joined;
   return experiment;
@@ -161,6 +176,7 @@ void SharedExperiment::meet(const std::string& point, std::int64_t timeout_ns,
           " RETURNING arrived",
           {name_.c_str(), point.c_str()});
   const std::int64_t start = pg_clock_ns();
+  std::int64_t next_presence_check = kPresenceCheckNs;
   bool announced = false;
   for (;;) {
     PgAnswer state =
@@ -184,6 +200,10 @@ void SharedExperiment::meet(const std::string& point, std::int64_t timeout_ns,
       return;
     }
     const std::int64_t waited = pg_clock_ns() - start;
+    if (waited >= next_presence_check) {
+      next_presence_check = waited + kPresenceCheckNs;
+      check_hosts_present();
+    }
     if (waited > timeout_ns) {
       throw database_error(url_, "experiment '" + name_ + "': only " + std::to_string(count) +
                                      " of " + std::to_string(hosts_) + " hosts arrived at " +
@@ -194,6 +214,29 @@ void SharedExperiment::meet(const std::string& point, std::int64_t timeout_ns,
       announced = true;
     }
     pause_ns(5'000'000);
+  }
+}
+
+void SharedExperiment::check_hosts_present() {
+  const std::string self = std::to_string(host_);
+  PgAnswer joined = run(
+      "SELECT coalesce(json_agg(json_build_object('host', host, 'hostname', hostname, 'pid', pid)"
+      " ORDER BY host), '[]')::text FROM ticketsim.experiment_hosts"
+      " WHERE name = $1 AND host <> $2::int",
+      {name_.c_str(), self.c_str()});
+  for (const nlohmann::json& other : nlohmann::json::parse(joined.text)) {
+    const std::string host = std::to_string(other["host"].get<int>());
+    if (run(kHostGone, {name_.c_str(), host.c_str()}).text != "t") continue;
+    const std::string why = "host " + std::to_string(other["host"].get<int>() + 1) + " (pid " +
+                            std::to_string(other["pid"].get<int>()) + " on " +
+                            other["hostname"].get<std::string>() +
+                            ") is gone: its database session ended without leaving the "
+                            "experiment (killed?)";
+    // The others waiting stop at once too, as when a host abandons the experiment itself.
+    connection_.exec_params(
+        "UPDATE ticketsim.experiments SET abandoned = $2 WHERE name = $1 AND abandoned IS NULL",
+        {name_.c_str(), why.c_str()}, deadline());
+    throw database_error(url_, "experiment '" + name_ + "' was abandoned: " + why);
   }
 }
 

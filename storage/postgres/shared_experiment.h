@@ -61,7 +61,9 @@ class SharedExperiment {
   std::string row_name(int trial) const;
 
   // Waits until every host has arrived at `point` (a name unique to this meeting). Throws
-  // StoreError after `timeout_ns`, or at once when another host abandoned the experiment.
+  // StoreError after `timeout_ns`, at once when another host abandoned the experiment, and
+  // within about a second when a joined host's session ended without leaving (kill -9): it
+  // then marks the experiment abandoned, naming that host.
   // Calls `waiting` (with how many have arrived) once, after 2 s of waiting. On an
   // interrupt it leaves the barrier (uncounting its arrival) and returns.
   void meet(const std::string& point, std::int64_t timeout_ns,
@@ -82,6 +84,8 @@ class SharedExperiment {
  private:
   SharedExperiment(std::string url, std::string name, int hosts, int host);
   PgAnswer run(const char* sql, std::initializer_list<const char*> params);
+  // Throws (and marks the experiment abandoned) when a joined host's session has ended.
+  void check_hosts_present();
 
   std::string url_;
   std::string name_;
