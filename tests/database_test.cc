@@ -330,6 +330,21 @@ TEST_CASE("redis flags that cannot apply are refused before anything runs", "[da
 namespace {
 
 // Waits (up to 20 s) until `sql` returns a non-empty answer; returns it.
+// The command line of one host of experiment `name`, of `hosts` hosts, with `args`.
+std::vector<std::string> host_command(int hosts, const std::string& name,
+                                      const std::vector<std::string>& args) {
+  std::vector<std::string> argv{ticketsim::testing::ticketsim_binary(),
+                                "run",
+                                "--store",
+                                kStore,
+                                "--hosts",
+                                std::to_string(hosts),
+                                "--experiment",
+                                name};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
+
 std::string await_row(const std::string& sql) {
   for (int i = 0; i < 2000; ++i) {
     std::string answer = psql(sql);
@@ -437,15 +452,7 @@ std::vector<HostRun> run_hosts(int hosts, const std::string& experiment,
   ticketsim::testing::TempDir dir;
   std::vector<pid_t> pids;
   for (int host = 0; host < hosts; ++host) {
-    std::vector<std::string> argv{ticketsim::testing::ticketsim_binary(),
-                                  "run",
-                                  "--store",
-                                  kStore,
-                                  "--hosts",
-                                  std::to_string(hosts),
-                                  "--experiment",
-                                  experiment};
-    argv.insert(argv.end(), args.begin(), args.end());
+    const std::vector<std::string> argv = host_command(hosts, experiment, args);
     const std::string base = dir.path() + "/host" + std::to_string(host);
     pids.push_back(ticketsim::testing::start_command(argv, base + ".out", base + ".err"));
   }
@@ -718,16 +725,7 @@ TEST_CASE(
     "late host stops at once",
     "[database][hosts]") {
   ticketsim::testing::TempDir dir;
-  const std::vector<std::string> argv{ticketsim::testing::ticketsim_binary(),
-                                      "run",
-                                      "--store",
-                                      kStore,
-                                      "--hosts",
-                                      "2",
-                                      "--experiment",
-                                      "abandoned",
-                                      "--procs",
-                                      "1"};
+  const std::vector<std::string> argv = host_command(2, "abandoned", {"--procs", "1"});
   const pid_t first =
       ticketsim::testing::start_command(argv, dir.path() + "/1.out", dir.path() + "/1.err");
   await_row(
@@ -753,16 +751,7 @@ TEST_CASE(
     "stop within seconds, naming it",
     "[database][hosts]") {
   ticketsim::testing::TempDir dir;
-  const std::vector<std::string> argv{ticketsim::testing::ticketsim_binary(),
-                                      "run",
-                                      "--store",
-                                      kStore,
-                                      "--hosts",
-                                      "3",
-                                      "--experiment",
-                                      "killed-host",
-                                      "--procs",
-                                      "1"};
+  const std::vector<std::string> argv = host_command(3, "killed-host", {"--procs", "1"});
   const pid_t first = ticketsim::testing::start_command(argv, dir.file("1.out"), dir.file("1.err"));
   await_row(
       "SELECT arrived FROM ticketsim.experiment_barriers WHERE name = 'killed-host' AND "

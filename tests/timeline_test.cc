@@ -41,18 +41,36 @@ ticketsim::TrialResult trial_of(Mode mode, int procs) {
   return ticketsim::run_experiment(config).trials.at(0);
 }
 
+// Times of the drawn trials below, in nanoseconds.
+constexpr std::int64_t kMs = 1'000'000, kStart = 5 * kMs;
+
+// An empty lockstep trial of `procs` customers, one attempt each, started at kStart.
+ticketsim::TrialResult drawn_trial(Mode mode, int procs, std::int64_t tickets) {
+  ticketsim::TrialResult trial;
+  trial.mode = mode;
+  trial.schedule = Schedule::kLockstep;
+  trial.procs = procs;
+  trial.attempts = 1;
+  trial.tickets = tickets;
+  trial.t_start = kStart;
+  return trial;
+}
+
+// Adds a customer that bought in `purchase` and exited 0.1 ms after it.
+void add_buyer(ticketsim::TrialResult& trial, ticketsim::CustomerHistory customer,
+               ticketsim::PurchaseRecord purchase) {
+  purchase.outcome = ticketsim::Outcome::kBought;
+  purchase.write_state = ticketsim::WriteState::kDone;
+  customer.purchases.push_back(purchase);
+  customer.t_exit = purchase.t_released + kMs / 10;
+  trial.customers.push_back(customer);
+}
+
 // The lockstep race of mode none with fixed times, so that the drawing does not depend on how
 // fast this machine forks: every customer searches, reads count=1 within 0.15 ms of the
 // others, thinks 2 ms and writes count=0.
 ticketsim::TrialResult drawn_race(int procs) {
-  constexpr std::int64_t kMs = 1'000'000, kStart = 5 * kMs;
-  ticketsim::TrialResult trial;
-  trial.mode = Mode::kNone;
-  trial.schedule = Schedule::kLockstep;
-  trial.procs = procs;
-  trial.attempts = 1;
-  trial.tickets = 1;
-  trial.t_start = kStart;
+  ticketsim::TrialResult trial = drawn_trial(Mode::kNone, procs, 1);
   for (int i = 0; i < procs; ++i) {
     const std::int64_t skew = i * 10'000;  // 10 us apart
     ticketsim::CustomerHistory customer;
@@ -72,11 +90,7 @@ ticketsim::TrialResult drawn_race(int procs) {
     purchase.t_written = purchase.t_released = purchase.t_write_begin + 50'000;
     purchase.value_read = 1;
     purchase.value_written = 0;
-    purchase.outcome = ticketsim::Outcome::kBought;
-    purchase.write_state = ticketsim::WriteState::kDone;
-    customer.purchases.push_back(purchase);
-    customer.t_exit = purchase.t_released + kMs / 10;
-    trial.customers.push_back(customer);
+    add_buyer(trial, customer, purchase);
   }
   trial.sold = procs;
   trial.oversold = procs - 1;
@@ -87,14 +101,7 @@ ticketsim::TrialResult drawn_race(int procs) {
 // A locked trial with fixed times: all customers ask for the lock at once and get it in turn,
 // each holding it 2 ms, so customer i waits 2i ms.
 ticketsim::TrialResult drawn_queue(int procs) {
-  constexpr std::int64_t kMs = 1'000'000, kStart = 5 * kMs;
-  ticketsim::TrialResult trial;
-  trial.mode = Mode::kFlock;
-  trial.schedule = Schedule::kLockstep;
-  trial.procs = procs;
-  trial.attempts = 1;
-  trial.tickets = procs;
-  trial.t_start = kStart;
+  ticketsim::TrialResult trial = drawn_trial(Mode::kFlock, procs, procs);
   for (int i = 0; i < procs; ++i) {
     ticketsim::CustomerHistory customer;
     customer.index = i;
@@ -109,11 +116,7 @@ ticketsim::TrialResult drawn_queue(int procs) {
     purchase.t_released = purchase.t_lock_acquired + 2 * kMs - 1;
     purchase.value_read = procs - i;
     purchase.value_written = procs - i - 1;
-    purchase.outcome = ticketsim::Outcome::kBought;
-    purchase.write_state = ticketsim::WriteState::kDone;
-    customer.purchases.push_back(purchase);
-    customer.t_exit = purchase.t_released + kMs / 10;
-    trial.customers.push_back(customer);
+    add_buyer(trial, customer, purchase);
   }
   trial.sold = procs;
   trial.witnesses = ticketsim::find_witnesses(trial.customers, trial.tickets);
