@@ -33,7 +33,7 @@ const std::vector<std::vector<std::string>> kCommands{
     {"sweep", "--help"},
     {"step", "--help"},
     {"demo", "--help"},
-    {"explore", "--procs", "3", "--mode", "named-mutex", "--crashes", "1"},
+    {"explore", "--procs", "2", "--mode", "named-mutex", "--crashes", "1"},
     {"explore", "--procs", "2", "--max-schedules", "3", "--no-reduction"},
     {"explore", "--help"},
     {"report", "--help"},
