@@ -220,7 +220,7 @@ ExploreResult explore(const ExploreConfig& config, const ExploreObserver& observ
   // A reduced search that ran out of branches must stand for every interleaving the model
   // counts. Short of that it missed some (a bug in the reduction): it is not called complete.
   if (result.complete && reduction && result.interleavings_covered && result.interleavings_total &&
-      std::fabs(*result.interleavings_total - *result.interleavings_covered) >
+      *result.interleavings_total - *result.interleavings_covered >
           0.5L + 1e-12L * *result.interleavings_total) {
     result.complete = false;
     result.stopped_by = "coverage";

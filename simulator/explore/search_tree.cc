@@ -185,10 +185,11 @@ void SearchTree::integrate(std::uint64_t id, const Execution& execution) {
       if (static_cast<int>(j) == taken) continue;
       // Unreduced: everything. Reduced: the mover's other moves here (its crashes), which no
       // race would ever reverse into; and after a crash, the other customers' crashes here.
-      // A crash spends the budget the others' crashes need, so it disables them: they never
+      // The crash that spends the last of the budget disables the others' crashes: they never
       // happen after it in this schedule, and no race between executed moves can show the
       // conflict (as Flanagan and Godefroid add a transition the executed one disables).
-      // Without them, a customer whose other moves were asleep here never died here.
+      // Without them, a customer whose other moves were asleep here never died here. (After
+      // a crash that leaves budget this adds branches that are not needed, never fewer.)
       const Choice& other = node->offered[j].choice;
       if (!reduction_ || other.customer == customer || (crash && is_crash(other.step))) {
         add_branch(node, static_cast<int>(j));
